@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from tasks import views as task_views
+
+urlpatterns = [
+    path("accounts/signup/", task_views.signup, name="signup"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("healthz", task_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("tasks.urls")),
+]

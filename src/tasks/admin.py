@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from .models import Task
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ["title", "user", "status", "priority", "due_date", "created_at", "deleted_at"]
+    list_filter = ["status", "priority", "due_date", "created_at", "deleted_at"]
+    search_fields = ["title", "description", "user__username"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_at", "updated_at", "completed_at", "deleted_at", "version"]

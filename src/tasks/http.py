@@ -1,0 +1,34 @@
+"""Typed requests, and helpers for reading what an htmx request says about the page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import HttpRequest, QueryDict
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxRequest(HttpRequest):
+    htmx: HtmxDetails
+    user: AbstractBaseUser | AnonymousUser
+
+
+def wants_fragment(request: HtmxRequest) -> bool:
+    """A partial update, as opposed to a navigation that needs the whole page.
+
+    Boosted links and htmx's history restore (back button with no cached snapshot) both swap
+    the whole body, so they get the full page.
+    """
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+
+
+def page_query(request: HtmxRequest) -> QueryDict:
+    """The query string of the page the user is looking at.
+
+    For htmx requests that is the page's URL (HX-Current-URL), not the endpoint's, so a
+    mutation can answer in terms of the filters on screen.
+    """
+    if request.htmx and request.htmx.current_url:
+        return QueryDict(urlsplit(request.htmx.current_url).query)
+    return request.GET

@@ -1,0 +1,331 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from . import query as search_syntax
+
+# Sorting on a stored, never-NULL key lets every sort use a plain (user, key, id) index and a
+# row-value comparison for keyset pagination, the same way on PostgreSQL and SQLite.
+FAR_FUTURE = dt.date(9999, 12, 31)
+
+
+class Priority(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+
+
+class Sort(models.TextChoices):
+    NEWEST = "newest", "Newest"
+    DUE = "due", "Due date"
+    PRIORITY = "priority", "Priority"
+    TITLE = "title", "Title"
+
+
+class Due(models.TextChoices):
+    ANY = "", "Any"
+    OVERDUE = "overdue", "Overdue"
+    TODAY = "today", "Today"
+    WEEK = "week", "This week"
+    NONE = "none", "No date"
+
+
+@dataclass(frozen=True)
+class SortSpec:
+    """Keyset sort: fields compared as a row, all ascending or all descending."""
+
+    fields: tuple[str, ...]
+    descending: bool
+
+    def order_by(self, reverse: bool = False) -> list:
+        desc = self.descending != reverse
+        return [F(name).desc() if desc else F(name).asc() for name in self.fields]
+
+
+SORTS: dict[str, SortSpec] = {
+    Sort.NEWEST: SortSpec(("created_at", "id"), descending=True),
+    Sort.DUE: SortSpec(("due_sort", "id"), descending=False),
+    Sort.PRIORITY: SortSpec(("priority_rank", "id"), descending=True),
+    Sort.TITLE: SortSpec(("title", "id"), descending=False),
+}
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+class TaskQuerySet(models.QuerySet):
+    def for_user(self, user) -> TaskQuerySet:
+        """The tasks a user may see: their own and not deleted. Every view starts here."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user, deleted_at__isnull=True)
+
+    def deleted_for_user(self, user) -> TaskQuerySet:
+        """A user's deleted tasks that can still be restored (undo)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user, deleted_at__isnull=False)
+
+    def with_status(self, status: str | None) -> TaskQuerySet:
+        return self.filter(status=status) if status in Status.values else self
+
+    def with_priority(self, priority: str | None) -> TaskQuerySet:
+        return self.filter(priority=priority) if priority in Priority.values else self
+
+    def open(self) -> TaskQuerySet:
+        return self.exclude(status=Status.COMPLETED)
+
+    def due(self, when: str | None) -> TaskQuerySet:
+        day = today()
+        match when:
+            case Due.OVERDUE:
+                return self.filter(due_date__lt=day).exclude(status=Status.COMPLETED)
+            case Due.TODAY:
+                return self.filter(due_date=day)
+            case Due.WEEK:
+                return self.filter(due_date__gte=day, due_date__lte=day + dt.timedelta(days=6))
+            case Due.NONE:
+                return self.filter(due_date__isnull=True)
+        return self
+
+    def search_text(self, words: list[str]) -> TaskQuerySet:
+        """Free text, AND of words, each matching as a prefix (so typing narrows as you go)."""
+        words = [w for w in words if w]
+        if not words:
+            return self
+        if self.db == "default" and _is_postgres():
+            from django.contrib.postgres.search import SearchQuery
+
+            tsquery = search_syntax.to_prefix_tsquery(words)
+            if not tsquery:
+                return self
+            return self.annotate(_search=search_syntax.search_vector()).filter(
+                _search=SearchQuery(tsquery, search_type="raw", config="simple")
+            )
+        condition = Q()
+        for word in words:
+            condition &= Q(title__icontains=word) | Q(description__icontains=word)
+        return self.filter(condition)
+
+    def matching(self, text: str | None) -> TaskQuerySet:
+        """Apply the search field: `is:`, `priority:`/`p:`, `due:` tokens and free text (AND)."""
+        parsed = search_syntax.parse(text or "")
+        qs = self
+        for status in parsed.statuses:
+            qs = qs.open() if status == "open" else qs.with_status(status)
+        for priority in parsed.priorities:
+            qs = qs.with_priority(priority)
+        for due in parsed.dues:
+            qs = qs.due(due)
+        return qs.search_text(parsed.words)
+
+    def filtered(self, filters: TaskFilters) -> TaskQuerySet:
+        return (
+            self.matching(filters.q)
+            .with_status(filters.status)
+            .with_priority(filters.priority)
+            .due(filters.due)
+        )
+
+    def ordered_by(self, sort: str, reverse: bool = False) -> TaskQuerySet:
+        return self.order_by(*SORTS.get(sort, SORTS[Sort.NEWEST]).order_by(reverse))
+
+    def after(self, sort: str, key: tuple) -> TaskQuerySet:
+        """Rows strictly after `key` in `sort` order (keyset pagination: no OFFSET scan)."""
+        spec = SORTS.get(sort, SORTS[Sort.NEWEST])
+        lookup = TupleLessThan if spec.descending else TupleGreaterThan
+        return self.filter(lookup(Tuple(*(F(f) for f in spec.fields)), key))
+
+    def before(self, sort: str, key: tuple) -> TaskQuerySet:
+        spec = SORTS.get(sort, SORTS[Sort.NEWEST])
+        lookup = TupleGreaterThan if spec.descending else TupleLessThan
+        return self.filter(lookup(Tuple(*(F(f) for f in spec.fields)), key))
+
+    def status_counts(self) -> dict[str, int]:
+        """Counts per status plus `all`, in one aggregate query."""
+        counts = self.aggregate(
+            all=Count("id"),
+            **{s.value: Count("id", filter=Q(status=s.value)) for s in Status},
+        )
+        return counts
+
+    def restorable_since(self, since: dt.datetime) -> TaskQuerySet:
+        return self.filter(deleted_at__gte=since)
+
+    def purgeable(self, before: dt.datetime) -> TaskQuerySet:
+        return self.filter(deleted_at__isnull=False, deleted_at__lt=before)
+
+
+def _is_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    """The board's filter bar, parsed from the query string. Unknown values fall back silently."""
+
+    q: str = ""
+    status: str = ""
+    priority: str = ""
+    due: str = ""
+    sort: str = Sort.NEWEST
+
+    @classmethod
+    def from_querydict(cls, data) -> TaskFilters:
+        def pick(name: str, allowed) -> str:
+            value = data.get(name, "")
+            return value if value in allowed else ""
+
+        q = data.get("q", "")[:200].replace("\x00", "")
+        return cls(
+            q=q.strip(),
+            status=pick("status", Status.values),
+            priority=pick("priority", Priority.values),
+            due=pick("due", Due.values),
+            sort=pick("sort", Sort.values) or Sort.NEWEST,
+        )
+
+    def as_params(self) -> dict[str, str]:
+        """Non-default filters, for building URLs that keep the current view."""
+        params = {"q": self.q, "status": self.status, "priority": self.priority, "due": self.due}
+        if self.sort != Sort.NEWEST:
+            params["sort"] = self.sort
+        return {k: v for k, v in params.items() if v}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.status or self.priority or self.due)
+
+
+class Task(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    priority = models.CharField(max_length=10, choices=Priority, default=Priority.MEDIUM)
+    status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
+    due_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Soft delete: undo restores the very same row (id, fields, place); a purge removes it later.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Optimistic concurrency: an edit saves only over the version it was opened on.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    priority_rank = models.GeneratedField(
+        expression=Case(
+            When(priority=Priority.HIGH, then=Value(3)),
+            When(priority=Priority.MEDIUM, then=Value(2)),
+            default=Value(1),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
+    due_sort = models.GeneratedField(
+        expression=Coalesce(F("due_date"), Value(FAR_FUTURE)),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        live = Q(deleted_at__isnull=True)
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], condition=live,
+                         name="task_user_created"),
+            models.Index(fields=["user", "status", "-created_at", "-id"], condition=live,
+                         name="task_user_status"),
+            models.Index(fields=["user", "due_sort", "id"], condition=live, name="task_user_due"),
+            models.Index(fields=["user", "-priority_rank", "-id"], condition=live,
+                         name="task_user_priority"),
+            models.Index(fields=["user", "title", "id"], condition=live, name="task_user_title"),
+            models.Index(fields=["deleted_at"], condition=Q(deleted_at__isnull=False),
+                         name="task_deleted"),
+        ]
+        del live
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == Status.COMPLETED
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.due_date and not self.is_completed and self.due_date < today())
+
+    @property
+    def is_due_today(self) -> bool:
+        return self.due_date == today()
+
+    def sort_key(self, sort: str) -> tuple:
+        return tuple(getattr(self, f) for f in SORTS.get(sort, SORTS[Sort.NEWEST]).fields)
+
+    def apply_status(self, status: str) -> None:
+        """Set status and keep completed_at in step with it."""
+        if status == Status.COMPLETED and self.status != Status.COMPLETED:
+            self.completed_at = timezone.now()
+        elif status != Status.COMPLETED:
+            self.completed_at = None
+        self.status = status
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.COMPLETED and self.completed_at is None:
+            self.completed_at = timezone.now()
+        elif self.status != Status.COMPLETED:
+            self.completed_at = None
+        super().save(*args, **kwargs)
+
+    def toggle_completed(self) -> None:
+        self.apply_status(Status.PENDING if self.is_completed else Status.COMPLETED)
+        self.version += 1
+        self.save(update_fields=["status", "completed_at", "version", "updated_at"])
+
+    def save_if_current(self, expected_version: int, fields: list[str]) -> bool:
+        """Save `fields` only if nobody saved since `expected_version` (compare-and-swap).
+
+        Returns False, saving nothing, when the row moved on: the caller shows a conflict.
+        """
+        if self.status != Status.COMPLETED:
+            self.completed_at = None
+        elif self.completed_at is None:
+            self.completed_at = timezone.now()
+        values = {name: getattr(self, name) for name in fields}
+        values["completed_at"] = self.completed_at
+        values["updated_at"] = timezone.now()
+        updated = Task.objects.filter(
+            pk=self.pk, version=expected_version, deleted_at__isnull=True
+        ).update(version=F("version") + 1, **values)
+        if updated:
+            self.version = expected_version + 1
+            self.updated_at = values["updated_at"]
+        return bool(updated)
+
+    def soft_delete(self) -> None:
+        self.deleted_at = timezone.now()
+        self.save(update_fields=["deleted_at"])
+
+    def restore(self) -> None:
+        self.deleted_at = None
+        self.save(update_fields=["deleted_at"])

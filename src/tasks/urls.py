@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tasks"
+
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("task/new/", views.task_create, name="create"),
+    path("task/<int:pk>/", views.task_detail, name="detail"),
+    path("task/<int:pk>/edit/", views.task_edit, name="edit"),
+    path("task/<int:pk>/toggle/", views.task_toggle, name="toggle"),
+    path("task/<int:pk>/delete/", views.task_delete, name="delete"),
+    path("task/<int:pk>/restore/", views.task_restore, name="restore"),
+]
