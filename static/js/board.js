@@ -6,6 +6,11 @@
 
   const TASK = "[data-task]";
   let lastFocusedTaskId = null;
+  // Where focus goes when the row it was on vanishes (see htmx:beforeSwap).
+  let neighbourTaskId = null;
+  // A task that must get focus once the current swap settles, wherever focus is (htmx itself
+  // puts focus back on an element with the same id, which is the wrong task after an undo).
+  let pendingFocusId = null;
 
   const $ = (sel, root = document) => root.querySelector(sel);
   const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
@@ -250,6 +255,11 @@
     if (close) close.closest("[data-toast]").remove();
     if (event.target.closest("[data-shortcuts-open]")) openShortcuts();
     if (event.target.closest("[data-shortcuts-close]")) $("#shortcuts").close();
+    // Undo brings a task back: that task is where the keyboard should land afterwards.
+    const undo = event.target.closest("[data-undo]");
+    const restoreUrl = undo && undo.form && undo.form.getAttribute("hx-post");
+    const restored = restoreUrl && restoreUrl.match(/\/task\/(\d+)\/restore\//);
+    if (restored) pendingFocusId = restored[1];
   });
 
   // --- htmx lifecycle ------------------------------------------------------------------------
@@ -265,11 +275,24 @@
     }
   });
 
+  // A focused row that is about to vanish (deleted, or filtered out after a toggle) hands the
+  // keyboard to its neighbour rather than dropping focus on <body>.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    if (!target || !target.matches || !target.matches("#tasks > li" + TASK)) return;
+    if (!target.contains(document.activeElement)) return;
+    const next = target.nextElementSibling || target.previousElementSibling;
+    neighbourTaskId = next && next.matches(TASK) ? next.dataset.taskId : null;
+  });
+
   document.addEventListener("htmx:afterSwap", (event) => {
     const target = event.detail.target;
     // A row came back into (or out of) edit mode: put focus where the person expects it.
-    if (target && target.id && target.id.startsWith("task-") && !target.isConnected) {
+    if (target && target.matches && target.matches(TASK) && !target.isConnected) {
       const swapped = document.getElementById(target.id);
+      // htmx wires up new content only when it settles, a moment later; a fast key press on
+      // the freshly focused row would otherwise submit its forms as plain page loads.
+      if (swapped) htmx.process(swapped);
       if (swapped && swapped.hasAttribute("data-editing")) {
         const title = $("input[name='title']", swapped);
         if (title) {
@@ -277,7 +300,10 @@
           title.select();
         }
       } else if (swapped) {
-        focusTask(swapped);
+        // Only if focus went down with the old row: a row put back because another one was
+        // opened for editing must not pull focus out of that other form.
+        const active = document.activeElement;
+        if (!active || active === document.body || swapped.contains(active)) focusTask(swapped);
       }
     }
   });
@@ -287,10 +313,20 @@
     armToasts(document);
     const list = tasks();
     if (!list.length) return;
+    const pending = pendingFocusId && document.getElementById("task-" + pendingFocusId);
+    if (pending && pending.matches("#tasks > li" + TASK)) {
+      pendingFocusId = null;
+      focusTask(pending);
+      return;
+    }
     // After a delete, a restore or a re-filter, keep the keyboard on a sensible task.
     if (!document.activeElement || document.activeElement === document.body) {
-      const keep = lastFocusedTaskId && document.getElementById("task-" + lastFocusedTaskId);
-      if (keep && keep.matches("#tasks > li")) focusTask(keep);
+      const byId = (id) => id && document.getElementById("task-" + id);
+      const keep = [byId(lastFocusedTaskId), byId(neighbourTaskId)].find(
+        (el) => el && el.matches("#tasks > li" + TASK),
+      );
+      neighbourTaskId = null;
+      if (keep) focusTask(keep);
       else if (event.detail.target && event.detail.target.id === "task-list") setRoving(null);
     } else {
       setRoving(currentTask());
@@ -301,12 +337,20 @@
     const form = event.detail.elt;
     if (form.id === "quick-add" && event.detail.successful && event.detail.xhr.status < 300) {
       form.reset();
-      $("#id_quick_title").focus();
+      // An earlier blank submit left the field marked invalid; this one succeeded, so clear it.
+      const title = $("#id_quick_title");
+      title.classList.remove("is-invalid");
+      title.removeAttribute("aria-invalid");
+      title.removeAttribute("aria-describedby");
+      const error = $("#quick-title-error");
+      if (error) error.remove();
+      title.focus();
     }
   });
 
   // htmx does not swap 4xx/5xx responses (other than our 409/422 forms): say something.
   document.addEventListener("htmx:responseError", (event) => {
+    pendingFocusId = null; // the undo (or whatever it was) did not happen
     const status = event.detail.xhr.status;
     if (status === 404) showToast("That task no longer exists. Reload the board to see the latest.");
     else if (status === 403) showToast("Your session or form expired. Reload the page and try again.");
@@ -318,10 +362,17 @@
     showToast("Cannot reach the server. Check your connection and try again.");
   });
 
-  function init() {
+  function tidy() {
     setRoving(null);
     syncEmptyState();
     armToasts(document);
+  }
+
+  // Back/Forward: htmx swapped in <main> from the server; the new rows need their tab stop.
+  document.addEventListener("htmx:historyRestore", tidy);
+
+  function init() {
+    tidy();
     for (const el of $$("[data-shortcuts-open]")) el.hidden = false;
     window.taskmanager = { focusTask, showToast };
   }

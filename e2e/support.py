@@ -1,0 +1,37 @@
+"""Helpers shared by the journeys: opening the board, finding rows, the no-reload check."""
+
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tasks.models import Task
+
+PASSWORD = "correct-horse-battery-staple"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def open_board(page: Page, path: str = "/") -> Page:
+    """Load a board page and mark the window, so a later full reload would be noticed."""
+    page.goto(path)
+    expect(page.get_by_role("textbox", name="New task")).to_be_visible()
+    # Our stylesheet and script really loaded (a CSP or static-files slip would show here).
+    expect(page.locator("#toasts")).to_have_css("position", "fixed")
+    page.wait_for_function("() => window.taskmanager !== undefined && window.htmx !== undefined")
+    page.evaluate("window.__noReload = 1")
+    return page
+
+
+def assert_no_reload(page: Page) -> None:
+    assert page.evaluate("window.__noReload") == 1, "the page was reloaded"
+
+
+def task_rows(page: Page):
+    return page.get_by_role("list", name="Tasks").locator("> li")
+
+
+def row(page: Page, task: Task):
+    return page.locator(f"#task-{task.pk}")
+
+
+def count_badge(page: Page, key: str):
+    return page.locator(f"#status-counts [data-count='{key}']")
