@@ -1,0 +1,59 @@
+"""/healthz: the probe Docker, compose and load balancers call. No auth, one query, tiny JSON."""
+
+import json
+
+import pytest
+from django.db import OperationalError
+
+import tasks.views
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_answers_ok_with_tiny_json(client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == {"status": "ok"}
+    assert len(response.content) < 64
+
+
+def test_it_needs_no_login_and_sets_no_cookie(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert not response.cookies
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_it_answers_head_requests(client):
+    assert client.head("/healthz").status_code == 200
+
+
+def test_it_answers_a_probe_whose_host_is_not_allowed(client, settings):
+    # A load balancer probes the instance's private address, which is not in ALLOWED_HOSTS.
+    settings.ALLOWED_HOSTS = ["tasks.example.com"]
+    assert client.get("/", HTTP_HOST="10.0.3.7").status_code == 400
+    assert client.get("/healthz", HTTP_HOST="10.0.3.7").status_code == 200
+
+
+def test_it_answers_plain_http_when_https_is_enforced(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/accounts/login/").status_code == 301
+    assert client.get("/healthz").status_code == 200
+
+
+def test_it_reports_503_when_the_database_is_unreachable(client, monkeypatch):
+    class DownConnection:
+        def cursor(self):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr(tasks.views, "connection", DownConnection())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    body = json.loads(response.content)
+    assert body["status"] == "error"
+    # Says what is wrong without leaking the driver's message (hosts, users).
+    assert "refused" not in response.content.decode()
+

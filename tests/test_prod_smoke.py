@@ -1,0 +1,342 @@
+"""Smoke test of the production stack without Docker: scripts/prod-local over real HTTP.
+
+Starts gunicorn with gunicorn.conf.py and production settings (DEBUG off, a fresh SECRET_KEY,
+collectstatic, SECURE_HTTPS=1 behind a proxy) on a free loopback port, talks to it the way
+nginx or a load balancer would (X-Forwarded-Proto: https), and always stops it. Uses
+PostgreSQL when DATABASE_URL names one (a throwaway <name>_smoke database), else SQLite.
+"""
+
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import dj_database_url
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+DEMO_USER, DEMO_PASSWORD = "demo", "smoke-test-demo-password-4d1f"
+PROXY = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.5"}
+START_TIMEOUT = 240  # seconds: migrate + collectstatic (brotli) on a busy 2-core machine
+ONE_YEAR = 365 * 24 * 3600
+
+
+def free_port() -> int:
+    for port in range(9400, 9500):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 9400-9499")
+
+
+def smoke_database(tmp_path: Path) -> tuple[str, dict | None]:
+    """(DATABASE_URL for the server, PostgreSQL settings to drop it afterwards or None)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        cfg = dj_database_url.parse(url)
+        parts = urlsplit(url)
+        name = f"{cfg['NAME']}_smoke"
+        return parts._replace(path=f"/{name}").geturl(), cfg | {"NAME": name}
+    return f"sqlite:///{tmp_path / 'smoke.sqlite3'}", None
+
+
+def drop_database(cfg: dict) -> None:
+    import psycopg
+    from psycopg import sql
+
+    params = {k: cfg[K] for k, K in (("host", "HOST"), ("port", "PORT"), ("user", "USER"),
+                                     ("password", "PASSWORD")) if cfg.get(K)}
+    with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=10, **params) as db:
+        db.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(cfg["NAME"])))
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS"}
+        and not k.startswith(("SECURE_", "PYTEST_", "DJANGO_"))
+    }
+    return env | {"BEHIND_PROXY": "1", "SECURE_HTTPS": "1", "TRUSTED_PROXY_COUNT": "1"} | extra
+
+
+class Server:
+    def __init__(self, port: int, log: Path):
+        self.port = port
+        self.log = log
+
+    def request(self, method, path, body=None, headers=None, proxy=True, timeout=20):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            sent = (PROXY if proxy else {}) | (headers or {})
+            conn.request(method, path, body=body, headers=sent)
+            response = conn.getresponse()
+            response.body = response.read()
+            return response
+        finally:
+            conn.close()
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("prod-smoke")
+    port = free_port()
+    database_url, pg = smoke_database(tmp)
+    log = tmp / "server.log"
+    env = production_env(
+        PORT=str(port),
+        DATABASE_URL=database_url,
+        WEB_CONCURRENCY="2",
+        DEMO_USERNAME=DEMO_USER,
+        DEMO_PASSWORD=DEMO_PASSWORD,
+        TMPDIR=str(tmp),
+    )
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own script
+            [str(PROJECT / "scripts" / "prod-local")],
+            cwd=PROJECT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: script, gunicorn master, workers
+        )
+    srv = Server(port, log)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                output = log.read_text()
+                pytest.fail(f"scripts/prod-local exited with {process.returncode}:\n{output}")
+            try:
+                if srv.get("/healthz", timeout=2).status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"server not healthy after {START_TIMEOUT}s:\n{log.read_text()}")
+            time.sleep(0.5)
+        yield srv
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+        if pg:
+            drop_database(pg)
+    # Graceful shutdown: SIGTERM ends gunicorn cleanly and the temporary STATIC_ROOT is gone.
+    assert process.returncode == 0, log.read_text()[-3000:]
+    assert "Shutting down: Master" in log.read_text()
+    assert not list(tmp.glob("taskmanager-static.*"))
+
+
+def cookies_of(response) -> dict[str, str]:
+    jar = SimpleCookie()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        jar.load(header)
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+@pytest.fixture(scope="module")
+def login(server):
+    """Log the demo user in through the real login form: (response, cookies)."""
+    login = server.get("/accounts/login/")
+    cookies = cookies_of(login)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', login.body)[1].decode()
+    origin = f"https://127.0.0.1:{server.port}"
+    response = server.request(
+        "POST",
+        "/accounts/login/",
+        body=urlencode(
+            {"username": DEMO_USER, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token}
+        ),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={cookies['csrftoken']}",
+            "Origin": origin,
+            "Referer": f"{origin}/accounts/login/",
+        },
+    )
+    assert response.status == 302, response.body[:500]
+    assert response.getheader("Location") == "/"
+    return response, cookies | cookies_of(response)
+
+
+@pytest.fixture(scope="module")
+def session(login) -> dict[str, str]:
+    return login[1]
+
+
+def cookie_header(cookies: dict[str, str]) -> dict[str, str]:
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+
+
+def assert_security_headers(response):
+    h = response.getheader
+    assert h("Strict-Transport-Security") == "max-age=31536000; includeSubDomains; preload"
+    assert h("X-Content-Type-Options") == "nosniff"
+    assert h("Referrer-Policy") == "same-origin"
+    assert h("Cross-Origin-Opener-Policy") == "same-origin"
+    assert h("Cross-Origin-Resource-Policy") == "same-origin"
+    assert h("X-Frame-Options") == "DENY"
+    csp = h("Content-Security-Policy")
+    for directive in (
+        "default-src 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ):
+        assert directive in csp
+    # A page with scripts names its nonce; one without (an error page) allows only 'self'.
+    assert re.search(r"script-src 'self'( 'nonce-[\w+/=-]+')?;", csp)
+    assert "unsafe" not in csp
+
+
+def test_it_answers_the_health_check(server):
+    response = server.get("/healthz", proxy=False, headers={"Host": "10.0.0.12:9000"})
+    assert response.status == 200
+    assert json.loads(response.body) == {"status": "ok"}
+
+
+def test_it_redirects_plain_http_to_https(server):
+    response = server.get("/accounts/login/", proxy=False)
+    assert response.status == 301
+    assert response.getheader("Location") == f"https://127.0.0.1:{server.port}/accounts/login/"
+
+
+def test_it_serves_the_login_page_with_every_security_header(server):
+    response = server.get("/accounts/login/")
+    assert response.status == 200
+    assert b"Log in" in response.body
+    assert_security_headers(response)
+    csrf = SimpleCookie(response.getheader("Set-Cookie"))["csrftoken"]
+    assert csrf["secure"] is True
+    assert csrf["samesite"] == "Lax"
+
+
+def test_it_sets_a_secure_httponly_session_cookie(login):
+    response, _ = login
+    jar = SimpleCookie()
+    for header in response.headers.get_all("Set-Cookie"):
+        jar.load(header)
+    session = jar["sessionid"]
+    assert session["secure"] is True
+    assert session["httponly"] is True
+    assert session["samesite"] == "Lax"
+
+
+def test_it_serves_the_board_to_a_logged_in_user(server, session):
+    response = server.get("/", headers=cookie_header(session))
+    assert response.status == 200
+    assert b"Renew passport" in response.body  # a seeded demo task
+    assert_security_headers(response)
+    assert "'nonce-" in response.getheader("Content-Security-Policy")
+    htmx = cookie_header(session) | {"HX-Request": "true"}
+    fragment = server.get("/?status=pending", headers=htmx)
+    assert fragment.status == 200
+    assert b"<html" not in fragment.body
+    assert server.get("/task/new/", headers=cookie_header(session)).status == 200
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page(server):
+    response = server.get("/")
+    assert response.status == 302
+    assert response.getheader("Location").startswith("/accounts/login/")
+
+
+def test_it_shows_the_apps_404_page(server, session):
+    response = server.get("/no/such/page/", headers=cookie_header(session))
+    assert response.status == 404
+    assert b"Not found" in response.body
+    assert b"Traceback" not in response.body
+    assert_security_headers(response)
+
+
+def test_it_serves_static_files_compressed_with_far_future_cache_headers(server, session):
+    page = server.get("/", headers=cookie_header(session)).body.decode()
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', page)
+    assert len(assets) >= 4
+    for url in assets:
+        # Hashed names, so they can be cached forever and still change with each release.
+        assert re.search(r"\.[0-9a-f]{12}\.(css|js)$", url), url
+        plain = server.get(url, headers={"Accept-Encoding": "identity"})
+        assert plain.status == 200
+        assert plain.getheader("Content-Encoding") is None
+        for encoding in ("br", "gzip"):
+            response = server.get(url, headers={"Accept-Encoding": encoding})
+            assert response.status == 200, url
+            assert response.getheader("Content-Encoding") == encoding, url
+            assert len(response.body) < len(plain.body), url
+            cache = response.getheader("Cache-Control")
+            max_age = int(re.search(r"max-age=(\d+)", cache)[1])
+            assert max_age >= ONE_YEAR
+            assert "immutable" in cache and "public" in cache
+            assert "Accept-Encoding" in response.getheader("Vary")
+            assert response.getheader("Cross-Origin-Resource-Policy") == "same-origin"
+
+
+def test_it_writes_an_access_log_line_per_request_to_stdout(server):
+    server.get("/healthz?from=access-log-test")
+    deadline = time.monotonic() + 10
+    while "GET /healthz?from=access-log-test" not in server.log.read_text():
+        assert time.monotonic() < deadline, "no access log line"
+        time.sleep(0.2)
+    line = next(
+        line for line in server.log.read_text().splitlines() if "access-log-test" in line
+    )
+    assert '"203.0.113.5"' in line  # the client address as forwarded by the proxy
+    assert " 200 " in line
+
+
+def test_check_deploy_reports_no_warnings_with_production_settings(tmp_path):
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
+        ALLOWED_HOSTS="tasks.example.com",
+        SECRET_KEY="kL9" + "x7Qp2-vR8sT4wY6zA1bC3dE5fG7hJ9mN0oP2qR4sT6uV8wX0yZ2aB4cD6eF8gH",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_it_passes_the_images_health_check_command(server):
+    # The Dockerfile's HEALTHCHECK, run as Docker would, against this server.
+    text = re.sub(r"\\\n", " ", (PROJECT / "Dockerfile").read_text())
+    line = next(line for line in text.splitlines() if line.startswith("HEALTHCHECK"))
+    command = json.loads(line[line.index("CMD") + 3 :])
+    assert command[0] == "python"
+    result = subprocess.run(  # noqa: S603 - the image's own command
+        [sys.executable, *command[1:]],
+        env={"PORT": str(server.port), "PATH": os.environ.get("PATH", "")},
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
