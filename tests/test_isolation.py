@@ -1,0 +1,129 @@
+"""Nobody reaches another person's tasks: every task URL, every method, plain and htmx.
+
+The task URLs come from the resolver (tests/urlmap.py), so a route added later is covered here
+without editing this file.
+"""
+
+import pytest
+from django.forms.models import model_to_dict
+
+from tasks.models import Status, Task
+from tests.conftest import HTMX
+from tests.urlmap import routes
+
+METHODS = ["get", "post", "put", "patch", "delete"]
+# What an attacker would send to change the task if a view let them through.
+HOSTILE_POST = {
+    "title": "Taken over",
+    "description": "by someone else",
+    "priority": "high",
+    "status": "completed",
+    "version": "1",
+    "next": "/",
+}
+MISSING_PK = 987654321
+
+TASK_ROUTES = [route for route in routes() if route.takes_task_id]
+
+
+def test_it_finds_every_task_route_in_the_url_map():
+    names = {route.name for route in TASK_ROUTES}
+    assert {"tasks:detail", "tasks:edit", "tasks:toggle", "tasks:delete", "tasks:restore"} <= names
+
+
+def _url(route, pk: int) -> str:
+    return route.url(lambda _route, _name: str(pk))
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Many small tests each create users; the real hasher's cost is not what they test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _snapshot() -> list[dict]:
+    """Every field of every task, deleted ones included."""
+    return [
+        model_to_dict(task, fields=[f.name for f in Task._meta.concrete_fields])
+        | {"updated_at": task.updated_at, "created_at": task.created_at}
+        for task in Task.objects.order_by("pk")
+    ]
+
+
+@pytest.fixture
+def victims(alice, make_task):
+    """Alice's live task and her deleted (still restorable) one: restore targets the latter."""
+    live = make_task(alice, "Alice's plan", description="private")
+    gone = make_task(alice, "Alice's deleted plan", status=Status.IN_PROGRESS)
+    gone.soft_delete()
+    return [live, gone]
+
+
+def _request(client, method: str, url: str, htmx: bool):
+    headers = HTMX if htmx else {}
+    if method == "post":
+        return client.post(url, HOSTILE_POST, **headers)
+    return getattr(client, method)(url, **headers)
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("route", TASK_ROUTES, ids=lambda r: r.name)
+def test_it_answers_another_user_exactly_as_for_a_missing_task(
+    client, bob, victims, route, method, htmx
+):
+    client.force_login(bob)
+    before = _snapshot()
+    for task in victims:
+        response = _request(client, method, _url(route, task.pk), htmx)
+        missing = _request(client, method, _url(route, MISSING_PK), htmx)
+        # 404 for the methods the view takes, 405 for the rest; identical to a task that does
+        # not exist, so the answer does not even reveal that the id is in use.
+        assert response.status_code in (404, 405), (route.name, method, response.status_code)
+        assert response.status_code == missing.status_code
+        assert b"Alice" not in response.content
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("route", TASK_ROUTES, ids=lambda r: r.name)
+def test_it_returns_404_to_another_user_for_each_method_the_route_accepts(
+    client, alice, bob, victims, route
+):
+    """The 404 above is not just a 405: each route serves its owner and hides from others."""
+    accepted = []
+    for method in ("get", "post"):
+        client.force_login(bob)
+        if _request(client, method, _url(route, victims[1].pk), False).status_code == 404:
+            accepted.append(method)
+    assert accepted, f"{route.name} never reached the ownership check"
+    client.force_login(alice)
+    live, gone = victims
+    target = gone if route.name == "tasks:restore" else live
+    owner = _request(client, accepted[0], _url(route, target.pk), False)
+    assert owner.status_code in (200, 302, 422)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("route", TASK_ROUTES, ids=lambda r: r.name)
+def test_it_redirects_anonymous_plain_requests_to_login(client, victims, route, method):
+    before = _snapshot()
+    for task in victims:
+        url = _url(route, task.pk)
+        response = _request(client, method, url, htmx=False)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("route", TASK_ROUTES, ids=lambda r: r.name)
+def test_it_answers_anonymous_htmx_requests_with_401_and_hx_redirect(
+    client, victims, route, method
+):
+    before = _snapshot()
+    for task in victims:
+        response = _request(client, method, _url(route, task.pk), htmx=True)
+        assert response.status_code == 401
+        assert response["HX-Redirect"].startswith("/accounts/login/?next=")
+        assert b"Alice" not in response.content
+    assert _snapshot() == before

@@ -1,0 +1,132 @@
+"""Sessions and passwords: fixation, logout, deactivation, and Django's password validators."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.test import Client
+
+from tests.conftest import HTMX, PASSWORD
+
+STRONG = "quiet-Harbour-lantern-73"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Many small tests each create users; the real hasher's cost is not what they test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _login(client, username="alice", password=PASSWORD):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def _session_key(client) -> str:
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def test_it_issues_a_new_session_key_at_login(client, alice):
+    # An attacker plants a session id on the victim's browser before login (fixation).
+    planted = client.session
+    planted["planted"] = True
+    planted.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
+
+    assert _login(client).status_code == 302
+    assert _session_key(client) != planted.session_key
+    attacker = Client()
+    attacker.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
+    assert attacker.get("/").status_code == 302
+
+
+def test_it_invalidates_the_session_at_logout(client, alice):
+    _login(client)
+    key = _session_key(client)
+    assert client.get("/").status_code == 200
+
+    assert client.post("/accounts/logout/").status_code in (200, 302)
+    assert not Session.objects.filter(session_key=key).exists()
+    # A copy of the old cookie (another tab, a stolen cookie) no longer opens the board.
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = key
+    response = replay.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_it_locks_out_a_deactivated_user_at_their_next_request(client, alice, make_task):
+    task = make_task(alice, "Mine")
+    _login(client)
+    assert client.get("/").status_code == 200
+
+    alice.is_active = False
+    alice.save()
+
+    assert client.get("/").status_code == 302
+    htmx = client.post(f"/task/{task.pk}/toggle/", **HTMX)
+    assert htmx.status_code == 401
+    assert htmx["HX-Redirect"].startswith("/accounts/login/")
+    task.refresh_from_db()
+    assert task.status == "pending"
+    # And cannot log in again.
+    response = _login(client)
+    assert response.status_code == 200
+    assert client.get("/").status_code == 302
+
+
+def test_it_logs_out_other_sessions_when_the_password_changes(alice):
+    laptop, phone = Client(), Client()
+    _login(laptop)
+    _login(phone)
+    response = laptop.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": STRONG, "new_password2": STRONG},
+    )
+    assert response.status_code == 302
+    assert laptop.get("/").status_code == 200  # the session that changed it stays in
+    assert phone.get("/").status_code == 302
+
+
+WEAK_PASSWORDS = [
+    pytest.param("Xy7!a", "too short", id="length"),
+    pytest.param("password123", "too common", id="common"),
+    pytest.param("8675309124", "entirely numeric", id="numeric"),
+    pytest.param("carolinesmith", "too similar to the username", id="similarity"),
+]
+
+
+@pytest.mark.parametrize(("password", "message"), WEAK_PASSWORDS)
+def test_it_rejects_a_weak_password_at_signup(client, password, message):
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "carolinesmith", "password1": password, "password2": password},
+    )
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not get_user_model().objects.filter(username="carolinesmith").exists()
+
+
+def test_it_accepts_a_strong_password_at_signup(client):
+    response = client.post(
+        "/accounts/signup/", {"username": "carol", "password1": STRONG, "password2": STRONG}
+    )
+    assert response.status_code == 302
+    assert get_user_model().objects.get(username="carol").check_password(STRONG)
+
+
+@pytest.mark.parametrize(("password", "message"), WEAK_PASSWORDS)
+def test_it_rejects_a_weak_password_at_password_change(
+    client, django_user_model, password, message
+):
+    user = django_user_model.objects.create_user("carolinesmith", password=PASSWORD)
+    _login(client, "carolinesmith")
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": password, "new_password2": password},
+    )
+    assert response.status_code == 200  # Django's view re-renders the form with its errors
+    assert message in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)

@@ -1,0 +1,70 @@
+"""The project's URL map, read from the resolver so tests that walk it include new routes.
+
+Used by the isolation, GET-safety and CSRF tests: a route added later is walked without anyone
+remembering to add it to a list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern, RoutePattern
+
+_PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # e.g. "task/<int:pk>/edit/", or a regex for re_path() routes
+    name: str | None  # namespaced, e.g. "tasks:edit"
+    params: tuple[str, ...]
+    is_regex: bool
+
+    @property
+    def takes_task_id(self) -> bool:
+        """One of our own task routes (the admin has its own object routes, staff only)."""
+        return not self.route.startswith("admin/") and "pk" in self.params
+
+    def url(self, value_for: Callable[[Route, str], str]) -> str:
+        """A concrete path, each parameter filled by value_for(route, name)."""
+        if self.is_regex:
+            # re_path routes: fill each named group; the catch-all gets a path that exists nowhere.
+            def fill(match: re.Match) -> str:
+                return value_for(self, match.group(1))
+
+            path = re.sub(r"\(\?P<(\w+)>[^)]*\)", fill, self.route)
+            return "/" + path.replace("^", "").replace("$", "")
+        return "/" + _PARAM.sub(lambda m: value_for(self, m.group("name")), self.route)
+
+
+def routes() -> list[Route]:
+    return list(_walk(get_resolver().url_patterns, "", None))
+
+
+def _walk(patterns, prefix: str, namespace: str | None) -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from _walk(entry.url_patterns, prefix + _text(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            pattern = entry.pattern
+            if isinstance(pattern, RoutePattern):
+                params = tuple(pattern.converters)
+            else:
+                params = tuple(pattern.regex.groupindex)
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield Route(
+                route=prefix + _text(pattern),
+                name=name,
+                params=params,
+                is_regex=isinstance(pattern, RegexPattern),
+            )
+
+
+def _text(pattern) -> str:
+    return str(pattern)
