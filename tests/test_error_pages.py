@@ -51,7 +51,7 @@ def assert_app_error_page(response, status, heading):
     page = response.content.decode()
     assert response.status_code == status
     assert response["Content-Type"].startswith("text/html")
-    assert f"<h1 class=\"h3 my-3\">{heading}</h1>" in page
+    assert f'<h1 class="h3 my-3">{heading}</h1>' in page
     assert "taskmanager</a>" in page  # the app's header, not Django's bare page
     assert "bootstrap" in page
     assert 'href="/"' in page

@@ -56,4 +56,3 @@ def test_it_reports_503_when_the_database_is_unreachable(client, monkeypatch):
     assert body["status"] == "error"
     # Says what is wrong without leaking the driver's message (hosts, users).
     assert "refused" not in response.content.decode()
-

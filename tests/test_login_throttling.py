@@ -116,9 +116,7 @@ def test_it_ignores_a_forged_forwarded_for_without_a_trusted_proxy(client, alice
     assert response.status_code == 429
 
 
-def test_it_counts_the_address_the_proxy_saw_behind_a_trusted_proxy(
-    client, alice, settings, limit
-):
+def test_it_counts_the_address_the_proxy_saw_behind_a_trusted_proxy(client, alice, settings, limit):
     settings.TRUSTED_PROXY_COUNT = 1
     # Every request comes from nginx (one address); the clients differ.
     for n in range(limit):

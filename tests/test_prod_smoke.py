@@ -55,11 +55,15 @@ def drop_database(cfg: dict) -> None:
     import psycopg
     from psycopg import sql
 
-    params = {k: cfg[K] for k, K in (("host", "HOST"), ("port", "PORT"), ("user", "USER"),
-                                     ("password", "PASSWORD")) if cfg.get(K)}
+    params = {
+        k: cfg[K]
+        for k, K in (("host", "HOST"), ("port", "PORT"), ("user", "USER"), ("password", "PASSWORD"))
+        if cfg.get(K)
+    }
     with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=10, **params) as db:
-        db.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(cfg["NAME"])))
+        db.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(cfg["NAME"]))
+        )
 
 
 def production_env(**extra: str) -> dict[str, str]:
@@ -300,9 +304,7 @@ def test_it_writes_an_access_log_line_per_request_to_stdout(server):
     while "GET /healthz?from=access-log-test" not in server.log.read_text():
         assert time.monotonic() < deadline, "no access log line"
         time.sleep(0.2)
-    line = next(
-        line for line in server.log.read_text().splitlines() if "access-log-test" in line
-    )
+    line = next(line for line in server.log.read_text().splitlines() if "access-log-test" in line)
     assert '"203.0.113.5"' in line  # the client address as forwarded by the proxy
     assert " 200 " in line
 

@@ -4,6 +4,7 @@ A `.env` file in the project root is read first (real environment variables win)
 safe for local use; production (DEBUG off) refuses the development secret key.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def env_secret(name: str, default: str | None = None) -> str | None:
 DEBUG = env_bool("DEBUG", False)
 
 # The development key only exists so `scripts/run` works out of the box; production refuses it.
-DEV_SECRET_KEY = "dev-insecure-do-not-use-in-production-0123456789abcdefghijklmnopqrstuvwxyz"
+DEV_SECRET_KEY = "dev-insecure-do-not-use-in-production-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 SECRET_KEY = env_secret("SECRET_KEY") or DEV_SECRET_KEY
 if not DEBUG and SECRET_KEY == DEV_SECRET_KEY and not env_bool("ALLOW_DEV_SECRET_KEY", False):
     raise ImproperlyConfigured(
@@ -88,21 +89,30 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "widget_tweaks",
+    "axes",
     "tasks",
 ]
 
 MIDDLEWARE = [
+    # First: /healthz must answer Docker and load balancer probes, whatever Host they send and
+    # over plain HTTP, before host validation and the HTTPS redirect.
+    "taskmanager.middleware.HealthCheckMiddleware",
+    # Outside whitenoise and the HTTPS redirect so every response carries the header.
+    "taskmanager.middleware.CrossOriginResourcePolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware: its 400 for a bad Host must carry these headers too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tasks.middleware.HtmxLoginRedirectMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "taskmanager.urls"
@@ -156,6 +166,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The throttle goes first so a locked-out account or address is refused before the password is
+# checked. It only watches; ModelBackend does the authenticating.
+AUTHENTICATION_BACKENDS = [
+    "taskmanager.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes): FAILURE_LIMIT failed logins for one username, or from one
+# address, lock that username or address out for COOLOFF minutes, with a 429 lockout page.
+# Attempts live in the database, so every web container sees the same counts.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe the failures: with a wipe, an attacker holding any account could log in
+# to it between guesses and reset their address's count. Failures expire after the cool-off.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "taskmanager.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "taskmanager.auth.client_ip"
+AXES_USERNAME_CALLABLE = "taskmanager.auth.throttle_username"
+# Only failures are recorded; a row per successful login would be a log of everyone's IPs.
+AXES_DISABLE_ACCESS_LOG = True
+# How many reverse proxies (nginx, a load balancer) append to X-Forwarded-For in front of
+# gunicorn. 0 = gunicorn faces clients directly and X-Forwarded-For is ignored (it is forgeable).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tasks:board"
 LOGOUT_REDIRECT_URL = "login"
@@ -189,6 +223,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 TASKS_PAGE_SIZE = env_int("TASKS_PAGE_SIZE", 25)
+# bench/ only: routes /bench/ceiling, a minimal logged-in view that measures what the middleware
+# stack alone costs. Never set in production.
+BENCH_CEILING = env_bool("BENCH_CEILING", False)
 # Deleted tasks stay restorable (undo) for this long before `purge_deleted_tasks` removes them.
 TASKS_PURGE_AFTER_HOURS = env_int("TASKS_PURGE_AFTER_HOURS", 24)
 
@@ -210,6 +247,11 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_HTTPS)
 # Behind a TLS-terminating proxy (nginx, a load balancer) that sets X-Forwarded-Proto.
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Probes (Docker, load balancers) speak plain HTTP to /healthz; HealthCheckMiddleware answers them
+# first, this keeps the exemption explicit should the middleware order change.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Our pages and static files are for our own origin only (taskmanager.middleware).
+SECURE_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 
 SECURE_CSP = {

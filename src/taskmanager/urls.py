@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -16,3 +17,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("tasks.urls")),
 ]
+
+if settings.BENCH_CEILING:
+    # Benchmark harness only (bench/): the same middleware stack with next to no view.
+    urlpatterns.insert(0, path("bench/ceiling", task_views.bench_ceiling, name="bench-ceiling"))
+
+# A database outage answers 503 with the error page (see tasks.views.server_error).
+handler500 = "tasks.views.server_error"

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = "Tasks"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .query import register_sqlite_casefold
+
+        connection_created.connect(register_sqlite_casefold, dispatch_uid="tasks-sqlite-casefold")

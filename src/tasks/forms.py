@@ -30,7 +30,9 @@ class TaskForm(forms.ModelForm):
         error_messages = {
             "title": {
                 "required": "Give the task a title.",
-                "max_length": "Keep the title to %(limit_value)d characters (it has %(show_value)d).",
+                "max_length": (
+                    "Keep the title to %(limit_value)d characters (it has %(show_value)d)."
+                ),
             },
             "due_date": {"invalid": "Enter a real date, like 2026-12-31."},
         }

@@ -20,7 +20,9 @@ def wants_fragment(request: HtmxRequest) -> bool:
     Boosted links and htmx's history restore (back button with no cached snapshot) both swap
     the whole body, so they get the full page.
     """
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+    return (
+        bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+    )
 
 
 def page_query(request: HtmxRequest) -> QueryDict:
@@ -30,5 +32,8 @@ def page_query(request: HtmxRequest) -> QueryDict:
     mutation can answer in terms of the filters on screen.
     """
     if request.htmx and request.htmx.current_url:
-        return QueryDict(urlsplit(request.htmx.current_url).query)
+        try:
+            return QueryDict(urlsplit(request.htmx.current_url).query)
+        except ValueError:  # a header that is no URL ("http://["): no filters, not a 500
+            return QueryDict()
     return request.GET

@@ -21,7 +21,10 @@ class HtmxLoginRedirectMiddleware:
         htmx = getattr(request, "htmx", None)
         login_url = resolve_url(settings.LOGIN_URL)
         if htmx and response.status_code == 302 and response["Location"].startswith(login_url):
-            next_url = htmx.current_url_abs_path or "/"
+            try:
+                next_url = htmx.current_url_abs_path or "/"
+            except ValueError:  # HX-Current-URL is client input and may be no URL at all
+                next_url = "/"
             redirect = HttpResponse("Your session has ended; please log in again.", status=401)
             redirect["HX-Redirect"] = f"{login_url}?{urlencode({'next': next_url})}"
             return redirect

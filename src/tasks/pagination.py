@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db.models import GeneratedField
+from django.utils import timezone
 
 from .models import SORTS, Sort, Task, TaskQuerySet
 
@@ -51,17 +53,48 @@ def decode_cursor(cursor: str | None, sort: str) -> tuple | None:
     for name, value in zip(fields, values, strict=True):
         if not isinstance(value, str | int) or isinstance(value, bool):
             return None
+        if isinstance(value, str) and "\x00" in value:  # PostgreSQL refuses NUL in text
+            return None
         field = Task._meta.get_field(name)
+        # A generated column converts like the type it stores; the base Field would pass the raw
+        # value on to SQL, where "garbage" compared with a date column is a database error.
+        if isinstance(field, GeneratedField):
+            field = field.output_field
         if name == "id" and not isinstance(value, int):
             return None
         try:
             python_value = field.to_python(value)
         except (ValidationError, ValueError, TypeError, OverflowError):
             return None
-        if python_value is None:
+        if python_value is None or not _storable(python_value):
             return None
         key.append(python_value)
     return tuple(key)
+
+
+def _storable(value) -> bool:
+    """Whether both databases accept `value` as a query parameter without raising.
+
+    A tampered cursor must be ignored, not become a 500: SQLite overflows past 64-bit integers,
+    a far-off timezone offset overflows the conversion to UTC, and NUL or lone surrogates in a
+    string cannot be sent at all.
+    """
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    if isinstance(value, dt.datetime):
+        if timezone.is_naive(value):
+            return False
+        try:
+            value.astimezone(dt.UTC)
+        except OverflowError:
+            return False
+    if isinstance(value, str):
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return False
+        return "\x00" not in value
+    return True
 
 
 def paginate(

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         cutoff = timezone.now() - dt.timedelta(hours=hours)
         doomed = Task.objects.purgeable(before=cutoff)
         if dry_run:
-            self.stdout.write(f"Would purge {doomed.count()} task(s) deleted before {cutoff:%Y-%m-%d %H:%M}.")
+            self.stdout.write(
+                f"Would purge {doomed.count()} task(s) deleted before {cutoff:%Y-%m-%d %H:%M}."
+            )
             return
         count, _ = doomed.delete()
         self.stdout.write(f"Purged {count} task(s) deleted before {cutoff:%Y-%m-%d %H:%M}.")

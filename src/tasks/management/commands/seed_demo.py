@@ -9,7 +9,13 @@ from django.utils import timezone
 from tasks.models import Priority, Status, Task
 
 DEMO_TASKS = [
-    ("Plan the Q3 report outline", "Sections: revenue, churn, roadmap.", Priority.HIGH, Status.IN_PROGRESS, -2),
+    (
+        "Plan the Q3 report outline",
+        "Sections: revenue, churn, roadmap.",
+        Priority.HIGH,
+        Status.IN_PROGRESS,
+        -2,
+    ),
     ("Book dentist appointment", "", Priority.MEDIUM, Status.PENDING, 0),
     ("Renew passport", "Photos first, then the online form.", Priority.HIGH, Status.PENDING, 5),
     ("Review pull request #42", "Keyboard map and undo toast.", Priority.MEDIUM, Status.PENDING, 1),
@@ -56,5 +62,7 @@ class Command(BaseCommand):
                     created_at=now - dt.timedelta(minutes=10 * (len(DEMO_TASKS) - i)),
                 )
         self.stdout.write(
-            self.style.SUCCESS(f"Demo account ready. Log in as {username!r} with password {password!r}")
+            self.style.SUCCESS(
+                f"Demo account ready. Log in as {username!r} with password {password!r}"
+            )
         )

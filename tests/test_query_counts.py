@@ -1,0 +1,87 @@
+"""The board runs the same few queries whatever the number of tasks (no N+1)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tasks.models import Priority, Status, Task
+from tests.conftest import HTMX, row_ids
+
+pytestmark = pytest.mark.django_db
+
+# Session, user, one page of tasks, and (full page only) the status counts.
+MAX_QUERIES = 4
+
+
+def fill(user, n, days):
+    statuses, priorities = list(Status), list(Priority)
+    Task.objects.bulk_create(
+        Task(
+            user=user,
+            title=f"Task {i} report",
+            description="details",
+            status=statuses[i % 3],
+            priority=priorities[i % 3],
+            due_date=days(i % 9 - 3) if i % 2 else None,
+        )
+        for i in range(n)
+    )
+
+
+def count_queries(client, **headers) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/", {"q": "rep is:open", "sort": "due"}, **headers)
+    assert response.status_code == 200
+    assert row_ids(response), "an empty page would prove nothing about N+1"
+    return len(queries)
+
+
+@pytest.mark.parametrize("n", [10, 200])
+def test_it_renders_the_full_board_in_at_most_four_queries(
+    alice_client, alice, days, django_assert_max_num_queries, n
+):
+    fill(alice, n, days)
+
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = alice_client.get("/")
+
+    assert len(row_ids(response)) == min(n, 25)
+
+
+@pytest.mark.parametrize("n", [10, 200])
+def test_it_renders_the_list_fragment_in_at_most_four_queries(
+    alice_client, alice, days, django_assert_max_num_queries, n
+):
+    fill(alice, n, days)
+
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = alice_client.get("/", **HTMX)
+
+    assert len(row_ids(response)) == min(n, 25)
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "fragment"])
+def test_it_runs_the_same_number_of_queries_for_10_and_200_tasks(
+    client, django_user_model, days, headers
+):
+    counts = []
+    for n, name in ((10, "few"), (200, "many")):
+        user = django_user_model.objects.create_user(name)
+        fill(user, n, days)
+        client.force_login(user)
+        counts.append(count_queries(client, **headers))
+
+    assert counts[0] == counts[1]
+    assert counts[1] <= MAX_QUERIES
+
+
+def test_it_pins_the_fragment_on_a_later_page(alice_client, alice, days, django_assert_num_queries):
+    fill(alice, 200, days)
+    html = alice_client.get("/", **HTMX).content.decode()
+    after = html[html.index("after=") :].split('"')[0]
+
+    # Session, user, the page: a deep page costs what the first one does.
+    with django_assert_num_queries(3):
+        response = alice_client.get(f"/?{after}", **HTMX)
+
+    assert len(row_ids(response)) == 25

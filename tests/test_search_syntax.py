@@ -1,0 +1,280 @@
+"""The search syntax: parsing, and matching on the database (SQLite and PostgreSQL alike)."""
+
+import pytest
+from django.db import connection
+
+from tasks import query
+from tasks.models import Priority, Status, Task
+from tests.conftest import HTMX, row_ids
+
+# --- parsing (no database) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "statuses"),
+    [
+        ("is:pending", ["pending"]),
+        ("is:in_progress", ["in_progress"]),
+        ("is:completed", ["completed"]),
+        ("is:done", ["completed"]),
+        ("is:open", ["open"]),
+        ("IS:Pending", ["pending"]),
+    ],
+)
+def test_it_parses_status_tokens(text, statuses):
+    parsed = query.parse(text)
+
+    assert parsed.statuses == statuses
+    assert parsed.words == []
+
+
+@pytest.mark.parametrize(
+    ("text", "priorities"),
+    [
+        ("priority:high", ["high"]),
+        ("p:high", ["high"]),
+        ("p:LOW", ["low"]),
+        ("priority:medium", ["medium"]),
+        ("p:med", ["medium"]),
+    ],
+)
+def test_it_parses_priority_tokens_long_and_short(text, priorities):
+    assert query.parse(text).priorities == priorities
+
+
+@pytest.mark.parametrize("when", ["overdue", "today", "week", "none"])
+def test_it_parses_due_tokens(when):
+    assert query.parse(f"due:{when}").dues == [when]
+
+
+def test_it_keeps_free_text_next_to_tokens():
+    parsed = query.parse("  quarterly is:open  report p:high ")
+
+    assert parsed.words == ["quarterly", "report"]
+    assert parsed.statuses == ["open"]
+    assert parsed.priorities == ["high"]
+
+
+@pytest.mark.parametrize(
+    "text", ["is:archived", "p:urgent", "due:later", "tag:home", "is:", ":", "due:", "http://x"]
+)
+def test_it_treats_unknown_tokens_as_text(text):
+    parsed = query.parse(text)
+
+    assert parsed.words == [text]
+    assert parsed.statuses == parsed.priorities == parsed.dues == []
+
+
+def test_it_caps_the_number_of_words():
+    assert len(query.parse(" ".join(f"w{i}" for i in range(100))).words) == query.MAX_WORDS
+
+
+@pytest.mark.parametrize(
+    ("words", "tsquery"),
+    [
+        (["rep"], "rep:*"),
+        (["Rep", "Q3"], "rep:* & q3:*"),
+        (["it's"], "it:* & s:*"),
+        (["a&b|c!d:*()\\'\""], "a:* & b:* & c:* & d:*"),
+        (["&|!():*"], ""),
+        (["café"], "café:*"),
+    ],
+)
+def test_it_builds_a_prefix_tsquery_from_word_characters_only(words, tsquery):
+    assert query.to_prefix_tsquery(words) == tsquery
+
+
+# --- matching on the database ------------------------------------------------------------------
+
+
+@pytest.fixture
+def board(alice, bob, make_task, days):
+    """A small board covering every status, priority and due bucket, plus one of Bob's."""
+    return {
+        "report": make_task(
+            alice,
+            "Quarterly report",
+            description="revenue and churn",
+            priority=Priority.HIGH,
+            status=Status.IN_PROGRESS,
+            due_date=days(-2),
+        ),
+        "dentist": make_task(alice, "Book dentist", priority=Priority.MEDIUM, due_date=days(0)),
+        "passport": make_task(
+            alice,
+            "Renew passport",
+            description="photos first",
+            priority=Priority.HIGH,
+            due_date=days(6),
+        ),
+        "plants": make_task(
+            alice,
+            "Water the plants",
+            priority=Priority.LOW,
+            status=Status.COMPLETED,
+            due_date=days(-5),
+        ),
+        "notes": make_task(alice, "Release notes", priority=Priority.LOW, due_date=days(7)),
+        "bob": make_task(bob, "Bob's quarterly report", priority=Priority.HIGH),
+    }
+
+
+def found(user, text) -> set[str]:
+    return set(Task.objects.for_user(user).matching(text).values_list("title", flat=True))
+
+
+def titles(board, *keys) -> set[str]:
+    return {board[k].title for k in keys}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("is:pending", ["dentist", "passport", "notes"]),
+        ("is:in_progress", ["report"]),
+        ("is:completed", ["plants"]),
+        ("is:open", ["report", "dentist", "passport", "notes"]),
+        ("priority:high", ["report", "passport"]),
+        ("p:high", ["report", "passport"]),
+        ("p:low", ["plants", "notes"]),
+        # Overdue means late and still open: a completed task is never overdue.
+        ("due:overdue", ["report"]),
+        ("due:today", ["dentist"]),
+        # This week: today and the six days after it.
+        ("due:week", ["dentist", "passport"]),
+        ("due:none", []),
+    ],
+)
+def test_it_filters_by_each_token(alice, board, text, keys):
+    assert found(alice, text) == titles(board, *keys)
+
+
+@pytest.mark.django_db
+def test_it_finds_tasks_without_a_due_date_with_due_none(alice, board, make_task):
+    undated = make_task(alice, "Someday maybe")
+
+    assert found(alice, "due:none") == {undated.title}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("rep", ["report"]),  # prefix: typing narrows as you go
+        ("REPORT", ["report"]),  # case does not matter
+        ("quarterly report", ["report"]),  # every word must match
+        ("report passport", []),
+        ("churn", ["report"]),  # the description counts
+        ("pho", ["passport"]),
+        ("rep is:open", ["report"]),
+        ("rep is:completed", []),
+        ("p:high renew", ["passport"]),
+        ("p:low is:open", ["notes"]),
+        ("due:week p:high", ["passport"]),
+        ("is:open p:high due:overdue quarterly", ["report"]),
+        ("notes due:week", []),
+    ],
+)
+def test_it_combines_tokens_and_free_text_with_and(alice, board, text, keys):
+    assert found(alice, text) == titles(board, *keys)
+
+
+@pytest.mark.django_db
+def test_it_searches_free_text_as_words_from_the_beginning(alice, make_task):
+    make_task(alice, "Monthly reporting")
+
+    assert found(alice, "report") == {"Monthly reporting"}
+    assert found(alice, "monthly rep") == {"Monthly reporting"}
+
+
+@pytest.mark.django_db
+def test_it_matches_unknown_tokens_as_text(alice, make_task):
+    make_task(alice, "Check tag:home lights")
+    make_task(alice, "Unrelated")
+
+    assert found(alice, "tag:home") == {"Check tag:home lights"}
+
+
+@pytest.mark.django_db
+def test_it_matches_non_ascii_words(alice, make_task):
+    make_task(alice, "Café crème order")
+    make_task(alice, "Tea")
+
+    assert found(alice, "café") == {"Café crème order"}
+    assert found(alice, "crè") == {"Café crème order"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["über", "ÜBER", "Über", "éTÉ", "straße"])
+def test_it_ignores_case_in_non_ascii_letters_too(alice, make_task, text):
+    # SQLite's own LIKE only folds A-Z; a German or French user types lower case all the same.
+    make_task(alice, "Über den Sommer", description="Été à Paris, Straße 5")
+    make_task(alice, "Unrelated")
+
+    assert found(alice, text) == {"Über den Sommer"}
+
+
+@pytest.mark.django_db
+def test_it_never_matches_another_users_tasks(alice, board):
+    assert "Bob's quarterly report" not in found(alice, "quarterly")
+    assert found(alice, "bob") == set()
+
+
+@pytest.mark.django_db
+def test_it_uses_full_text_search_on_postgresql_and_contains_elsewhere(alice):
+    sql = str(Task.objects.for_user(alice).matching("rep").query)
+
+    if connection.vendor == "postgresql":
+        # The stored, GIN-indexed tsvector column (migration 0002), matched with a prefix query.
+        assert "search_document" in sql and "@@" in sql and "rep:*" in sql
+    else:
+        assert "LIKE" in sql.upper()
+
+
+HOSTILE = [
+    '"',
+    "'",
+    "'; DROP TABLE tasks_task; --",
+    "a & b | !c",
+    "&|!():*",
+    "rep:*",
+    "\\",
+    "\\\\x00",
+    "((((",
+    "<script>alert(1)</script>",
+    "%_%",
+    "🎉 party",
+    "日本語のタスク",
+    "ñandú über",
+    "x" * 5000,
+    " ".join(["word"] * 500),
+    "is:open:extra",
+    "p:",
+    "due:overdue" * 50,
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", HOSTILE)
+def test_it_never_fails_on_hostile_input(alice_client, alice, bob, make_task, text):
+    make_task(alice, "Alice's task")
+    secret = make_task(bob, "Bob's secret")
+
+    for headers in ({}, HTMX):
+        response = alice_client.get("/", {"q": text}, **headers)
+        assert response.status_code == 200
+        assert secret.pk not in row_ids(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["%", "100%"])
+def test_it_matches_like_wildcards_literally(alice, make_task, text):
+    make_task(alice, "Grow 100% coverage")
+    make_task(alice, "Nothing special")
+
+    # On PostgreSQL punctuation is not part of a word, so only the digits search there.
+    expected = {"Grow 100% coverage"}
+    if connection.vendor == "postgresql" and text == "%":
+        expected |= {"Nothing special"}
+    assert found(alice, text) == expected

@@ -1,0 +1,115 @@
+"""TaskCount, the trigger-kept counters behind the board's status counts, never drifts from the
+real counts, whichever way tasks change (save, bulk insert, queryset update, delete)."""
+
+import pytest
+from django.utils import timezone
+
+from tasks.models import Priority, Status, Task, TaskCount
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def actual(user):
+    return Task.objects.for_user(user).status_counts()
+
+
+def test_it_counts_new_tasks_per_status(alice, make_task):
+    make_task(alice, status=Status.PENDING)
+    make_task(alice, status=Status.PENDING)
+    make_task(alice, status=Status.COMPLETED)
+    assert TaskCount.for_user(alice) == {"all": 3, "pending": 2, "in_progress": 0, "completed": 1}
+
+
+def test_it_is_zero_for_a_user_without_tasks(alice):
+    assert TaskCount.for_user(alice) == {"all": 0, "pending": 0, "in_progress": 0, "completed": 0}
+
+
+def test_it_keeps_users_apart(alice, bob, make_task):
+    make_task(alice)
+    make_task(bob, status=Status.IN_PROGRESS)
+    assert TaskCount.for_user(alice) == actual(alice)
+    assert TaskCount.for_user(bob) == actual(bob)
+    assert TaskCount.for_user(alice)["all"] == 1
+
+
+def test_it_follows_toggle_edit_soft_delete_and_restore(alice, make_task):
+    task = make_task(alice)
+    other = make_task(alice, status=Status.IN_PROGRESS)
+    task.toggle_completed()
+    assert TaskCount.for_user(alice) == actual(alice)
+    other.status = Status.COMPLETED
+    assert other.save_if_current(other.version, ["status"])
+    assert TaskCount.for_user(alice) == actual(alice)
+    task.soft_delete()
+    assert (
+        TaskCount.for_user(alice)
+        == actual(alice)
+        == {
+            "all": 1,
+            "pending": 0,
+            "in_progress": 0,
+            "completed": 1,
+        }
+    )
+    task.restore()
+    assert TaskCount.for_user(alice) == actual(alice)
+
+
+def test_it_ignores_edits_that_change_neither_status_nor_deletion(alice, make_task):
+    task = make_task(alice)
+    task.title = "Renamed"
+    task.priority = Priority.HIGH
+    task.save()
+    assert (
+        TaskCount.for_user(alice)
+        == actual(alice)
+        == {
+            "all": 1,
+            "pending": 1,
+            "in_progress": 0,
+            "completed": 0,
+        }
+    )
+
+
+def test_it_follows_bulk_inserts_updates_and_deletes(alice):
+    Task.objects.bulk_create(
+        Task(user=alice, title=f"t{i}", status=[Status.PENDING, Status.COMPLETED][i % 2])
+        for i in range(50)
+    )
+    assert TaskCount.for_user(alice) == actual(alice)
+    Task.objects.filter(user=alice, title__in=["t0", "t2", "t4"]).update(status=Status.IN_PROGRESS)
+    assert TaskCount.for_user(alice) == actual(alice)
+    Task.objects.filter(user=alice, title__in=["t1", "t3"]).update(deleted_at=timezone.now())
+    assert TaskCount.for_user(alice) == actual(alice)
+    Task.objects.filter(user=alice, title__startswith="t1").delete()
+    assert TaskCount.for_user(alice) == actual(alice)
+
+
+def test_it_does_not_count_purged_tasks_twice(alice, make_task):
+    task = make_task(alice)
+    task.soft_delete()
+    Task.objects.filter(pk=task.pk).delete()  # the purge of an already-uncounted task
+    assert (
+        TaskCount.for_user(alice)
+        == actual(alice)
+        == {
+            "all": 0,
+            "pending": 0,
+            "in_progress": 0,
+            "completed": 0,
+        }
+    )
+
+
+def test_it_leaves_no_rows_behind_a_deleted_user(alice, make_task):
+    make_task(alice)
+    make_task(alice, status=Status.COMPLETED)
+    alice.delete()
+    assert not TaskCount.objects.exists()
+
+
+def test_it_answers_in_one_query(alice, make_task, django_assert_num_queries):
+    make_task(alice)
+    with django_assert_num_queries(1):
+        TaskCount.for_user(alice)
