@@ -9,6 +9,7 @@ Secure + HttpOnly + SameSite cookies; plain HTTP redirected to HTTPS on the same
 """
 
 import re
+import uuid
 
 import pytest
 
@@ -20,12 +21,21 @@ SIX_MONTHS = 15768000
 
 
 @pytest.fixture(scope="module")
-def responses(server):
+def observatory_user(server):
+    """A signed-up account; unique, so the fixture can never collide with an earlier run."""
+    username = f"observatory-{uuid.uuid4().hex[:8]}"
+    Session(server.port).signup(username)
+    return username
+
+
+@pytest.fixture(scope="module")
+def responses(server, observatory_user):
     """(name, response) for the login page, the board, an htmx fragment, a 404 and a static file."""
     anonymous = Session(server.port)
     login = anonymous.send("GET", "/accounts/login/")
     user = Session(server.port)
-    user.signup("observatory")
+    user.send("GET", "/accounts/login/")
+    user.send("POST", "/accounts/login/", {"username": observatory_user, "password": PASSWORD})
     board = user.send("GET", "/")
     css = re.search(rb'href="(/static/css/app\.[0-9a-f]+\.css)"', board.body)[1].decode()
     return {
@@ -43,9 +53,9 @@ def _csp(response) -> dict[str, list[str]]:
     return {name: values for name, *values in (p.split() for p in policy.split(";") if p.strip())}
 
 
-@pytest.mark.parametrize("page", ["login", "board", "fragment", "404"])
-def test_it_sends_a_strict_content_security_policy(responses, page):
-    csp = _csp(responses[page])
+@pytest.mark.parametrize("page_name", ["login", "board", "fragment", "404"])
+def test_it_sends_a_strict_content_security_policy(responses, page_name):
+    csp = _csp(responses[page_name])
     assert csp["default-src"] == ["'self'"]
     assert csp["frame-ancestors"] == ["'none'"]
     assert csp["base-uri"] == ["'none'"]
@@ -59,16 +69,16 @@ def test_it_sends_a_strict_content_security_policy(responses, page):
     assert all(v == "'self'" or v.startswith("'nonce-") for v in csp["script-src"])
 
 
-@pytest.mark.parametrize("page", ["login", "board", "fragment", "404", "static"])
-def test_it_sends_every_observatory_header(responses, page):
-    response = responses[page]
+@pytest.mark.parametrize("page_name", ["login", "board", "fragment", "404", "static"])
+def test_it_sends_every_observatory_header(responses, page_name):
+    response = responses[page_name]
     hsts = response.header("Strict-Transport-Security")
     max_age = int(re.search(r"max-age=(\d+)", hsts)[1])
     assert max_age >= SIX_MONTHS
     assert "includeSubDomains" in hsts and "preload" in hsts
     assert response.header("X-Content-Type-Options") == "nosniff"
     assert response.header("Cross-Origin-Resource-Policy") == "same-origin"
-    if page != "static":  # documents: static files are not framed or navigated to
+    if page_name != "static":  # documents: static files are not framed or navigated to
         # Observatory fails a page that any origin may read; whitenoise's "*" on the public,
         # credential-free static files is not that, and CORP above still limits their use.
         assert response.header("Access-Control-Allow-Origin") is None
@@ -77,11 +87,11 @@ def test_it_sends_every_observatory_header(responses, page):
         assert response.header("Cross-Origin-Opener-Policy") == "same-origin"
 
 
-def test_it_sets_secure_httponly_samesite_cookies(server, responses):
+def test_it_sets_secure_httponly_samesite_cookies(server, observatory_user):
     browser = Session(server.port)
     login_page = browser.send("GET", "/accounts/login/")
     logged_in = browser.send(
-        "POST", "/accounts/login/", {"username": "observatory", "password": PASSWORD}
+        "POST", "/accounts/login/", {"username": observatory_user, "password": PASSWORD}
     )
     assert logged_in.status == 302
     cookies = {}
