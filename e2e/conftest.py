@@ -16,7 +16,7 @@ from django.test import Client
 from playwright.sync_api import BrowserContext, expect
 
 from e2e.support import PASSWORD
-from tasks.models import Priority, Status, Task
+from tests.conftest import make_task  # noqa: F401 - the same task factory as the unit tests
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside
 # one unless told it is safe. Here it is: the loop only drives the browser.
@@ -136,16 +136,6 @@ def login(live_server):
         context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
     return log_in
-
-
-@pytest.fixture
-def make_task():
-    def make(user, title="A task", **fields):
-        fields.setdefault("priority", Priority.MEDIUM)
-        fields.setdefault("status", Status.PENDING)
-        return Task.objects.create(user=user, title=title, **fields)
-
-    return make
 
 
 @pytest.fixture
