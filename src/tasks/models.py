@@ -175,9 +175,6 @@ class TaskQuerySet(models.QuerySet):
         )
         return counts
 
-    def restorable_since(self, since: dt.datetime) -> TaskQuerySet:
-        return self.filter(deleted_at__gte=since)
-
     def purgeable(self, before: dt.datetime) -> TaskQuerySet:
         return self.filter(deleted_at__isnull=False, deleted_at__lt=before)
 
