@@ -70,7 +70,10 @@ class PrivatePostgres:
         self.root = root
         self.data = root / "pgdata"
         self.log = root / "postgres.log"
-        self.port = free_port(55432, 55499)
+        # Below Linux's ephemeral range (32768-60999): a port in it can be taken, while the
+        # server is down, by one of the thousands of client sockets the load test opens, and
+        # the restarted server could then not bind it.
+        self.port = free_port(25432, 25499)
         # PostgreSQL refuses to run as root; as root (containers) run it as the postgres user.
         self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         root.chmod(0o777)
@@ -110,11 +113,18 @@ class PrivatePostgres:
         )
         self.start()
 
-    def start(self) -> None:
+    def start(self, attempts: int = 10) -> None:
+        """Start the server, retrying while the previous one's processes are still going.
+
+        After an immediate stop, pg_ctl returns once the postmaster has exited, but its
+        backends may still hold the shared memory block (or the port) for a moment on a busy
+        machine; the new postmaster then refuses to start. A person restarting a crashed
+        server would wait for those too; so do we, boundedly, and say why if it never starts.
+        """
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.data} -c max_connections=60"
         )
-        self._run(
+        command = [
             str(self.bindir / "pg_ctl"),
             "-D",
             str(self.data),
@@ -126,7 +136,16 @@ class PrivatePostgres:
             "-t",
             "60",
             "start",
-        )
+        ]
+        for attempt in range(attempts):
+            try:
+                self._run(*command)
+                return
+            except RuntimeError as error:
+                log_tail = self.log.read_text(errors="replace")[-1500:] if self.log.exists() else ""
+                if attempt == attempts - 1:
+                    raise RuntimeError(f"{error}\n--- postgres.log ---\n{log_tail}") from None
+                time.sleep(1 + attempt)
 
     def stop(self, mode: str = "fast") -> None:
         self._run(
