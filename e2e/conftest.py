@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import caches
 from django.test import Client
 from playwright.sync_api import BrowserContext, expect
 
@@ -70,6 +71,15 @@ def browser_context_args(browser_context_args, live_server):
         "locale": "en-GB",
         "timezone_id": "UTC",
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: rendered rows and the filter bar must not leak across
+    tests whose databases reuse ids (SQLite hands out an id again after a rollback)."""
+    for cache in caches.all():
+        cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import caches
 from django.utils import timezone
 
 from tasks.models import Priority, Status, Task
@@ -76,6 +77,15 @@ def today():
 @pytest.fixture
 def days():
     return lambda n: timezone.localdate() + dt.timedelta(days=n)
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: rendered rows and the filter bar must not leak across
+    tests whose databases reuse ids (SQLite hands out an id again after a rollback)."""
+    for cache in caches.all():
+        cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -267,7 +267,7 @@
   document.addEventListener("htmx:beforeRequest", (event) => {
     const source = event.detail.elt;
     if (!source.closest) return;
-    const opening = source.matches("[data-edit], form[hx-get*='/edit/']");
+    const opening = source.matches("[data-edit]");
     if (!opening) return;
     const row = source.closest("li[data-task]");
     for (const editing of $$("#tasks > li[data-editing]")) {

