@@ -85,7 +85,7 @@ TARGETS_DOC = {
     "queries_fragment": "fragment <= 4 queries, same at 10k and 100k",
     "fragment_vs_ceiling": "htmx list fragment >= 50% of ceiling rps",
     "board_vs_ceiling": "full board >= 35% of ceiling rps",
-    "search_p95": "search p95 < 50 ms server-side, concurrency 1, 100k tasks",
+    "search_p95": "search p95 < 50 ms server-side, concurrency 1, 100k tasks, no row cached",
     "search_no_match_p95": "the same for a prefix nothing matches (a typo)",
     "deep_page": "page 200 <= 1.5x page 1",
     "fragment_bytes": "list fragment <= 1/5 of the full page bytes",
@@ -248,13 +248,19 @@ class InProcess:
                 response = client.post(path, data or {}, **headers)
         return response, queries.captured_queries
 
-    def timed(self, user: str, paths: list[str], htmx: bool, rounds: int) -> dict:
+    def timed(
+        self, user: str, paths: list[str], htmx: bool, rounds: int, cold: bool = False
+    ) -> dict:
         """Wall-clock and CPU milliseconds per request, concurrency 1, in three batches.
 
         On a machine shared with other busy processes wall time includes waiting for a core;
         CPU time (this thread's) does not, but leaves out PostgreSQL's share, which the
         EXPLAIN files show. The best batch's p95 is the least disturbed wall-clock figure.
+        `cold` empties the rendered-row cache before each request: every row is rendered, as
+        for rows nobody has looked at since they last changed.
         """
+        from django.core.cache import caches
+
         headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
         client = self.clients[user]
         for path in paths:  # warm this process's caches and PostgreSQL's buffers
@@ -262,6 +268,8 @@ class InProcess:
         batches, cpu = [[], [], []], []
         for index in range(rounds):
             for path in paths:
+                if cold:
+                    caches["template_fragments"].clear()
                 started, started_cpu = time.perf_counter(), time.thread_time()
                 response = client.get(path, **headers)
                 cpu.append((time.thread_time() - started_cpu) * 1000)
@@ -599,15 +607,16 @@ def evaluate(results: dict) -> list[dict]:
         ratio >= 0.35,
         f"{ratio:.0%} of ceiling under load; {cpu:.0%} by CPU time per request",
     )
-    search = side["search_ms"]
+    # Cold: typing brings up rows nobody has seen since they changed, so none are cached.
+    search = side.get("search_cold_ms", side["search_ms"])
     search_sql = results["explain"]["search"]["execution_ms"]
     p95 = search["best_batch_p95"]
     add(
         "search_p95",
         round(p95, 1),
         p95 < 50,
-        f"p95 {p95:.1f} ms (best of 3 batches; all {search['n']}: {search['p95']:.1f} ms; "
-        f"CPU p95 {search['cpu_p95']:.1f} ms + SQL {search_sql:.1f} ms)",
+        f"p95 {p95:.1f} ms, rows not cached (best of 3 batches; all {search['n']}: "
+        f"{search['p95']:.1f} ms; CPU p95 {search['cpu_p95']:.1f} ms + SQL {search_sql:.1f} ms)",
     )
     miss = side["search_no_match_ms"]
     add(
@@ -813,6 +822,7 @@ def main() -> int:
         search_paths = [f"/?q={p}" for p in SEARCH_PREFIXES]
         timings = {
             "search_ms": ip.timed(BIG, search_paths, True, args.rounds),
+            "search_cold_ms": ip.timed(BIG, search_paths, True, args.rounds, cold=True),
             # Three requests only: each one walks all 100,000 rows (see docs/performance.md).
             "search_no_match_ms": ip.timed(BIG, [f"/?q={SEARCH_NO_MATCH}"], True, 3),
             "page_1_ms": ip.timed(BIG, ["/"], True, args.rounds),
@@ -821,6 +831,10 @@ def main() -> int:
             "fragment_filter_ms": ip.timed(
                 BIG, ["/?status=pending&priority=high"], True, args.rounds
             ),
+            "fragment_filter_cold_ms": ip.timed(
+                BIG, ["/?status=pending&priority=high"], True, args.rounds, cold=True
+            ),
+            "board_cold_ms": ip.timed(BIG, ["/"], False, args.rounds, cold=True),
             "ceiling_ms": ip.timed(BIG, ["/bench/ceiling"], False, args.rounds),
         }
         results["server_side"] = timings
