@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import caches
 from django.test import Client
 from playwright.sync_api import BrowserContext, expect
 
 from e2e.support import PASSWORD
-from tests.conftest import make_task  # noqa: F401 - the same task factory as the unit tests
+
+# The same task factory as the unit tests, and the same empty caches at each test's start.
+from tests.conftest import _empty_caches, make_task  # noqa: F401
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside
 # one unless told it is safe. Here it is: the loop only drives the browser.
@@ -71,15 +72,6 @@ def browser_context_args(browser_context_args, live_server):
         "locale": "en-GB",
         "timezone_id": "UTC",
     }
-
-
-@pytest.fixture(autouse=True)
-def _empty_caches():
-    """Each test starts with empty caches: rendered rows and the filter bar must not leak across
-    tests whose databases reuse ids (SQLite hands out an id again after a rollback)."""
-    for cache in caches.all():
-        cache.clear()
-    yield
 
 
 @pytest.fixture(autouse=True)
