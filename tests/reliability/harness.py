@@ -15,7 +15,6 @@ import random
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -24,6 +23,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
+
+# The benchmark starts and stops the same production gunicorn; one copy of that code.
+from bench.harness import child_pids, stop_process_group
 
 PROJECT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", PROJECT / ".venv")) / "bin"
@@ -203,24 +205,14 @@ class Gunicorn:
         raise RuntimeError("gunicorn did not become healthy within 60 s")
 
     def workers(self) -> list[int]:
-        pid = self.process.pid
-        with contextlib.suppress(OSError):
-            return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-        return []
+        return child_pids(self.process.pid)
 
     def signal(self, signum: int) -> None:
         os.kill(self.process.pid, signum)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        if self.process:
+            stop_process_group(self.process)
 
 
 def production_env(database_url: str, static_root: Path) -> dict[str, str]:
