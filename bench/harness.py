@@ -539,7 +539,8 @@ def run_wrk(base: str, env_extra: dict, seconds: int, connections: int) -> dict:
 def combine_bursts(bursts: list[dict]) -> dict:
     """One scenario's figures from its bursts: totals, rates over the total time, and the
     median of each burst's latency percentiles (wrk reports percentiles per run only)."""
-    total = {k: sum(b[k] for b in bursts) for k in bursts[0] if isinstance(bursts[0][k], int)}
+    counts = ("requests", "bytes", "ok", "conflicts", "errors_status", "errors_socket")
+    total = {k: sum(b[k] for b in bursts) for k in counts}
     seconds = sum(b["seconds"] for b in bursts)
     return {
         **total,
