@@ -224,9 +224,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 TASKS_PAGE_SIZE = env_int("TASKS_PAGE_SIZE", 25)
-# Rendered task rows ({% cache %} in tasks/board.html): rendering 25 rows was three quarters of
-# a list's CPU time. Keys name everything a row's HTML depends on, so there is nothing to
-# invalidate; per process and bounded (rows are ~1.7 KB: 5,000 of them take ~11 MB of a worker).
+# Rendered task rows ({% taskrowcache %}) and the filter bar ({% cache %}) in tasks/board.html:
+# rendering 25 rows was three quarters of a list's CPU time. Keys name everything a row's HTML
+# depends on, so there is nothing to invalidate; per process and bounded (rows are ~1.7 KB:
+# 5,000 of them take ~11 MB of a worker).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "template_fragments": {
