@@ -272,3 +272,52 @@ def test_it_builds_params_for_links_without_defaults():
         "sort": "title",
     }
     assert not TaskFilters(sort=Sort.TITLE).active
+
+
+def test_a_toggle_flips_the_row_as_stored_not_a_stale_copy(alice, make_task):
+    task = make_task(alice)
+    stale = Task.objects.get(pk=task.pk)
+    edited = Task.objects.get(pk=task.pk)
+    edited.title, edited.status = "Edited elsewhere", Status.IN_PROGRESS
+    assert edited.save_if_current(1, ["title", "status"])
+
+    assert stale.toggle_completed()
+
+    stored = Task.objects.get(pk=task.pk)
+    assert (stored.title, stored.status, stored.version) == (
+        "Edited elsewhere",
+        Status.COMPLETED,
+        3,
+    )
+    assert (stale.status, stale.version) == (Status.COMPLETED, 3)
+
+
+def test_two_toggles_from_stale_copies_both_apply(alice, make_task):
+    task = make_task(alice)
+    first, second = Task.objects.get(pk=task.pk), Task.objects.get(pk=task.pk)
+
+    first.toggle_completed()
+    second.toggle_completed()
+
+    stored = Task.objects.get(pk=task.pk)
+    assert (stored.status, stored.completed_at, stored.version) == (Status.PENDING, None, 3)
+
+
+def test_a_toggle_of_a_task_deleted_meanwhile_changes_nothing(alice, make_task):
+    task = make_task(alice)
+    stale = Task.objects.get(pk=task.pk)
+    task.soft_delete()
+
+    assert not stale.toggle_completed()
+    assert Task.objects.get(pk=task.pk).status == Status.PENDING
+
+
+def test_deleting_or_restoring_twice_applies_once(alice, make_task):
+    task = make_task(alice)
+    stale = Task.objects.get(pk=task.pk)
+
+    assert task.soft_delete()
+    assert not stale.soft_delete()
+    assert task.restore()
+    assert not stale.restore()
+    assert Task.objects.for_user(alice).get(pk=task.pk).version == 3

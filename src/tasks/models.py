@@ -316,10 +316,30 @@ class Task(models.Model):
         elif self.completed_at is None:
             self.completed_at = timezone.now()
 
-    def toggle_completed(self) -> None:
-        self.apply_status(Status.PENDING if self.is_completed else Status.COMPLETED)
-        self.version += 1
-        self.save(update_fields=["status", "completed_at", "version", "updated_at"])
+    def toggle_completed(self) -> bool:
+        """Flip completed/pending in one UPDATE that reads the row it writes.
+
+        A read-flip-save loses a concurrent edit or a second toggle (both answer 200, one
+        effect vanishes). Here the database evaluates the CASEs on the row as it is when the
+        write takes its lock, so concurrent writes both land (version +2) or, for an edit
+        opened on the old version, that edit gets its 409. False when the task is gone.
+        """
+        now = timezone.now()
+        was_completed = Q(status=Status.COMPLETED)
+        updated = Task.objects.filter(pk=self.pk, deleted_at__isnull=True).update(
+            status=Case(
+                When(was_completed, then=Value(Status.PENDING)), default=Value(Status.COMPLETED)
+            ),
+            completed_at=Case(
+                When(was_completed, then=Value(None, output_field=models.DateTimeField())),
+                default=Value(now),
+            ),
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        if updated:
+            self.refresh_from_db(fields=["status", "completed_at", "version", "updated_at"])
+        return bool(updated)
 
     def save_if_current(self, expected_version: int, fields: list[str]) -> bool:
         """Save `fields` only if nobody saved since `expected_version` (compare-and-swap).
@@ -338,13 +358,25 @@ class Task(models.Model):
             self.updated_at = values["updated_at"]
         return bool(updated)
 
-    def soft_delete(self) -> None:
-        self.deleted_at = timezone.now()
-        self.save(update_fields=["deleted_at"])
+    def soft_delete(self) -> bool:
+        """Move the task to the trash; False if it was already there (or purged)."""
+        return self._set_deleted_at(timezone.now(), live=True)
 
-    def restore(self) -> None:
-        self.deleted_at = None
-        self.save(update_fields=["deleted_at"])
+    def restore(self) -> bool:
+        """Bring the task back from the trash; False if it was not in it."""
+        return self._set_deleted_at(None, live=False)
+
+    def _set_deleted_at(self, value, live: bool) -> bool:
+        # A compare-and-swap on the trash state: of two concurrent deletes (or restores) one
+        # applies and the other learns it had nothing to do. The version moves so a form
+        # opened before the round trip through the trash is answered with a conflict.
+        now = timezone.now()
+        updated = Task.objects.filter(pk=self.pk, deleted_at__isnull=live).update(
+            deleted_at=value, version=F("version") + 1, updated_at=now
+        )
+        if updated:
+            self.refresh_from_db(fields=["deleted_at", "version", "updated_at"])
+        return bool(updated)
 
 
 class TaskCount(models.Model):

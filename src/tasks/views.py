@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils.cache import patch_vary_headers
@@ -157,7 +157,8 @@ def task_edit(request: HtmxRequest, pk: int):
 @atomic_post
 def task_toggle(request: HtmxRequest, pk: int):
     task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
-    task.toggle_completed()
+    if not task.toggle_completed():
+        raise Http404("This task was deleted meanwhile.")
     done = "completed" if task.is_completed else "marked not completed"
     messages.success(request, f"Task {done}")
     if not request.htmx:
@@ -192,8 +193,7 @@ def task_delete(request: HtmxRequest, pk: int):
 def task_restore(request: HtmxRequest, pk: int):
     # Deleted tasks are still the owner's until purged; restoring twice is harmless.
     task = get_object_or_404(Task.objects.filter(user=request.user), pk=pk)
-    if task.deleted_at is not None:
-        task.restore()
+    task.restore()
     messages.success(request, "Task restored")
     if not request.htmx:
         return _back_to_board(request)
