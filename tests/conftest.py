@@ -49,6 +49,7 @@ SLOW_PATHS = (
     "tests/reliability/",  # gunicorn + a private PostgreSQL cluster, load and faults
     "tests/test_prod_smoke.py",  # scripts/prod-local: collectstatic, gunicorn
     "tests/test_dependency_audit.py",  # pip-audit over the network
+    "tests/test_readme_commands.py",  # manage.py and scripts in subprocesses, fresh databases
 )
 PROJECT = Path(__file__).resolve().parent.parent
 
