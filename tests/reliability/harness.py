@@ -1,5 +1,6 @@
-"""The pieces the fault tests are built from: a private PostgreSQL, gunicorn with the production
-configuration, and simulated users who keep a ledger of every write the server acknowledged.
+"""The pieces the fault tests are built from: a private PostgreSQL, the production settings for
+gunicorn (started by devtools.processes, as the benchmark does), and simulated users who keep a
+ledger of every write the server acknowledged.
 
 Everything runs on loopback, every loop is bounded in count and time, and everything started is
 stopped (process groups are killed in `finally` blocks by the fixtures in conftest.py).
