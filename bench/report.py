@@ -218,6 +218,3 @@ def markdown(results: dict) -> str:
     for row in results["targets"]:
         lines.append(f"| {row['goal']} | {'yes' if row['met'] else '**no**'} | {row['detail']} |")
     return "\n".join(lines)
-
-
-# --- main ---------------------------------------------------------------------------------------
