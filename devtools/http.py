@@ -11,7 +11,13 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+def csrf_token(page: bytes) -> str:
+    """The CSRF token a form carries, whatever the order of its <input>'s attributes."""
+    for tag in re.findall(rb"<input\b[^>]*>", page):
+        if re.search(rb'\bname="csrfmiddlewaretoken"', tag):
+            return re.search(rb'\bvalue="([^"]*)"', tag)[1].decode()
+    raise ValueError("no csrfmiddlewaretoken field on the page")
 
 
 @dataclass
@@ -104,7 +110,7 @@ class Session:
     def login(self, username: str, password: str) -> None:
         """Log in through the real form, with the token the form carries."""
         page = self.send("GET", "/accounts/login/")
-        token = CSRF_FIELD.search(page.body)[1].decode()
+        token = csrf_token(page.body)
         response = self.send(
             "POST",
             "/accounts/login/",

@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from devtools.http import request
+from devtools.http import csrf_token, request
 from devtools.processes import (
     ServerError,
     drop_database,
@@ -102,7 +102,7 @@ def login(server):
     """Log the demo user in through the real login form: (response, cookies)."""
     login = server.get("/accounts/login/")
     cookies = cookies_of(login)
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', login.body)[1].decode()
+    token = csrf_token(login.body)
     origin = f"https://127.0.0.1:{server.port}"
     response = server.request(
         "POST",
