@@ -57,7 +57,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 def pytest_collection_modifyitems(items):
     # By path, not by the e2e marker: e2e/conftest.py's hook may run after this one.
     for item in items:
-        path = item.path.resolve().relative_to(PROJECT).as_posix()
+        path = item.path.resolve()
+        path = path.relative_to(PROJECT).as_posix() if path.is_relative_to(PROJECT) else ""
         if path.startswith(SLOW_PATHS):
             item.add_marker(pytest.mark.slow)
         elif not path.startswith("e2e/"):
