@@ -17,8 +17,9 @@ from playwright.sync_api import BrowserContext, expect
 
 from e2e.support import PASSWORD
 
-# The same task factory as the unit tests, and the same empty caches at each test's start.
-from tests.conftest import _empty_caches, make_task  # noqa: F401
+# The same task factory as the unit tests, the same empty caches at each test's start, and the
+# same fast password hasher (the live server runs in this process, so it hashes with it too).
+from tests.conftest import _empty_caches, _fast_password_hasher, make_task  # noqa: F401
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside
 # one unless told it is safe. Here it is: the loop only drives the browser.

@@ -150,3 +150,21 @@ ensure_venv() {
     "$VENV_DIR/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req"
     echo "$wanted" >"$stamp"
 }
+
+# ensure_demo_account: create the demo account with sample tasks on first use only. Setting the
+# password again on every start would log the demo user out everywhere (Django ties sessions to
+# the password hash) and undo a password they chose. Needs $VENV_DIR/bin/python and migrations.
+ensure_demo_account() {
+    local py="$VENV_DIR/bin/python" status=0
+    "$py" "$PROJECT_DIR/manage.py" shell --no-imports -c '
+import os, sys
+from django.contrib.auth import get_user_model
+name = os.environ.get("DEMO_USERNAME", "demo")
+sys.exit(0 if get_user_model().objects.filter(username=name).exists() else 3)
+' || status=$?
+    case $status in
+        0) log "Demo account ${DEMO_USERNAME:-demo} exists: keeping it and its password" ;;
+        3) "$py" "$PROJECT_DIR/manage.py" seed_demo ;;
+        *) die "could not check for the demo account (manage.py shell exited $status)" ;;
+    esac
+}

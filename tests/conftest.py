@@ -1,13 +1,19 @@
-"""Shared fixtures: two users who must never see each other's tasks, and task factories."""
+"""Shared fixtures: two users who must never see each other's tasks, and task factories.
+
+Also the test tiers: every test not marked `e2e` (e2e/) or `slow` (below) is marked `unit`, so
+`pytest -m "not e2e and not slow"` (`scripts/test --fast`) is the edit loop's run.
+"""
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from django.core.cache import caches
 from django.utils import timezone
 
 from tasks.models import Priority, Status, Task
+from tests.html import find, find_all
 
 PASSWORD = "correct-horse-battery-staple"
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/"}
@@ -19,26 +25,51 @@ def htmx_on(page: str) -> dict:
 
 
 def row_ids(response) -> list[int]:
-    """Ids of the task rows (<li id="task-N">) in a response, in page order."""
-    return [int(pk) for pk in re.findall(r'<li id="task-(\d+)"', response.content.decode())]
+    """Ids of the task rows (<li id="task-N">) in a response or HTML, in page order."""
+    rows = find_all(response, "li", id=True)
+    return [int(li["id"][5:]) for li in rows if re.fullmatch(r"task-\d+", li["id"])]
 
 
 def oob_counts(response) -> dict[str, int]:
     """The status counts sent out of band with an htmx answer (fails if they were not sent)."""
-    html = response.content.decode()
-    match = re.search(r'<ul id="status-counts"[^>]*hx-swap-oob="true"[^>]*>(.*?)</ul>', html, re.S)
-    assert match, "no out-of-band status counts in the response"
-    return {name: int(n) for name, n in re.findall(r'data-count="(\w+)">(\d+)<', match[1])}
+    counts = find(response, "ul", id="status-counts", hx_swap_oob="true")
+    assert counts, "no out-of-band status counts in the response"
+    return {e["data-count"]: int(e.text) for e in counts.find_all(data_count=True)}
 
 
 def oob_toasts(response) -> str:
-    """Text of the #toasts live region sent out of band (fails if it was not sent)."""
-    html = response.content.decode()
-    match = re.search(
-        r'<div id="toasts"[^>]*role="status"[^>]*hx-swap-oob="innerHTML"[^>]*>(.*)', html, re.S
-    )
-    assert match, "no out-of-band #toasts live region in the response"
-    return match[1]
+    """Markup inside the #toasts live region sent out of band (fails if it was not sent)."""
+    toasts = find(response, "div", id="toasts", role="status", hx_swap_oob="innerHTML")
+    assert toasts, "no out-of-band #toasts live region in the response"
+    return toasts.inner_html
+
+
+# Tests that start servers, load generators or network tools: seconds to minutes each.
+SLOW_PATHS = (
+    "tests/reliability/",  # gunicorn + a private PostgreSQL cluster, load and faults
+    "tests/test_prod_smoke.py",  # scripts/prod-local: collectstatic, gunicorn
+    "tests/test_dependency_audit.py",  # pip-audit over the network
+    "tests/test_readme_commands.py",  # manage.py and scripts in subprocesses, fresh databases
+)
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_modifyitems(items):
+    # By path, not by the e2e marker: e2e/conftest.py's hook may run after this one.
+    for item in items:
+        path = item.path.resolve()
+        path = path.relative_to(PROJECT).as_posix() if path.is_relative_to(PROJECT) else ""
+        if path.startswith(SLOW_PATHS):
+            item.add_marker(pytest.mark.slow)
+        elif not path.startswith("e2e/"):
+            item.add_marker(pytest.mark.unit)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Hashing is slow on purpose (PBKDF2); nearly every test creates or logs in users, and none
+    tests the hasher's cost, so the whole suite uses the fastest one."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

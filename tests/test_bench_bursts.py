@@ -1,19 +1,7 @@
-"""bench/harness.py: how a scenario's bursts become one figure (no server, no database)."""
+"""bench/: how a scenario's bursts become one figure (no server, no database)."""
 
-import importlib.util
-from pathlib import Path
-
-import pytest
-
-HARNESS = Path(__file__).resolve().parent.parent / "bench" / "harness.py"
-
-
-@pytest.fixture(scope="module")
-def harness():
-    spec = importlib.util.spec_from_file_location("bench_harness", HARNESS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from bench.load import combine_bursts
+from bench.report import burst_range
 
 
 def burst(requests, seconds, p50, p95, p99, max_ms, conflicts=0):
@@ -33,8 +21,8 @@ def burst(requests, seconds, p50, p95, p99, max_ms, conflicts=0):
     }
 
 
-def test_bursts_add_up_to_totals_and_a_rate_over_the_whole_time(harness):
-    combined = harness.combine_bursts(
+def test_bursts_add_up_to_totals_and_a_rate_over_the_whole_time():
+    combined = combine_bursts(
         [
             burst(600, 2.0, 10.0, 20.0, 30.0, 40.0, conflicts=1),
             burst(200, 2.0, 12.0, 50.0, 90.0, 99.0),
@@ -50,8 +38,8 @@ def test_bursts_add_up_to_totals_and_a_rate_over_the_whole_time(harness):
     assert combined["max_ms"] == 99.0
 
 
-def test_latency_percentiles_are_the_median_of_the_bursts(harness):
-    combined = harness.combine_bursts(
+def test_latency_percentiles_are_the_median_of_the_bursts():
+    combined = combine_bursts(
         [
             burst(100, 2.0, 10.0, 20.0, 30.0, 31.0),
             burst(100, 2.0, 11.0, 90.0, 95.0, 96.0),  # a burst another job disturbed
@@ -62,7 +50,7 @@ def test_latency_percentiles_are_the_median_of_the_bursts(harness):
     assert (combined["p50_ms"], combined["p95_ms"], combined["p99_ms"]) == (11.0, 22.0, 33.0)
 
 
-def test_the_burst_range_shows_the_spread_of_the_ratios(harness):
-    assert harness.burst_range({"ratios_to_ceiling": [0.41, 0.39, 0.59]}) == " (39%-59%)"
-    assert harness.burst_range({"ratios_to_ceiling": [0.41]}) == ""
-    assert harness.burst_range({}) == ""  # results written before bursts existed
+def test_the_burst_range_shows_the_spread_of_the_ratios():
+    assert burst_range({"ratios_to_ceiling": [0.41, 0.39, 0.59]}) == " (39%-59%)"
+    assert burst_range({"ratios_to_ceiling": [0.41]}) == ""
+    assert burst_range({}) == ""  # results written before bursts existed

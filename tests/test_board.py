@@ -1,11 +1,10 @@
 """The board at `/`: full page, the htmx list fragment, filters in the query string."""
 
-import re
-
 import pytest
 
 from tasks.models import Priority, Status, Task
 from tests.conftest import HTMX, htmx_on, oob_counts, row_ids
+from tests.html import find, find_all, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +22,13 @@ def test_it_renders_the_full_page_with_quick_add_filters_counts_and_list(
     assert "<html" in html
     assert '<span class="visually-hidden">New task</span>' in html
     assert ">Add task</button>" in html
-    assert re.search(r'<label[^>]*for="search">Search tasks</label>', html)
-    assert re.search(r'<input type="search" id="search" name="q"', html)
+    page = parse(html)
+    assert page.find("label", for_="search").text == "Search tasks"
+    assert page.find("input", type="search", id="search", name="q")
+    labels = {label.text: label["for"] for label in page.find_all("label", for_=True)}
     for label in ("Status", "Priority", "Due", "Sort"):
-        assert re.search(rf'<label[^>]*for="filter-\w+">{label}</label>', html)
-    assert re.search(r'<ul id="tasks" class="list-group" aria-label="Tasks"[^>]*>', html)
+        assert page.find("select", id=labels[label]), f"{label} labels no select"
+    assert page.find("ul", id="tasks", class_="list-group", aria_label="Tasks")
     assert 'role="status"' in html
     assert 'data-count="all">2<' in html
     assert 'data-count="in_progress">1<' in html
@@ -94,8 +95,9 @@ def test_it_hides_deleted_tasks(alice_client, alice, make_task):
 def test_it_says_no_tasks_when_the_list_is_empty(alice_client):
     html = alice_client.get("/").content.decode()
 
-    assert re.search(r'<p id="no-tasks"[^>]*>No tasks</p>', html)
-    assert re.search(r'<p id="no-tasks"[^>]*hidden', html) is None
+    empty = find(html, "p", id="no-tasks")
+    assert empty.text == "No tasks"
+    assert "hidden" not in empty.attrs
 
 
 def test_it_says_no_tasks_when_nothing_matches_the_filters(alice_client, alice, make_task):
@@ -104,9 +106,7 @@ def test_it_says_no_tasks_when_nothing_matches_the_filters(alice_client, alice, 
     response = alice_client.get("/", {"q": "nothing-like-this"}, **HTMX)
 
     assert row_ids(response) == []
-    assert re.search(
-        r'<p id="no-tasks"[^>]*>No tasks match these filters</p>', response.content.decode()
-    )
+    assert find(response, "p", id="no-tasks").text == "No tasks match these filters"
 
 
 def test_it_answers_htmx_with_the_list_fragment_only(alice_client, alice, make_task):
@@ -259,9 +259,8 @@ def test_it_keeps_the_filters_in_the_page_links(alice_client, alice, make_task, 
 
     html = alice_client.get("/", {"q": "report", "status": "pending"}, **HTMX).content.decode()
 
-    link = re.search(r'<a class="page-link" href="([^"]+)"[^>]*rel="next"', html)
-    assert link
-    assert "q=report" in link[1] and "status=pending" in link[1] and "after=" in link[1]
+    link = find(html, "a", class_="page-link", rel="next")["href"]
+    assert "q=report" in link and "status=pending" in link and "after=" in link
 
 
 def test_it_keeps_the_counts_right_through_every_mutation(alice_client, alice, bob, make_task):
@@ -269,7 +268,7 @@ def test_it_keeps_the_counts_right_through_every_mutation(alice_client, alice, b
 
     def board_counts():
         html = alice_client.get("/").content.decode()
-        return {k: int(v) for k, v in re.findall(r'data-count="(\w+)">(\d+)<', html)}
+        return {e["data-count"]: int(e.text) for e in find_all(html, data_count=True)}
 
     created = alice_client.post("/task/new/", {"title": "One"}, **HTMX)
     assert oob_counts(created) == {"all": 1, "pending": 1, "in_progress": 0, "completed": 0}

@@ -16,12 +16,6 @@ from tests.urlmap import routes
 ROUTES = routes()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Many small tests each create users; the real hasher's cost is not what they test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def csrf_client():
     return Client(enforce_csrf_checks=True)

@@ -14,12 +14,6 @@ RAW = [SCRIPT, IMG, 'onfocus="alert(2)']
 ESCAPED = "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Many small tests each create users; the real hasher's cost is not what they test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def hostile_task(alice, make_task):
     return make_task(alice, PAYLOAD[:200], description=PAYLOAD)

@@ -108,12 +108,6 @@ QUERY_KEYS = ["q", "status", "priority", "due", "sort", "after", "before", "next
 FORM_FIELDS = ["title", "description", "priority", "status", "due_date", "version", "next"]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Many small tests each create users; the real hasher's cost is not what they test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def board_with_tasks(alice_client, alice, make_task):
     for n in range(30):  # more than a page, so cursors are in play

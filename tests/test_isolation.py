@@ -1,14 +1,16 @@
 """Nobody reaches another person's tasks: every task URL, every method, plain and htmx.
 
 The task URLs come from the resolver (tests/urlmap.py), so a route added later is covered here
-without editing this file.
+without editing this file. These walkers are where each view's 404 for another user, redirect
+or 401 for anonymous visitors and 405 for a method it does not take are tested: the view test
+files do not repeat them.
 """
 
 import pytest
 from django.forms.models import model_to_dict
 
 from tasks.models import Status, Task
-from tests.conftest import HTMX
+from tests.conftest import HTMX, htmx_on
 from tests.urlmap import routes
 
 METHODS = ["get", "post", "put", "patch", "delete"]
@@ -24,21 +26,29 @@ HOSTILE_POST = {
 MISSING_PK = 987654321
 
 TASK_ROUTES = [route for route in routes() if route.takes_task_id]
+# Every page of the app behind the login: the task routes and the board and quick add.
+PRIVATE_ROUTES = [route for route in routes() if (route.name or "").startswith("tasks:")]
+# The methods each view takes; every other one answers 405. A route not listed here is still
+# checked for a consistent Allow header and for refusing PUT, PATCH and DELETE.
+ACCEPTS = {
+    "tasks:board": {"GET"},
+    "tasks:create": {"GET", "POST"},
+    "tasks:detail": {"GET"},
+    "tasks:edit": {"GET", "POST"},
+    "tasks:toggle": {"POST"},
+    "tasks:delete": {"GET", "POST"},
+    "tasks:restore": {"POST"},
+}
 
 
 def test_it_finds_every_task_route_in_the_url_map():
     names = {route.name for route in TASK_ROUTES}
     assert {"tasks:detail", "tasks:edit", "tasks:toggle", "tasks:delete", "tasks:restore"} <= names
+    assert set(ACCEPTS) <= {route.name for route in PRIVATE_ROUTES}
 
 
 def _url(route, pk: int) -> str:
     return route.url(lambda _route, _name: str(pk))
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Many small tests each create users; the real hasher's cost is not what they test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _snapshot() -> list[dict]:
@@ -104,26 +114,56 @@ def test_it_returns_404_to_another_user_for_each_method_the_route_accepts(
 
 
 @pytest.mark.parametrize("method", METHODS)
-@pytest.mark.parametrize("route", TASK_ROUTES, ids=lambda r: r.name)
+@pytest.mark.parametrize("route", PRIVATE_ROUTES, ids=lambda r: r.name)
 def test_it_redirects_anonymous_plain_requests_to_login(client, victims, route, method):
     before = _snapshot()
     for task in victims:
         url = _url(route, task.pk)
         response = _request(client, method, url, htmx=False)
         assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/?next=")
+        assert response["Location"] == f"/accounts/login/?next={url}"
     assert _snapshot() == before
 
 
 @pytest.mark.parametrize("method", METHODS)
-@pytest.mark.parametrize("route", TASK_ROUTES, ids=lambda r: r.name)
+@pytest.mark.parametrize("route", PRIVATE_ROUTES, ids=lambda r: r.name)
 def test_it_answers_anonymous_htmx_requests_with_401_and_hx_redirect(
     client, victims, route, method
 ):
     before = _snapshot()
     for task in victims:
-        response = _request(client, method, _url(route, task.pk), htmx=True)
+        # After logging in the person returns to the page they were on, not to the fragment.
+        headers = htmx_on("/?status=pending")
+        url = _url(route, task.pk)
+        if method == "post":
+            response = client.post(url, HOSTILE_POST, **headers)
+        else:
+            response = getattr(client, method)(url, **headers)
         assert response.status_code == 401
-        assert response["HX-Redirect"].startswith("/accounts/login/?next=")
+        assert response["HX-Redirect"] == "/accounts/login/?next=%2F%3Fstatus%3Dpending"
         assert b"Alice" not in response.content
     assert _snapshot() == before
+
+
+@pytest.mark.parametrize("route", PRIVATE_ROUTES, ids=lambda r: r.name)
+def test_it_answers_405_to_the_owner_for_each_method_the_route_does_not_take(
+    client, alice, victims, route
+):
+    client.force_login(alice)
+    live, gone = victims
+    url = _url(route, (gone if route.name == "tasks:restore" else live).pk)
+    before = _snapshot()
+    refused, allowed = set(), set()
+    # The refused methods first: an accepted POST may delete or change the task.
+    for method in ("put", "patch", "delete", "get", "post"):
+        response = _request(client, method, url, htmx=False)
+        if response.status_code == 405:
+            refused.add(method.upper())
+            allowed |= {m.strip() for m in response["Allow"].split(",")}
+            assert _snapshot() == before, f"{method} {url} answered 405 but changed data"
+    tried = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+    accepted = tried - refused
+    assert {"PUT", "PATCH", "DELETE"} <= refused
+    assert accepted == allowed & tried, f"{route.name}: Allow {allowed} but serves {accepted}"
+    if route.name in ACCEPTS:
+        assert accepted == ACCEPTS[route.name]

@@ -17,12 +17,6 @@ from tests.urlmap import routes
 ROUTES = routes()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Many small tests each create users; the real hasher's cost is not what they test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _snapshot() -> dict[str, list[dict]]:
     """Every row of every table Django knows about."""
     state = {}

@@ -6,12 +6,9 @@ nginx or a load balancer would (X-Forwarded-Proto: https), and always stops it. 
 PostgreSQL when DATABASE_URL names one (a throwaway <name>_smoke database), else SQLite.
 """
 
-import http.client
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,8 +16,18 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-import dj_database_url
 import pytest
+
+from devtools.http import csrf_token, request
+from devtools.processes import (
+    ServerError,
+    drop_database,
+    free_port,
+    production_env,
+    start,
+    stop_process_group,
+    wait_healthy,
+)
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEMO_USER, DEMO_PASSWORD = "demo", "smoke-test-demo-password-4d1f"
@@ -29,51 +36,13 @@ START_TIMEOUT = 240  # seconds: migrate + collectstatic (brotli) on a busy 2-cor
 ONE_YEAR = 365 * 24 * 3600
 
 
-def free_port() -> int:
-    for port in range(9400, 9500):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 9400-9499")
-
-
-def smoke_database(tmp_path: Path) -> tuple[str, dict | None]:
-    """(DATABASE_URL for the server, PostgreSQL settings to drop it afterwards or None)."""
+def smoke_database_url(tmp_path: Path) -> str:
+    """A throwaway <name>_smoke database next to DATABASE_URL's PostgreSQL one, else SQLite."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
-        cfg = dj_database_url.parse(url)
         parts = urlsplit(url)
-        name = f"{cfg['NAME']}_smoke"
-        return parts._replace(path=f"/{name}").geturl(), cfg | {"NAME": name}
-    return f"sqlite:///{tmp_path / 'smoke.sqlite3'}", None
-
-
-def drop_database(cfg: dict) -> None:
-    import psycopg
-    from psycopg import sql
-
-    params = {
-        k: cfg[K]
-        for k, K in (("host", "HOST"), ("port", "PORT"), ("user", "USER"), ("password", "PASSWORD"))
-        if cfg.get(K)
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=10, **params) as db:
-        db.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(cfg["NAME"]))
-        )
-
-
-def production_env(**extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS"}
-        and not k.startswith(("SECURE_", "PYTEST_", "DJANGO_"))
-    }
-    return env | {"BEHIND_PROXY": "1", "SECURE_HTTPS": "1", "TRUSTED_PROXY_COUNT": "1"} | extra
+        return parts._replace(path=f"{parts.path}_smoke").geturl()
+    return f"sqlite:///{tmp_path / 'smoke.sqlite3'}"
 
 
 class Server:
@@ -82,15 +51,8 @@ class Server:
         self.log = log
 
     def request(self, method, path, body=None, headers=None, proxy=True, timeout=20):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            sent = (PROXY if proxy else {}) | (headers or {})
-            conn.request(method, path, body=body, headers=sent)
-            response = conn.getresponse()
-            response.body = response.read()
-            return response
-        finally:
-            conn.close()
+        sent = (PROXY if proxy else {}) | (headers or {})
+        return request(self.port, method, path, body, sent, timeout, https=False)
 
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)
@@ -99,53 +61,29 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("prod-smoke")
-    port = free_port()
-    database_url, pg = smoke_database(tmp)
+    port = free_port(9400, 9499)
+    database_url = smoke_database_url(tmp)
     log = tmp / "server.log"
+    # scripts/prod-local itself creates the database, migrates and collects the static files.
     env = production_env(
+        database_url,
         PORT=str(port),
-        DATABASE_URL=database_url,
         WEB_CONCURRENCY="2",
         DEMO_USERNAME=DEMO_USER,
         DEMO_PASSWORD=DEMO_PASSWORD,
         TMPDIR=str(tmp),
     )
-    with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own script
-            [str(PROJECT / "scripts" / "prod-local")],
-            cwd=PROJECT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,  # its own process group: script, gunicorn master, workers
-        )
-    srv = Server(port, log)
+    del env["ALLOWED_HOSTS"]  # the script's own default
+    process = start([str(PROJECT / "scripts" / "prod-local")], env, log)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                output = log.read_text()
-                pytest.fail(f"scripts/prod-local exited with {process.returncode}:\n{output}")
-            try:
-                if srv.get("/healthz", timeout=2).status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server not healthy after {START_TIMEOUT}s:\n{log.read_text()}")
-            time.sleep(0.5)
-        yield srv
+        try:
+            wait_healthy(process, port, log, START_TIMEOUT)
+        except ServerError as error:
+            pytest.fail(f"scripts/prod-local {error}")
+        yield Server(port, log)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        if pg:
-            drop_database(pg)
+        stop_process_group(process, grace=40)
+        drop_database(database_url)
     # Graceful shutdown: SIGTERM ends gunicorn cleanly and the temporary STATIC_ROOT is gone.
     assert process.returncode == 0, log.read_text()[-3000:]
     assert "Shutting down: Master" in log.read_text()
@@ -164,7 +102,7 @@ def login(server):
     """Log the demo user in through the real login form: (response, cookies)."""
     login = server.get("/accounts/login/")
     cookies = cookies_of(login)
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', login.body)[1].decode()
+    token = csrf_token(login.body)
     origin = f"https://127.0.0.1:{server.port}"
     response = server.request(
         "POST",
@@ -180,7 +118,7 @@ def login(server):
         },
     )
     assert response.status == 302, response.body[:500]
-    assert response.getheader("Location") == "/"
+    assert response.header("Location") == "/"
     return response, cookies | cookies_of(response)
 
 
@@ -194,7 +132,7 @@ def cookie_header(cookies: dict[str, str]) -> dict[str, str]:
 
 
 def assert_security_headers(response):
-    h = response.getheader
+    h = response.header
     assert h("Strict-Transport-Security") == "max-age=31536000; includeSubDomains; preload"
     assert h("X-Content-Type-Options") == "nosniff"
     assert h("Referrer-Policy") == "same-origin"
@@ -224,7 +162,7 @@ def test_it_answers_the_health_check(server):
 def test_it_redirects_plain_http_to_https(server):
     response = server.get("/accounts/login/", proxy=False)
     assert response.status == 301
-    assert response.getheader("Location") == f"https://127.0.0.1:{server.port}/accounts/login/"
+    assert response.header("Location") == f"https://127.0.0.1:{server.port}/accounts/login/"
 
 
 def test_it_serves_the_login_page_with_every_security_header(server):
@@ -232,7 +170,7 @@ def test_it_serves_the_login_page_with_every_security_header(server):
     assert response.status == 200
     assert b"Log in" in response.body
     assert_security_headers(response)
-    csrf = SimpleCookie(response.getheader("Set-Cookie"))["csrftoken"]
+    csrf = SimpleCookie(response.header("Set-Cookie"))["csrftoken"]
     assert csrf["secure"] is True
     assert csrf["samesite"] == "Lax"
 
@@ -253,7 +191,7 @@ def test_it_serves_the_board_to_a_logged_in_user(server, session):
     assert response.status == 200
     assert b"Renew passport" in response.body  # a seeded demo task
     assert_security_headers(response)
-    assert "'nonce-" in response.getheader("Content-Security-Policy")
+    assert "'nonce-" in response.header("Content-Security-Policy")
     htmx = cookie_header(session) | {"HX-Request": "true"}
     fragment = server.get("/?status=pending", headers=htmx)
     assert fragment.status == 200
@@ -264,7 +202,7 @@ def test_it_serves_the_board_to_a_logged_in_user(server, session):
 def test_it_sends_anonymous_visitors_to_the_login_page(server):
     response = server.get("/")
     assert response.status == 302
-    assert response.getheader("Location").startswith("/accounts/login/")
+    assert response.header("Location").startswith("/accounts/login/")
 
 
 def test_it_shows_the_apps_404_page(server, session):
@@ -284,18 +222,18 @@ def test_it_serves_static_files_compressed_with_far_future_cache_headers(server,
         assert re.search(r"\.[0-9a-f]{12}\.(css|js)$", url), url
         plain = server.get(url, headers={"Accept-Encoding": "identity"})
         assert plain.status == 200
-        assert plain.getheader("Content-Encoding") is None
+        assert plain.header("Content-Encoding") is None
         for encoding in ("br", "gzip"):
             response = server.get(url, headers={"Accept-Encoding": encoding})
             assert response.status == 200, url
-            assert response.getheader("Content-Encoding") == encoding, url
+            assert response.header("Content-Encoding") == encoding, url
             assert len(response.body) < len(plain.body), url
-            cache = response.getheader("Cache-Control")
+            cache = response.header("Cache-Control")
             max_age = int(re.search(r"max-age=(\d+)", cache)[1])
             assert max_age >= ONE_YEAR
             assert "immutable" in cache and "public" in cache
-            assert "Accept-Encoding" in response.getheader("Vary")
-            assert response.getheader("Cross-Origin-Resource-Policy") == "same-origin"
+            assert "Accept-Encoding" in response.header("Vary")
+            assert response.header("Cross-Origin-Resource-Policy") == "same-origin"
 
 
 def test_it_writes_an_access_log_line_per_request_to_stdout(server):
@@ -311,7 +249,7 @@ def test_it_writes_an_access_log_line_per_request_to_stdout(server):
 
 def test_check_deploy_reports_no_warnings_with_production_settings(tmp_path):
     env = production_env(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
+        f"sqlite:///{tmp_path / 'check.sqlite3'}",
         ALLOWED_HOSTS="tasks.example.com",
         SECRET_KEY="kL9" + "x7Qp2-vR8sT4wY6zA1bC3dE5fG7hJ9mN0oP2qR4sT6uV8wX0yZ2aB4cD6eF8gH",
     )

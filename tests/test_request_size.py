@@ -7,12 +7,6 @@ from tasks.models import Task
 from tests.conftest import HTMX
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Many small tests each create users; the real hasher's cost is not what they test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def task(alice, make_task):
     return make_task(alice, "Original")

@@ -13,6 +13,7 @@ from django.test import Client
 
 from tasks.models import Status, Task
 from tests.conftest import HTMX, htmx_on
+from tests.html import find
 
 pytestmark = pytest.mark.django_db
 
@@ -108,14 +109,15 @@ def test_row_buttons_submit_the_lists_shared_forms(alice_client, alice, make_tas
 
     html = alice_client.get("/?status=pending").content.decode()
 
-    post_form = re.search(r'<form id="row-post" method="post" hidden>(.*?)</form>', html, re.S)
+    post_form = find(html, "form", id="row-post", method="post", hidden=True)
     assert post_form, "the list has no shared POST form"
-    assert 'name="csrfmiddlewaretoken"' in post_form[1]
-    assert '<input type="hidden" name="next" value="/?status=pending">' in post_form[1]
-    assert '<form id="row-get" method="get" hidden></form>' in html
+    assert post_form.find("input", name="csrfmiddlewaretoken")
+    assert post_form.find("input", type="hidden", name="next", value="/?status=pending")
+    get_form = find(html, "form", id="row-get", method="get", hidden=True)
+    assert get_form and not get_form.children
     row = row_html(alice_client.get("/?status=pending"), task)
-    assert re.search(
-        rf'<button type="submit" form="row-post" formaction="/task/{task.pk}/toggle/"', row
+    assert find(
+        row, "button", type="submit", form="row-post", formaction=f"/task/{task.pk}/toggle/"
     )
     assert f'form="row-get" formaction="/task/{task.pk}/edit/"' in row
     assert f'form="row-get" formaction="/task/{task.pk}/delete/"' in row
@@ -127,8 +129,8 @@ def test_a_plain_toggle_through_the_shared_form_returns_to_the_filtered_board(
     """What the browser sends without JavaScript: the shared form's token and `next`."""
     task = make_task(alice, "Water the plants")
     html = alice_client.get("/?status=pending").content.decode()
-    post_form = re.search(r'<form id="row-post".*?</form>', html, re.S)[0]
-    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', post_form))
+    post_form = find(html, "form", id="row-post")
+    fields = {field["name"]: field["value"] for field in post_form.find_all("input", name=True)}
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.cookies = alice_client.cookies
 

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import HTMX, PASSWORD
+from tests.html import find
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,7 @@ def test_it_gives_every_script_the_nonce_of_its_own_response(client, alice):
 def test_it_configures_htmx_to_need_nothing_unsafe(client, alice):
     client.force_login(alice)
     page = client.get("/").content.decode()
-    config = json.loads(re.search(r'name="htmx-config" content=\'([^\']*)\'', page)[1])
+    config = json.loads(find(page, "meta", name="htmx-config")["content"])
     assert config["allowEval"] is False
     assert config["includeIndicatorStyles"] is False
     assert config["selfRequestsOnly"] is True

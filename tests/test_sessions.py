@@ -13,12 +13,6 @@ STRONG = "quiet-Harbour-lantern-73"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Many small tests each create users; the real hasher's cost is not what they test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _login(client, username="alice", password=PASSWORD):
     return client.post("/accounts/login/", {"username": username, "password": password})
 

@@ -157,26 +157,3 @@ def test_it_marks_the_quick_add_title_invalid_for_assistive_technology(alice_cli
     assert 'aria-invalid="true"' in html
     assert 'aria-describedby="quick-title-error"' in html
     assert 'id="quick-title-error"' in html
-
-
-@pytest.mark.parametrize("method", ["put", "patch", "delete"])
-def test_it_rejects_other_methods_with_405(alice_client, method):
-    assert getattr(alice_client, method)(URL).status_code == 405
-    assert not Task.objects.exists()
-
-
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_it_sends_anonymous_visitors_to_log_in(client, method):
-    response = getattr(client, method)(URL, {"title": "x"})
-
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=/task/new/")
-    assert not Task.objects.exists()
-
-
-def test_it_answers_anonymous_htmx_with_401_and_hx_redirect(client):
-    response = client.post(URL, {"title": "x"}, **HTMX)
-
-    assert response.status_code == 401
-    assert response["HX-Redirect"] == "/accounts/login/?next=%2F"
-    assert not Task.objects.exists()

@@ -77,38 +77,3 @@ def test_it_is_harmless_to_restore_twice(alice_client, deleted):
     assert response.status_code == 200
     assert row_ids(response) == [deleted.pk]
     assert oob_counts(response)["all"] == 1
-
-
-@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
-def test_it_returns_404_for_another_users_task_and_keeps_it_deleted(
-    alice_client, bob, make_task, headers
-):
-    task = make_task(bob, "Bob's deleted task")
-    task.soft_delete()
-
-    response = alice_client.post(f"/task/{task.pk}/restore/", **headers)
-
-    assert response.status_code == 404
-    assert is_deleted(task)
-
-
-@pytest.mark.parametrize("method", ["get", "put", "delete"])
-def test_it_rejects_other_methods_with_405(alice_client, deleted, method):
-    assert getattr(alice_client, method)(f"/task/{deleted.pk}/restore/").status_code == 405
-    assert is_deleted(deleted)
-
-
-def test_it_sends_anonymous_visitors_to_log_in(client, deleted):
-    response = client.post(f"/task/{deleted.pk}/restore/")
-
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
-    assert is_deleted(deleted)
-
-
-def test_it_answers_anonymous_htmx_with_401_and_hx_redirect(client, deleted):
-    response = client.post(f"/task/{deleted.pk}/restore/", **HTMX)
-
-    assert response.status_code == 401
-    assert response["HX-Redirect"].startswith("/accounts/login/")
-    assert is_deleted(deleted)

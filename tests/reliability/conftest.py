@@ -6,13 +6,8 @@ installs them. Everything started here is stopped in `finally`, whatever the tes
 
 import pytest
 
-from tests.reliability.harness import (
-    Gunicorn,
-    PrivatePostgres,
-    manage,
-    postgres_bindir,
-    production_env,
-)
+from devtools.processes import Gunicorn, manage
+from tests.reliability.harness import PrivatePostgres, postgres_bindir, server_env
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +30,7 @@ def private_postgres(tmp_path_factory):
 @pytest.fixture(scope="session")
 def server(private_postgres, tmp_path_factory):
     root = tmp_path_factory.mktemp("gunicorn")
-    env = production_env(private_postgres.url(), root / "static")
+    env = server_env(private_postgres.url(), root / "static")
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     gunicorn = Gunicorn(env, root / "gunicorn.log")

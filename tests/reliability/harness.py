@@ -1,5 +1,6 @@
-"""The pieces the fault tests are built from: a private PostgreSQL, gunicorn with the production
-configuration, and simulated users who keep a ledger of every write the server acknowledged.
+"""The pieces the fault tests are built from: a private PostgreSQL, the production settings for
+gunicorn (started by devtools.processes, as the benchmark does), and simulated users who keep a
+ledger of every write the server acknowledged.
 
 Everything runs on loopback, every loop is bounded in count and time, and everything started is
 stopped (process groups are killed in `finally` blocks by the fixtures in conftest.py).
@@ -7,7 +8,6 @@ stopped (process groups are killed in `finally` blocks by the fixtures in confte
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import http.client
 import os
@@ -15,20 +15,17 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
 
-# The benchmark starts and stops the same production gunicorn; one copy of that code.
-from bench.harness import child_pids, stop_process_group
+from devtools import http as client
+from devtools.http import request  # noqa: F401 - the tests' one-off requests
+from devtools.processes import free_port, production_env
 
-PROJECT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", PROJECT / ".venv")) / "bin"
 PASSWORD = "load-Test-passphrase-8c41"
 # 15 s of load in CI; RELIABILITY_SECONDS=60 for the figures in docs/reliability.md.
 LOAD_SECONDS = float(os.environ.get("RELIABILITY_SECONDS", "15"))
@@ -50,15 +47,19 @@ def postgres_bindir() -> Path | None:
     return None
 
 
-def free_port(low: int, high: int) -> int:
-    for port in range(low, high + 1):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {low}-{high}")
+def server_env(database_url: str, static_root: Path) -> dict[str, str]:
+    """The production settings (behind a TLS proxy), tuned for the load and fault tests."""
+    return production_env(
+        database_url,
+        static_root,
+        WEB_CONCURRENCY="2",
+        GUNICORN_THREADS=os.environ.get("GUNICORN_THREADS", "4"),
+        GUNICORN_MAX_REQUESTS="0",  # recycling would blur the worker-kill figures
+        LOG_LEVEL="WARNING",
+        GUNICORN_LOG_LEVEL="warning",
+        # Many simulated users share one address; the login throttle is not under test here.
+        LOGIN_FAILURE_LIMIT="1000",
+    )
 
 
 class PrivatePostgres:
@@ -173,159 +174,11 @@ class PrivatePostgres:
         )
 
 
-class Gunicorn:
-    """gunicorn -c gunicorn.conf.py with production settings, in its own process group."""
+class Session(client.Session):
+    """A browser (devtools.http.Session) that signs up with the load tests' password."""
 
-    def __init__(self, env: dict[str, str], log: Path):
-        self.port = free_port(9600, 9699)
-        self.env = env | {"GUNICORN_BIND": f"127.0.0.1:{self.port}"}
-        self.log_path = log
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        command = [str(VENV_BIN / "gunicorn"), "-c", str(PROJECT / "gunicorn.conf.py")]
-        with self.log_path.open("ab") as out:
-            self.process = subprocess.Popen(  # noqa: S603 - our own server
-                command,
-                cwd=PROJECT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{self.log_path.read_text()[-3000:]}")
-            with contextlib.suppress(OSError):
-                if request(self.port, "GET", "/healthz", timeout=2).status == 200:
-                    return
-            time.sleep(0.25)
-        raise RuntimeError("gunicorn did not become healthy within 60 s")
-
-    def workers(self) -> list[int]:
-        return child_pids(self.process.pid)
-
-    def signal(self, signum: int) -> None:
-        os.kill(self.process.pid, signum)
-
-    def stop(self) -> None:
-        if self.process:
-            stop_process_group(self.process)
-
-
-def production_env(database_url: str, static_root: Path) -> dict[str, str]:
-    """The production settings, behind a TLS-terminating proxy (we send X-Forwarded-Proto)."""
-    keep = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV"}
-    env = {k: v for k, v in os.environ.items() if k in keep}
-    return env | {
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": database_url,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_HTTPS": "1",
-        "BEHIND_PROXY": "1",
-        "TRUSTED_PROXY_COUNT": "1",
-        "STATIC_ROOT": str(static_root),
-        "WEB_CONCURRENCY": "2",
-        "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", "4"),
-        "GUNICORN_MAX_REQUESTS": "0",  # recycling would blur the worker-kill figures
-        "LOG_LEVEL": "WARNING",
-        "GUNICORN_LOG_LEVEL": "warning",
-        # Many simulated users share one address; the login throttle is not under test here.
-        "LOGIN_FAILURE_LIMIT": "1000",
-    }
-
-
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(  # noqa: S603 - our manage.py
-        [str(VENV_BIN / "python"), "manage.py", *args],
-        cwd=PROJECT,
-        env=env,
-        check=True,
-        timeout=300,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-# --- HTTP -----------------------------------------------------------------------------------
-
-
-@dataclass
-class Response:
-    status: int
-    headers: http.client.HTTPMessage
-    body: bytes
-
-    def header(self, name: str) -> str | None:
-        return self.headers.get(name)
-
-
-def request(
-    port: int,
-    method: str,
-    path: str,
-    body: bytes | None = None,
-    headers: dict | None = None,
-    timeout: float = 15,
-) -> Response:
-    """One request on its own connection, as a proxy in front of gunicorn would send it."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        sent = {
-            "X-Forwarded-Proto": "https",
-            "X-Forwarded-For": "198.51.100.7",
-            "Connection": "close",
-        } | (headers or {})
-        conn.request(method, path, body=body, headers=sent)
-        raw = conn.getresponse()
-        return Response(raw.status, raw.headers, raw.read())
-    finally:
-        conn.close()
-
-
-class Session:
-    """A browser: cookies, the CSRF token, htmx headers."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def send(
-        self,
-        method: str,
-        path: str,
-        data: dict | None = None,
-        htmx: bool = False,
-        timeout: float = 15,
-    ) -> Response:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if method == "POST":
-            body = urlencode(data or {}, doseq=True).encode()
-            headers |= {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Origin": f"https://127.0.0.1:{self.port}",
-                "X-CSRFToken": self.cookies.get("csrftoken", ""),
-            }
-        if htmx:
-            headers |= {"HX-Request": "true", "HX-Current-URL": f"https://127.0.0.1:{self.port}/"}
-        response = request(self.port, method, path, body, headers, timeout)
-        for value in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = value.partition("=")
-            self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return response
-
-    def signup(self, username: str) -> None:
-        self.send("GET", "/accounts/signup/")
-        response = self.send(
-            "POST",
-            "/accounts/signup/",
-            {"username": username, "password1": PASSWORD, "password2": PASSWORD},
-        )
-        if response.status != 302:
-            raise RuntimeError(f"signup failed: {response.status} {response.body[:300]!r}")
+    def signup(self, username: str, password: str = PASSWORD) -> None:
+        super().signup(username, password)
 
 
 # --- Simulated users and their ledger --------------------------------------------------------

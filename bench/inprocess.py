@@ -1,0 +1,248 @@
+"""Phase 2: Django in this process, through the full middleware stack, against the bench data.
+
+SQL queries per request (CaptureQueriesContext), response bytes raw and gzip, server-side
+latency at concurrency 1, and EXPLAIN (ANALYZE, BUFFERS) of the SQL the views really ran.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from bench.scenarios import (
+    BIG,
+    CREATE_PREFIX,
+    ROOT,
+    SCENARIOS,
+    SEARCH_NO_MATCH,
+    SEARCH_PREFIXES,
+    USERS,
+    scenario_paths,
+)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+class InProcess:
+    """Django in this process, against the bench database: queries, bytes, server-side times."""
+
+    def __init__(self):
+        import django
+
+        sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+        django.setup()
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        self.users = {name: get_user_model().objects.get(username=name) for name in USERS}
+        self.clients = {}
+        for name, user in self.users.items():
+            client = Client(HTTP_HOST="127.0.0.1")
+            client.force_login(user)
+            self.clients[name] = client
+
+    def task_ids(self, user: str, count: int, offset: int) -> list[int]:
+        from tasks.models import Task
+
+        qs = Task.objects.for_user(self.users[user]).order_by("id")
+        return list(qs.values_list("id", flat=True)[offset : offset + count])
+
+    def versions(self, ids: list[int]) -> list[int]:
+        from tasks.models import Task
+
+        found = dict(Task.objects.filter(id__in=ids).values_list("id", "version"))
+        return [found[i] for i in ids]
+
+    def deep_cursor(self, user: str, page: int) -> str:
+        """Follow the "next page" cursor page-1 times, exactly as a person paging would."""
+        from django.conf import settings
+
+        from tasks.models import Sort, Task
+        from tasks.pagination import encode_cursor, paginate
+
+        tasks = Task.objects.for_user(self.users[user])
+        cursor = None
+        for _ in range(page - 1):
+            result = paginate(tasks, Sort.NEWEST, cursor, None, settings.TASKS_PAGE_SIZE)
+            cursor = result.next_cursor
+            if cursor is None:
+                raise SystemExit(f"{user} has fewer than {page} pages")
+        # Cross-check with the row an OFFSET would land on (computed once, here only).
+        offset = (page - 1) * settings.TASKS_PAGE_SIZE - 1
+        expected = encode_cursor(tasks.ordered_by(Sort.NEWEST)[offset], Sort.NEWEST)
+        assert cursor == expected, (cursor, expected)
+        return cursor
+
+    def request(self, user: str, method: str, path: str, htmx: bool, data: dict | None = None):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        headers = {}
+        if htmx:
+            headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://127.0.0.1/"}
+        client = self.clients[user]
+        with CaptureQueriesContext(connection) as queries:
+            if method == "GET":
+                response = client.get(path, **headers)
+            else:
+                response = client.post(path, data or {}, **headers)
+        return response, queries.captured_queries
+
+    def timed(
+        self, user: str, paths: list[str], htmx: bool, rounds: int, cold: bool = False
+    ) -> dict:
+        """Wall-clock and CPU milliseconds per request, concurrency 1, in three batches.
+
+        On a machine shared with other busy processes wall time includes waiting for a core;
+        CPU time (this thread's) does not, but leaves out PostgreSQL's share, which the
+        EXPLAIN files show. The best batch's p95 is the least disturbed wall-clock figure.
+        `cold` empties the rendered-row cache before each request: every row is rendered, as
+        for rows nobody has looked at since they last changed.
+        """
+        from django.core.cache import caches
+
+        headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+        client = self.clients[user]
+        for path in paths:  # warm this process's caches and PostgreSQL's buffers
+            client.get(path, **headers)
+        batches, cpu = [[], [], []], []
+        for index in range(rounds):
+            for path in paths:
+                if cold:
+                    caches["template_fragments"].clear()
+                started, started_cpu = time.perf_counter(), time.thread_time()
+                response = client.get(path, **headers)
+                cpu.append((time.thread_time() - started_cpu) * 1000)
+                batches[index * 3 // rounds].append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (path, response.status_code)
+        wall = [t for batch in batches for t in batch]
+        return {
+            "n": len(wall),
+            "p50": statistics.median(wall),
+            "p95": percentile(wall, 95),
+            "p99": percentile(wall, 99),
+            "best_batch_p95": min(percentile(batch, 95) for batch in batches if batch),
+            "cpu_p50": statistics.median(cpu),
+            "cpu_p95": percentile(cpu, 95),
+        }
+
+    def explain(self, sql: str) -> str:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    def delete_created(self, user: str) -> int:
+        from tasks.models import Task
+
+        deleted, _ = Task.objects.filter(
+            user=self.users[user], title__startswith=CREATE_PREFIX
+        ).delete()
+        return deleted
+
+    def close(self) -> None:
+        from django.db import connections
+
+        connections.close_all()
+
+
+def measure_requests(ip: InProcess, cursor: str, write_tasks: dict) -> dict:
+    """Queries and bytes per scenario, from one request each through the full stack."""
+    results = {}
+    for name, (user, method, paths, htmx, _body) in SCENARIOS.items():
+        path = scenario_paths(paths, cursor)[-1]
+        data = None
+        if name == "create":
+            data = {"title": CREATE_PREFIX + "probe"}
+        elif name == "edit_save":
+            task = write_tasks["edit"][0]
+            path = path.replace("{task}", str(task))
+            data = {
+                "title": "Bench edit probe",
+                "priority": "medium",
+                "status": "pending",
+                "due_date": "",
+                "version": ip.versions([task])[0],
+            }
+        elif name == "toggle":
+            path = path.replace("{task}", str(write_tasks["toggle"][0]))
+        response, queries = ip.request(user, method, path, htmx, data)
+        if name == "toggle":  # toggle back so the data stays as seeded
+            ip.request(user, method, path, htmx, data)
+        if response.status_code >= 400:
+            raise SystemExit(f"{name}: {method} {path} answered {response.status_code}")
+        body = response.content
+        results[name] = {
+            "path": path,
+            "status": response.status_code,
+            "queries": len(queries),
+            "bytes": len(body),
+            "bytes_gzip": len(gzip.compress(body, compresslevel=6)),
+            "sql": [q["sql"] for q in queries],
+        }
+    return results
+
+
+EXPLAIN_PLANS = {
+    # file name -> (scenario whose SQL is explained, which task queries of it)
+    "board": "board",
+    "filter": "fragment_filter",
+    "search": "search_typing",
+    "search_no_match": "search_no_match",
+    "deep_page": "page_200",
+}
+
+
+def run_explains(ip: InProcess, measured: dict, out_dir: Path) -> dict:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    found = {}
+    for name, scenario in EXPLAIN_PLANS.items():
+        statements = [s for s in measured[scenario]["sql"] if "tasks_task" in s]
+        sections = []
+        seq_scan = False
+        total_ms = 0.0
+        for sql in statements:
+            plan = ip.explain(sql)
+            seq_scan |= bool(re.search(r"Seq Scan on tasks_task\b", plan))
+            match = re.search(r"Execution Time: ([\d.]+) ms", plan)
+            total_ms += float(match.group(1)) if match else 0.0
+            sections.append(f"-- {measured[scenario]['path']}\n{sql};\n\n{plan}\n")
+        header = (
+            f"-- EXPLAIN (ANALYZE, BUFFERS) of the task queries behind scenario '{scenario}' "
+            f"({BIG}, {USERS[BIG]:,} tasks), captured from the view; written by bench/run.\n\n"
+        )
+        (out_dir / f"{name}.txt").write_text(header + "\n".join(sections))
+        found[name] = {
+            "statements": len(statements),
+            "seq_scan": seq_scan,
+            "execution_ms": total_ms,
+        }
+    return found
+
+
+def server_side_timings(ip: InProcess, cursor: str, rounds: int) -> dict:
+    """Latency at concurrency 1 of the requests the targets are about (see report.TARGETS)."""
+    search_paths = [f"/?q={p}" for p in SEARCH_PREFIXES]
+    filtered = ["/?status=pending&priority=high"]
+    return {
+        "search_ms": ip.timed(BIG, search_paths, True, rounds),
+        "search_cold_ms": ip.timed(BIG, search_paths, True, rounds, cold=True),
+        # Three requests only: each one walks all 100,000 rows (see docs/performance.md).
+        "search_no_match_ms": ip.timed(BIG, [f"/?q={SEARCH_NO_MATCH}"], True, 3),
+        "page_1_ms": ip.timed(BIG, ["/"], True, rounds),
+        "page_200_ms": ip.timed(BIG, [f"/?after={cursor}"], True, rounds),
+        "board_ms": ip.timed(BIG, ["/"], False, rounds),
+        "fragment_filter_ms": ip.timed(BIG, filtered, True, rounds),
+        "fragment_filter_cold_ms": ip.timed(BIG, filtered, True, rounds, cold=True),
+        "board_cold_ms": ip.timed(BIG, ["/"], False, rounds, cold=True),
+        "ceiling_ms": ip.timed(BIG, ["/bench/ceiling"], False, rounds),
+    }

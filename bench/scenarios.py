@@ -1,0 +1,52 @@
+"""What bench/run measures: the users, their data, and the requests of each scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+DEFAULT_DATABASE_URL = "postgres://taskmanager:taskmanager@127.0.0.1:5432/tm_bench"
+USERS = {"bench10k": 10_000, "bench100k": 100_000}
+PASSWORD = "bench-only-password-7f3a9c"
+BIG = "bench100k"
+SMALL = "bench10k"
+SEARCH_PREFIXES = ("rep", "repo", "report")
+# A typo while typing "report": no task matches, the worst case for an ORDER BY ... LIMIT plan.
+SEARCH_NO_MATCH = "reprot"
+DEEP_PAGE = 200
+# Load bursts per scenario, each between two ceiling runs (see main()).
+ROUNDS = 5
+CREATE_PREFIX = "Bench create "
+
+# name -> (user, method, paths, htmx, body)
+SCENARIOS = {
+    "ceiling": (BIG, "GET", ["/bench/ceiling"], False, None),
+    "board": (BIG, "GET", ["/"], False, None),
+    "fragment_filter": (BIG, "GET", ["/?status=pending&priority=high"], True, None),
+    "search_typing": (BIG, "GET", [f"/?q={p}" for p in SEARCH_PREFIXES], True, None),
+    "search_no_match": (BIG, "GET", [f"/?q={SEARCH_NO_MATCH}"], True, None),
+    "page_1": (BIG, "GET", ["/"], True, None),
+    "page_200": (BIG, "GET", ["/?after={cursor}"], True, None),
+    "create": (
+        BIG,
+        "POST",
+        ["/task/new/"],
+        True,
+        "title=" + CREATE_PREFIX.replace(" ", "+") + "{n}",
+    ),
+    "edit_save": (
+        BIG,
+        "POST",
+        ["/task/{task}/edit/"],
+        True,
+        "title=Bench+edit+{n}&priority=medium&status=pending&due_date=&version={version}",
+    ),
+    "toggle": (BIG, "POST", ["/task/{task}/toggle/"], True, ""),
+    "board_10k": (SMALL, "GET", ["/"], False, None),
+    "fragment_filter_10k": (SMALL, "GET", ["/?status=pending&priority=high"], True, None),
+}
+
+
+def scenario_paths(paths: list[str], cursor: str) -> list[str]:
+    return [p.replace("{cursor}", cursor) for p in paths]

@@ -1,0 +1,114 @@
+"""bench/report.py: the targets a run's figures are checked against (no server, no database)."""
+
+import pytest
+
+from bench.report import TARGETS, evaluate, markdown
+from bench.scenarios import SCENARIOS
+
+
+def timing(p50=10.0, p95=20.0, cpu=5.0):
+    return {"n": 40, "p50": p50, "p95": p95, "p99": p95, "best_batch_p95": p95} | {
+        "cpu_p50": cpu,
+        "cpu_p95": cpu,
+    }
+
+
+@pytest.fixture
+def results():
+    """A run that meets every target."""
+    scenario = {
+        "rps": 100.0,
+        "p50_ms": 10.0,
+        "p95_ms": 20.0,
+        "p99_ms": 30.0,
+        "queries": 3,
+        "bytes": 1_000,
+        "bytes_gzip": 300,
+        "ratio_to_ceiling": 0.6,
+        "ratios_to_ceiling": [0.6, 0.6],
+        "conflicts": 0,
+    }
+    scenarios = {name: dict(scenario) for name in SCENARIOS}
+    scenarios["board"] |= {"bytes": 20_000}
+    side = {
+        name: timing()
+        for name in (
+            "search_ms",
+            "search_cold_ms",
+            "search_no_match_ms",
+            "page_1_ms",
+            "page_200_ms",
+            "board_ms",
+            "fragment_filter_ms",
+            "ceiling_ms",
+        )
+    }
+    plans = ("board", "filter", "search", "search_no_match", "deep_page")
+    return {
+        "scenarios": scenarios,
+        "server_side": side,
+        "explain": {name: {"seq_scan": False, "execution_ms": 1.0} for name in plans},
+        "static": {"ok": True, "files": [{}, {}]},
+        "workers_rss_mb": [80.0, 90.0],
+    }
+
+
+def test_it_checks_every_target_once_in_the_tables_order(results):
+    rows = evaluate(results)
+
+    assert [row["target"] for row in rows] == list(TARGETS)
+    assert all(row["met"] for row in rows), [r for r in rows if not r["met"]]
+
+
+def test_a_seq_scan_misses_its_target_and_names_the_plan(results):
+    results["explain"]["filter"]["seq_scan"] = True
+
+    row = {r["target"]: r for r in evaluate(results)}["no_seq_scan"]
+
+    assert not row["met"]
+    assert row["detail"] == "Seq Scan in: filter"
+
+
+def test_the_query_count_must_not_grow_with_the_number_of_tasks(results):
+    results["scenarios"]["board"]["queries"] = 4
+    results["scenarios"]["board_10k"]["queries"] = 3
+
+    row = {r["target"]: r for r in evaluate(results)}["queries_board"]
+
+    assert not row["met"]
+    assert row["detail"] == "100k: 4, 10k: 3"
+
+
+@pytest.mark.parametrize(
+    ("target", "change"),
+    [
+        (
+            "fragment_vs_ceiling",
+            lambda r: r["scenarios"]["fragment_filter"].update(ratio_to_ceiling=0.49),
+        ),
+        ("board_vs_ceiling", lambda r: r["scenarios"]["board"].update(ratio_to_ceiling=0.34)),
+        ("search_p95", lambda r: r["server_side"]["search_cold_ms"].update(best_batch_p95=50.0)),
+        ("deep_page", lambda r: r["server_side"]["page_200_ms"].update(p50=15.1)),
+        ("worker_rss", lambda r: r.update(workers_rss_mb=[80.0, 120.0])),
+    ],
+)
+def test_each_threshold_is_a_limit_not_a_hope(results, target, change):
+    change(results)
+
+    assert not {r["target"]: r for r in evaluate(results)}[target]["met"]
+
+
+def test_the_markdown_lists_every_target(results):
+    results |= {
+        "machine": {"nproc": 2, "cpu": "x", "memory_mb": 4096},
+        "started": "2026-11-30T12:00:00Z",
+        "duration_s": 300.0,
+        "gunicorn": {"config": "gunicorn.conf.py", "workers": 2},
+    }
+    results["machine"] |= {"loadavg_start": (1.0, 1.0, 1.0), "loadavg_end": (2.0, 1.0, 1.0)}
+    results["targets"] = evaluate(results)
+
+    text = markdown(results)
+
+    for goal, _check in TARGETS.values():
+        assert f"| {goal} | yes |" in text
