@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from .views import healthz
+
 
 class HealthCheckMiddleware:
     """Answer GET/HEAD /healthz before host validation and the HTTPS redirect.
@@ -16,8 +18,6 @@ class HealthCheckMiddleware:
 
     def __call__(self, request):
         if request.path == "/healthz" and request.method in ("GET", "HEAD"):
-            from tasks.views import healthz  # the app's view; imported late, apps load first
-
             response = healthz(request)
             response["Cache-Control"] = "no-store"
             response["X-Content-Type-Options"] = "nosniff"

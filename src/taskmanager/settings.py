@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "widget_tweaks",
     "axes",
+    "accounts",
     "tasks",
 ]
 
