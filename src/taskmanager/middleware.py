@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from .views import healthz
+from .views import bad_request, healthz
 
 
 class HealthCheckMiddleware:
@@ -41,3 +41,25 @@ class CrossOriginResourcePolicyMiddleware:
         if self.policy:
             response.headers.setdefault("Cross-Origin-Resource-Policy", self.policy)
         return response
+
+
+class FormCharsetMiddleware:
+    """Refuse a form body declared in any charset but UTF-8 with a 400, before anything reads it.
+
+    Django reads application/x-www-form-urlencoded as UTF-8 only and raises BadRequest for any
+    other declared charset (latin-1, utf-16, even the alias "utf8") from the first read of
+    request.POST, which is the CSRF check or django-axes, not a view. Answering here gives every
+    route one clear 400, whoever would have read the body first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.content_type == "application/x-www-form-urlencoded"
+            and request.encoding is not None
+            and request.encoding.lower() != "utf-8"
+        ):
+            return bad_request(request)
+        return self.get_response(request)

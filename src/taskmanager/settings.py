@@ -105,6 +105,8 @@ MIDDLEWARE = [
     # Before CommonMiddleware: its 400 for a bad Host must carry these headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads request.POST (CSRF, axes): a body in a charset Django refuses is a 400.
+    "taskmanager.middleware.FormCharsetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -3,7 +3,7 @@
 import sys
 
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.template import loader
 
 
@@ -20,6 +20,16 @@ def healthz(request):
             content_type="application/json",
         )
     return HttpResponse('{"status":"ok"}', content_type="application/json")
+
+
+def bad_request(request, exception=None, template_name="400.html"):
+    """handler400 that never reads the request body.
+
+    Django's own handler is wrapped in requires_csrf_token, whose check reads request.POST; when
+    the 400 came from that very read (a form body in a charset Django refuses), it raised again
+    and the answer was a 500. The error page is standalone and needs nothing from the request.
+    """
+    return HttpResponseBadRequest(loader.render_to_string(template_name))
 
 
 # Raised when PostgreSQL is down or restarting (connection refused, connection dropped mid-query).
