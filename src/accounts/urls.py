@@ -7,5 +7,6 @@ from . import views
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("password_change/", views.password_change, name="password_change"),
     path("", include("django.contrib.auth.urls")),
 ]

@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tasks.http import HtmxRequest
 
+from . import throttle
 from .forms import SignupForm
 
 UNPROCESSABLE = 422  # a form with errors, re-rendered in place
@@ -23,3 +25,25 @@ def signup(request: HtmxRequest):
             return redirect("tasks:board")
         return render(request, "registration/signup.html", {"form": form}, status=UNPROCESSABLE)
     return render(request, "registration/signup.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, with guesses at the current password throttled like logins.
+
+    Otherwise anyone holding a logged-in session (a borrowed laptop) could guess the password
+    here without limit, then change it or reuse it elsewhere.
+    """
+
+    def post(self, request, *args, **kwargs):
+        if throttle.is_locked(request, request.user.get_username()):
+            return throttle.lockout_response(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        wrong = form.has_error("old_password", "password_incorrect")
+        if wrong and throttle.record_failure(self.request, self.request.user.get_username()):
+            return throttle.lockout_response(self.request)
+        return super().form_invalid(form)
+
+
+password_change = PasswordChangeView.as_view()

@@ -48,8 +48,8 @@ class FormCharsetMiddleware:
 
     Django reads application/x-www-form-urlencoded as UTF-8 only and raises BadRequest for any
     other declared charset (latin-1, utf-16, even the alias "utf8") from the first read of
-    request.POST, which is the CSRF check or django-axes, not a view. Answering here gives every
-    route one clear 400, whoever would have read the body first.
+    request.POST, which is the CSRF check or the login throttle, not a view. Answering here gives
+    every route one clear 400, whoever would have read the body first.
     """
 
     def __init__(self, get_response):
