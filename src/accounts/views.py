@@ -12,7 +12,7 @@ from .forms import SignupForm
 UNPROCESSABLE = 422  # a form with errors, re-rendered in place
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HtmxRequest):
     if request.user.is_authenticated:
         return redirect("tasks:board")

@@ -3,11 +3,11 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.urls import path
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
 @login_required
-@require_GET
+@require_safe
 def bench_ceiling(request):
     """The cheapest logged-in page: the ceiling bench/ compares the real views against.
 

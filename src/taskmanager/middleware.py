@@ -1,6 +1,7 @@
 """Project-wide middleware: health probes and the headers Django has no setting for."""
 
 from django.conf import settings
+from django.utils.cache import patch_cache_control
 
 from .views import bad_request, healthz
 
@@ -63,3 +64,22 @@ class FormCharsetMiddleware:
         ):
             return bad_request(request)
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Logged-in pages are `Cache-Control: private, no-store` unless the view says otherwise.
+
+    They show one person's tasks: no shared cache (a proxy) may keep them, and after logging out
+    the browser's back button must not bring them back from its own cache. Static files are
+    answered by WhiteNoise further out and never reach this.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

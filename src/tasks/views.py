@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
 from .forms import InlineTaskForm, TaskForm, VersionForm
@@ -75,7 +75,7 @@ def _back_to_board(request: HtmxRequest):
 
 
 @login_required
-@require_GET
+@require_safe
 def board(request: HtmxRequest):
     filters = TaskFilters.from_querydict(request.GET)
     context = _board_context(request, filters)
@@ -90,10 +90,10 @@ def board(request: HtmxRequest):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @atomic_post
 def task_create(request: HtmxRequest):
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "tasks/task_form.html", {"form": TaskForm(submit_label="Add task")})
     form = TaskForm(request.POST, submit_label="Add task")
     if not form.is_valid():
@@ -111,7 +111,7 @@ def task_create(request: HtmxRequest):
 
 
 @login_required
-@require_GET
+@require_safe
 def task_detail(request: HtmxRequest, pk: int):
     task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
     if request.htmx:
@@ -120,14 +120,14 @@ def task_detail(request: HtmxRequest, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @atomic_post
 def task_edit(request: HtmxRequest, pk: int):
     task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
     form_class = InlineTaskForm if request.htmx else TaskForm
     inline = f"{BOARD}#task-edit-form"
     template = inline if request.htmx else "tasks/task_form.html"
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, template, {"form": form_class(instance=task), "task": task})
 
     version = VersionForm(request.POST)
@@ -169,11 +169,11 @@ def task_toggle(request: HtmxRequest, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @atomic_post
 def task_delete(request: HtmxRequest, pk: int):
     task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "tasks/task_confirm_delete.html", {"task": task})
     task.soft_delete()
     messages.success(request, "Task deleted", extra_tags=f"undo undo-{task.pk}")
