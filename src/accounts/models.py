@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -22,3 +23,16 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class Profile(models.Model):
+    """A person's settings. One per user, made when the user is (accounts.signals)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    # An IANA name ("Pacific/Auckland"); blank until known: the server's TIME_ZONE applies.
+    timezone = models.CharField(max_length=63, blank=True)
+
+    def __str__(self):
+        return f"{self.user} ({self.timezone or 'server time zone'})"

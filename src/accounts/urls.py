@@ -12,6 +12,7 @@ from . import views
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("settings/", views.account_settings, name="account_settings"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", views.password_change, name="password_change"),
     path(

@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tasks.http import HtmxRequest
 
-from . import throttle
-from .forms import SignupForm
+from . import throttle, timezones
+from .forms import SettingsForm, SignupForm
 
 UNPROCESSABLE = 422  # a form with errors, re-rendered in place
 
@@ -47,3 +48,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 password_change = PasswordChangeView.as_view()
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_settings(request: HtmxRequest):
+    if request.method != "POST":
+        form = SettingsForm(initial={"timezone": timezones.of_user(request.user)})
+        return render(request, "registration/settings.html", {"form": form})
+    form = SettingsForm(request.POST)
+    if not form.is_valid():
+        return render(request, "registration/settings.html", {"form": form}, status=UNPROCESSABLE)
+    timezones.set_for_user(request, request.user, form.cleaned_data["timezone"])
+    messages.success(request, "Settings saved")
+    return redirect("account_settings")

@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Needs request.user; inside WhiteNoise, so static files keep their long cache lifetime.
     "taskmanager.middleware.PrivatePagesMiddleware",
+    # The person's time zone for "today", "overdue" and displayed times.
+    "accounts.timezones.TimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tasks.middleware.HtmxLoginRedirectMiddleware",
