@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import forms, views
 
 # Unnamespaced, so Django's own auth views and templates find "login", "password_change", ...
 #
@@ -11,7 +11,13 @@ from . import views
 # email field and these routes together, with EMAIL_* settings, if self-service reset is wanted.
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=forms.LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("settings/", views.account_settings, name="account_settings"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", views.password_change, name="password_change"),
