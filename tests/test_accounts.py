@@ -1,5 +1,8 @@
 """Accounts: sign up, log in (and come back), log out, change password."""
 
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -8,6 +11,35 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a-brand-new-passphrase-42"
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class _TreeParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.builder = ET.TreeBuilder()
+        self.builder.start("document", {})
+
+    def handle_starttag(self, tag, attrs):
+        self.builder.start(tag, {name: value or "" for name, value in attrs})
+        if tag in VOID:
+            self.builder.end(tag)
+
+    def handle_endtag(self, tag):
+        if tag not in VOID:
+            self.builder.end(tag)
+
+    def handle_data(self, data):
+        self.builder.data(data)
+
+
+def parse_page(content: bytes) -> ET.Element:
+    """The page as an element tree, to check attributes whatever order they are written in."""
+    parser = _TreeParser()
+    parser.feed(content.decode())
+    parser.close()
+    parser.builder.end("document")
+    return parser.builder.close()
 
 
 def logged_in_user(client):
@@ -179,3 +211,49 @@ def test_it_refuses_a_password_change_with_a_wrong_old_password(alice_client, al
     assert "Your old password was entered incorrectly" in response.content.decode()
     alice.refresh_from_db()
     assert alice.check_password(PASSWORD)
+
+
+def test_it_focuses_an_alert_explaining_a_failed_login(client, alice):
+    response = client.post("/accounts/login/", {"username": "alice", "password": "wrong"})
+
+    page = parse_page(response.content)
+    alert = page.find(".//*[@role='alert']")
+    assert "Please enter a correct username and password" in "".join(alert.itertext())
+    assert alert.get("tabindex") == "-1"
+    # The one element that takes the focus on load: the alert, not the username field.
+    assert [el for el in page.iter() if "autofocus" in el.attrib] == [alert]
+
+
+def test_it_focuses_the_username_on_a_fresh_login_page(client):
+    page = parse_page(client.get("/accounts/login/").content)
+    focused = [el for el in page.iter() if "autofocus" in el.attrib]
+    assert [el.get("name") for el in focused] == ["username"]
+    assert page.find(".//*[@role='alert']") is None
+
+
+def test_it_shows_password_strength_errors_under_the_password_field(client):
+    response = client.post(
+        "/accounts/signup/", {"username": "carol", "password1": "123", "password2": "123"}
+    )
+
+    page = parse_page(response.content)
+    password = page.find(".//input[@name='password1']")
+    assert password.get("aria-invalid") == "true"
+    described = password.get("aria-describedby").split()
+    error = page.find(f".//*[@id='{described[-1]}']")
+    assert "too short" in "".join(error.itertext())
+    # Under the field itself, and the confirmation is not blamed for it.
+    assert page.find(".//input[@name='password2']").get("aria-invalid") is None
+    assert "autofocus" in password.attrib  # the first invalid field takes the focus
+
+
+def test_it_shows_a_mismatch_under_the_confirmation(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "carol", "password1": PASSWORD, "password2": "different"},
+    )
+
+    page = parse_page(response.content)
+    confirmation = page.find(".//input[@name='password2']")
+    assert confirmation.get("aria-invalid") == "true"
+    assert page.find(".//input[@name='password1']").get("aria-invalid") is None

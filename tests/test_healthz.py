@@ -5,7 +5,7 @@ import json
 import pytest
 from django.db import OperationalError
 
-import tasks.views
+import taskmanager.views
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_it_reports_503_when_the_database_is_unreachable(client, monkeypatch):
         def cursor(self):
             raise OperationalError("connection refused")
 
-    monkeypatch.setattr(tasks.views, "connection", DownConnection())
+    monkeypatch.setattr(taskmanager.views, "connection", DownConnection())
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"

@@ -11,6 +11,7 @@ import base64
 import json
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.forms.models import model_to_dict
 from django.test import Client
 from hypothesis import HealthCheck, example, given, settings
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 from tasks.forms import InlineTaskForm, TaskForm, VersionForm
 from tasks.models import Task
 from tests.conftest import HTMX
+from tests.urlmap import routes
 
 # Bounded so the whole file stays within seconds; deadline off because a shared CI machine's
 # timing is not what these tests are about.
@@ -264,3 +266,72 @@ def test_it_never_fails_on_hostile_admin_search(
     ).first() or django_user_model.objects.create_superuser("root", password="x")
     client.force_login(admin)
     _assert_clean(client.get("/admin/tasks/task/", {"q": query, **params}))
+
+
+# Django reads form bodies as UTF-8 only; each of these once made every POST a 500.
+CHARSETS = ["latin-1", "utf-16", "iso-8859-2", "ascii", "utf8", "UTF-16LE"]
+
+
+def _every_route_url(alice, task) -> list[str]:
+    task_type = ContentType.objects.get_for_model(Task)
+
+    def value(route, name):
+        if name in ("pk", "object_id", "id"):
+            return str(alice.pk if "auth/user" in route.route else task.pk)
+        return {"content_type_id": str(task_type.pk), "app_label": "tasks"}.get(name, "x")
+
+    return sorted({route.url(value) for route in routes()})
+
+
+@pytest.mark.parametrize("who", ["anonymous", "alice"])
+def test_it_answers_400_to_a_form_in_another_charset_on_every_route(alice, make_task, who):
+    # A browser-like client: CSRF is enforced, so the check reads the body as it does live.
+    client = Client(enforce_csrf_checks=True)
+    if who == "alice":
+        client.force_login(alice)
+    client.get("/")  # hands out the token when logged in
+    client.get("/accounts/login/")  # and when not
+    token = client.cookies["csrftoken"].value
+    task = make_task(alice, "Mine")
+    before = _snapshot()
+    body = f"csrfmiddlewaretoken={token}&title=Changed&username=alice&password=x".encode()
+    for url in _every_route_url(alice, task):
+        for charset in CHARSETS:
+            response = client.generic(
+                "POST",
+                url,
+                body,
+                content_type=f"application/x-www-form-urlencoded; charset={charset}",
+                HTTP_X_CSRFTOKEN=token,
+            )
+            assert response.status_code == 400, (url, charset, response.status_code)
+            _assert_clean(response)
+    assert _snapshot() == before
+
+
+def test_it_still_accepts_a_form_declared_as_utf8(alice_client):
+    response = alice_client.generic(
+        "POST",
+        "/task/new/",
+        b"title=Caf%C3%A9",
+        content_type="application/x-www-form-urlencoded; charset=UTF-8",
+    )
+    assert response.status_code == 302
+    assert Task.objects.get().title == "Café"
+
+
+def test_it_answers_400_from_the_400_handler_too_without_the_charset_middleware(settings):
+    # The handler alone must not turn the failed read into a 500 (it used to read the body again).
+    settings.MIDDLEWARE = [
+        m for m in settings.MIDDLEWARE if m != "taskmanager.middleware.FormCharsetMiddleware"
+    ]
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.get("/accounts/login/")
+    response = client.generic(
+        "POST",
+        "/accounts/login/",
+        b"username=a&password=b",
+        content_type="application/x-www-form-urlencoded; charset=latin-1",
+    )
+    assert response.status_code == 400
+    _assert_clean(response)

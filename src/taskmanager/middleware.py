@@ -1,6 +1,9 @@
 """Project-wide middleware: health probes and the headers Django has no setting for."""
 
 from django.conf import settings
+from django.utils.cache import patch_cache_control
+
+from .views import bad_request, healthz
 
 
 class HealthCheckMiddleware:
@@ -16,8 +19,6 @@ class HealthCheckMiddleware:
 
     def __call__(self, request):
         if request.path == "/healthz" and request.method in ("GET", "HEAD"):
-            from tasks.views import healthz  # the app's view; imported late, apps load first
-
             response = healthz(request)
             response["Cache-Control"] = "no-store"
             response["X-Content-Type-Options"] = "nosniff"
@@ -40,4 +41,45 @@ class CrossOriginResourcePolicyMiddleware:
         response = self.get_response(request)
         if self.policy:
             response.headers.setdefault("Cross-Origin-Resource-Policy", self.policy)
+        return response
+
+
+class FormCharsetMiddleware:
+    """Refuse a form body declared in any charset but UTF-8 with a 400, before anything reads it.
+
+    Django reads application/x-www-form-urlencoded as UTF-8 only and raises BadRequest for any
+    other declared charset (latin-1, utf-16, even the alias "utf8") from the first read of
+    request.POST, which is the CSRF check or the login throttle, not a view. Answering here gives
+    every route one clear 400, whoever would have read the body first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.content_type == "application/x-www-form-urlencoded"
+            and request.encoding is not None
+            and request.encoding.lower() != "utf-8"
+        ):
+            return bad_request(request)
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Logged-in pages are `Cache-Control: private, no-store` unless the view says otherwise.
+
+    They show one person's tasks: no shared cache (a proxy) may keep them, and after logging out
+    the browser's back button must not bring them back from its own cache. Static files are
+    answered by WhiteNoise further out and never reach this.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -89,7 +89,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "widget_tweaks",
-    "axes",
+    "accounts",
     "tasks",
 ]
 
@@ -104,15 +104,22 @@ MIDDLEWARE = [
     # Before CommonMiddleware: its 400 for a bad Host must carry these headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads request.POST (CSRF, the login throttle): a form body in a charset
+    # Django refuses is a 400.
+    "taskmanager.middleware.FormCharsetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Needs request.user; inside WhiteNoise, so static files keep their long cache lifetime.
+    "taskmanager.middleware.PrivatePagesMiddleware",
+    # The person's time zone for "today", "overdue" and displayed times.
+    "accounts.timezones.TimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tasks.middleware.HtmxLoginRedirectMiddleware",
-    # Last, as django-axes requires: turns a locked-out login into the lockout page.
-    "axes.middleware.AxesMiddleware",
+    # Turns a locked-out login into the lockout page (accounts.throttle).
+    "accounts.throttle.LoginThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "taskmanager.urls"
@@ -167,26 +174,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# The throttle goes first so a locked-out account or address is refused before the password is
-# checked. It only watches; ModelBackend does the authenticating.
+# The throttle goes first so a locked-out attempt is refused before the password is checked. It
+# only refuses; ModelBackend does the authenticating.
 AUTHENTICATION_BACKENDS = [
-    "taskmanager.auth.LoginThrottleBackend",
+    "accounts.throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling (django-axes): FAILURE_LIMIT failed logins for one username, or from one
-# address, lock that username or address out for COOLOFF minutes, with a 429 lockout page.
-# Attempts live in the database, so every web container sees the same counts.
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# A success does not wipe the failures: with a wipe, an attacker holding any account could log in
-# to it between guesses and reset their address's count. Failures expire after the cool-off.
-AXES_RESET_ON_SUCCESS = False
-AXES_LOCKOUT_CALLABLE = "taskmanager.auth.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "taskmanager.auth.client_ip"
-AXES_USERNAME_CALLABLE = "taskmanager.auth.throttle_username"
-# Only failures are recorded; a row per successful login would be a log of everyone's IPs.
-AXES_DISABLE_ACCESS_LOG = True
+# Login throttling (accounts/throttle.py, docs/deploy.md "Security checklist"): within one
+# cool-off, FAILURE_LIMIT failures lock one account from one address; ACCOUNT_ and ADDRESS_ limits
+# lock an account attacked from many addresses, or an address trying many accounts, for every
+# browser that has not logged in to that account before. Failures are rows in the database, so
+# every web container sees the same counts; a success does not wipe them (else an attacker
+# holding any account could log in between guesses to reset their address's count).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 50)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+LOGIN_COOLOFF = dt.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+if min(LOGIN_FAILURE_LIMIT, LOGIN_ACCOUNT_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT) < 1:
+    raise ImproperlyConfigured("LOGIN_*_FAILURE_LIMIT settings must be at least 1")
+if LOGIN_COOLOFF.total_seconds() < 60:
+    raise ImproperlyConfigured("LOGIN_COOLOFF_MINUTES must be at least 1")
 # How many reverse proxies (nginx, a load balancer) append to X-Forwarded-For in front of
 # gunicorn. 0 = gunicorn faces clients directly and X-Forwarded-For is ignored (it is forgeable).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

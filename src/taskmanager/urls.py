@@ -1,26 +1,21 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tasks import views as task_views
+from . import views
 
 urlpatterns = [
-    path("accounts/signup/", task_views.signup, name="signup"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/", include("django.contrib.auth.urls")),
-    path("healthz", task_views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("tasks.urls")),
 ]
 
 if settings.BENCH_CEILING:
-    # Benchmark harness only (bench/): the same middleware stack with next to no view.
-    urlpatterns.insert(0, path("bench/ceiling", task_views.bench_ceiling, name="bench-ceiling"))
+    # Benchmark harness only (bench/), never in production.
+    urlpatterns.insert(0, path("", include("taskmanager.bench_urls")))
 
-# A database outage answers 503 with the error page (see tasks.views.server_error).
-handler500 = "tasks.views.server_error"
+# Never reads the body, so a body Django cannot parse gets a 400, not a second error.
+handler400 = "taskmanager.views.bad_request"
+# A database outage answers 503 with the error page (see taskmanager.views.server_error).
+handler500 = "taskmanager.views.server_error"

@@ -1,7 +1,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
 
 from .models import Priority, Status, Task
 
@@ -80,10 +79,3 @@ class VersionForm(forms.Form):
 
     version = forms.IntegerField(min_value=1, max_value=2**31 - 1)
 
-
-class SignupForm(UserCreationForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", "Sign up"))

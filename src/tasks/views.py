@@ -1,19 +1,16 @@
-import sys
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db import InterfaceError, OperationalError, connection, transaction
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import loader
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
-from .forms import InlineTaskForm, SignupForm, TaskForm, VersionForm
+from .forms import InlineTaskForm, TaskForm, VersionForm
 from .http import HtmxRequest, page_query, wants_fragment
 from .models import Due, Priority, Sort, Status, Task, TaskCount, TaskFilters
 from .pagination import paginate
@@ -79,7 +76,7 @@ def _back_to_board(request: HtmxRequest):
 
 
 @login_required
-@require_GET
+@require_safe
 def board(request: HtmxRequest):
     filters = TaskFilters.from_querydict(request.GET)
     context = _board_context(request, filters)
@@ -94,10 +91,10 @@ def board(request: HtmxRequest):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @atomic_post
 def task_create(request: HtmxRequest):
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "tasks/task_form.html", {"form": TaskForm(submit_label="Add task")})
     form = TaskForm(request.POST, submit_label="Add task")
     if not form.is_valid():
@@ -115,7 +112,7 @@ def task_create(request: HtmxRequest):
 
 
 @login_required
-@require_GET
+@require_safe
 def task_detail(request: HtmxRequest, pk: int):
     task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
     if request.htmx:
@@ -124,14 +121,14 @@ def task_detail(request: HtmxRequest, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @atomic_post
 def task_edit(request: HtmxRequest, pk: int):
     task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
     form_class = InlineTaskForm if request.htmx else TaskForm
     inline = f"{BOARD}#task-edit-form"
     template = inline if request.htmx else "tasks/task_form.html"
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, template, {"form": form_class(instance=task), "task": task})
 
     version = VersionForm(request.POST)
@@ -174,11 +171,11 @@ def task_toggle(request: HtmxRequest, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @atomic_post
 def task_delete(request: HtmxRequest, pk: int):
     task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "tasks/task_confirm_delete.html", {"task": task})
     task.soft_delete()
     messages.success(request, "Task deleted", extra_tags=f"undo undo-{task.pk}")
@@ -203,61 +200,3 @@ def task_restore(request: HtmxRequest, pk: int):
     context = _board_context(request, filters, on_screen) | {"counts": _counts(request)}
     response = render(request, f"{BOARD}#list-changed", context)
     return reswap(retarget(response, "#task-list"), "outerHTML")
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request: HtmxRequest):
-    if request.user.is_authenticated:
-        return redirect("tasks:board")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            user = form.save()
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome! Your account is ready.")
-            return redirect("tasks:board")
-        return render(request, "registration/signup.html", {"form": form}, status=UNPROCESSABLE)
-    return render(request, "registration/signup.html", {"form": form})
-
-
-@login_required
-@require_GET
-def bench_ceiling(request: HtmxRequest):
-    """The cheapest logged-in page: the ceiling bench/ compares the real views against.
-
-    Routed only when settings.BENCH_CEILING is on (see taskmanager/urls.py).
-    """
-    return HttpResponse("ok", content_type="text/plain")
-
-
-def healthz(request):
-    """Liveness and database check for Docker and load balancers: tiny, no auth, no session."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # any database failure means "not healthy", never a 500 page
-        return HttpResponse(
-            '{"status":"error","database":"unavailable"}',
-            status=503,
-            content_type="application/json",
-        )
-    return HttpResponse('{"status":"ok"}', content_type="application/json")
-
-
-# Raised when PostgreSQL is down or restarting (connection refused, connection dropped mid-query).
-DATABASE_DOWN = (OperationalError, InterfaceError)
-
-
-def server_error(request, template_name="500.html"):
-    """handler500: a database outage is a 503 "try again", not a 500 "we have a bug".
-
-    Django calls this inside its except block for any uncaught exception, from a view or from a
-    middleware (the session save runs after the view), so sys.exc_info() still names the cause.
-    """
-    error = sys.exc_info()[1]
-    if isinstance(error, DATABASE_DOWN):
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
-        response["Retry-After"] = "5"
-        return response
-    return HttpResponseServerError(loader.render_to_string(template_name))

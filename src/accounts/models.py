@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.db import models
+
+
+class LoginFailure(models.Model):
+    """One failed password check: who was tried, from where, when. Nothing else is kept.
+
+    No request body or headers: a row is a fixed few dozen bytes, and rows older than the
+    cool-off are deleted as new ones arrive (accounts.throttle), so the table holds at most the
+    failures of one cool-off window.
+    """
+
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=45, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_username_at"),
+            models.Index(fields=["address", "at"], name="loginfailure_address_at"),
+            models.Index(fields=["at"], name="loginfailure_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class Profile(models.Model):
+    """A person's settings. One per user, made when the user is (accounts.signals)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    # An IANA name ("Pacific/Auckland"); blank until known: the server's TIME_ZONE applies.
+    timezone = models.CharField(max_length=63, blank=True)
+
+    def __str__(self):
+        return f"{self.user} ({self.timezone or 'server time zone'})"
