@@ -14,11 +14,6 @@ from tests.urlmap import routes
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _urls(alice, task) -> list[str]:
     task_type = ContentType.objects.get_for_model(Task)
 

@@ -26,8 +26,6 @@ OWNER = "192.0.2.7"
 
 @pytest.fixture(autouse=True)
 def limit(settings):
-    # Hundreds of password checks here; the real hasher's cost is not what they test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LOGIN_FAILURE_LIMIT = 3
     settings.LOGIN_ACCOUNT_FAILURE_LIMIT = 8
     settings.LOGIN_ADDRESS_FAILURE_LIMIT = 6

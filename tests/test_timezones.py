@@ -17,11 +17,6 @@ SETTINGS = "/accounts/settings/"
 NOON_UTC = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def frozen_noon_utc(monkeypatch, settings):
     settings.TIME_ZONE = "UTC"
