@@ -4,25 +4,12 @@ The routes come from the resolver (tests/urlmap.py), so a route added later is c
 """
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
-from tasks.models import Task
 from tests.conftest import HTMX
-from tests.urlmap import routes
+from tests.urlmap import every_route_url
 
 pytestmark = pytest.mark.django_db
-
-
-def _urls(alice, task) -> list[str]:
-    task_type = ContentType.objects.get_for_model(Task)
-
-    def value(route, name):
-        if name in ("pk", "object_id", "id"):
-            return str(alice.pk if "auth/user" in route.route else task.pk)
-        return {"content_type_id": str(task_type.pk), "app_label": "tasks"}.get(name, "x")
-
-    return sorted({route.url(value) for route in routes()})
 
 
 @pytest.mark.parametrize("who", ["anonymous", "alice", "superuser"])
@@ -36,7 +23,7 @@ def test_it_answers_head_wherever_it_answers_get(django_user_model, alice, make_
     task = make_task(alice, "Mine")
     headers = HTMX if htmx else {}
     checked = 0
-    for url in _urls(alice, task):
+    for url in every_route_url(alice, task):
         get = client.get(url, **headers)
         head = client.head(url, **headers)
         answer = (url, get.status_code, head.status_code)

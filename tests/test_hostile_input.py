@@ -11,7 +11,6 @@ import base64
 import json
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.forms.models import model_to_dict
 from django.test import Client
 from hypothesis import HealthCheck, example, given, settings
@@ -20,7 +19,7 @@ from hypothesis import strategies as st
 from tasks.forms import InlineTaskForm, TaskForm, VersionForm
 from tasks.models import Task
 from tests.conftest import HTMX
-from tests.urlmap import routes
+from tests.urlmap import every_route_url
 
 # Bounded so the whole file stays within seconds; deadline off because a shared CI machine's
 # timing is not what these tests are about.
@@ -272,17 +271,6 @@ def test_it_never_fails_on_hostile_admin_search(
 CHARSETS = ["latin-1", "utf-16", "iso-8859-2", "ascii", "utf8", "UTF-16LE"]
 
 
-def _every_route_url(alice, task) -> list[str]:
-    task_type = ContentType.objects.get_for_model(Task)
-
-    def value(route, name):
-        if name in ("pk", "object_id", "id"):
-            return str(alice.pk if "auth/user" in route.route else task.pk)
-        return {"content_type_id": str(task_type.pk), "app_label": "tasks"}.get(name, "x")
-
-    return sorted({route.url(value) for route in routes()})
-
-
 @pytest.mark.parametrize("who", ["anonymous", "alice"])
 def test_it_answers_400_to_a_form_in_another_charset_on_every_route(alice, make_task, who):
     # A browser-like client: CSRF is enforced, so the check reads the body as it does live.
@@ -295,7 +283,7 @@ def test_it_answers_400_to_a_form_in_another_charset_on_every_route(alice, make_
     task = make_task(alice, "Mine")
     before = _snapshot()
     body = f"csrfmiddlewaretoken={token}&title=Changed&username=alice&password=x".encode()
-    for url in _every_route_url(alice, task):
+    for url in every_route_url(alice, task):
         for charset in CHARSETS:
             response = client.generic(
                 "POST",

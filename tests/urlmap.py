@@ -68,3 +68,17 @@ def _walk(patterns, prefix: str, namespace: str | None) -> Iterator[Route]:
 
 def _text(pattern) -> str:
     return str(pattern)
+
+
+def every_route_url(user, task) -> list[str]:
+    """One concrete path per route: ids name `task` (or `user` on the admin's user pages)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    task_type = ContentType.objects.get_for_model(task)
+
+    def value(route: Route, name: str) -> str:
+        if name in ("pk", "object_id", "id"):
+            return str(user.pk if "auth/user" in route.route else task.pk)
+        return {"content_type_id": str(task_type.pk), "app_label": "tasks"}.get(name, "x")
+
+    return sorted({route.url(value) for route in routes()})
