@@ -24,7 +24,8 @@ def test_it_renders_the_full_page_with_quick_add_filters_counts_and_list(
     assert '<span class="visually-hidden">New task</span>' in html
     assert ">Add task</button>" in html
     assert re.search(r'<label[^>]*for="search">Search tasks</label>', html)
-    assert re.search(r'<input type="search" id="search" name="q"', html)
+    search = re.search(r'<input[^>]*\bid="search"[^>]*>', html)
+    assert search and 'type="search"' in search[0] and 'name="q"' in search[0]
     for label in ("Status", "Priority", "Due", "Sort"):
         assert re.search(rf'<label[^>]*for="filter-\w+">{label}</label>', html)
     assert re.search(r'<ul id="tasks" class="list-group" aria-label="Tasks"[^>]*>', html)

@@ -2,15 +2,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import query as search_syntax
+
+if TYPE_CHECKING:
+    from .filters import BoardView
 
 # Sorting on a stored, never-NULL key lets every sort use a plain (user, key, id) index and a
 # row-value comparison for keyset pagination, the same way on PostgreSQL and SQLite.
@@ -76,7 +80,7 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(user=user, deleted_at__isnull=True)
 
     def deleted_for_user(self, user) -> TaskQuerySet:
-        """A user's deleted tasks that can still be restored (undo)."""
+        """A user's deleted tasks that can still be restored (the Trash page, undo)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(user=user, deleted_at__isnull=False)
@@ -133,25 +137,19 @@ class TaskQuerySet(models.QuerySet):
             condition &= Q(title__icontains=word) | Q(description__icontains=word)
         return self.filter(condition)
 
-    def matching(self, text: str | None) -> TaskQuerySet:
-        """Apply the search field: `is:`, `priority:`/`p:`, `due:` tokens and free text (AND)."""
-        parsed = search_syntax.parse(text or "")
-        qs = self
-        for status in parsed.statuses:
-            qs = qs.open() if status == "open" else qs.with_status(status)
-        for priority in parsed.priorities:
-            qs = qs.with_priority(priority)
-        for due in parsed.dues:
-            qs = qs.due(due)
-        return qs.search_text(parsed.words)
+    # The conditions a BoardView's terms name (filters.TOKEN_RULES and the filter bar).
+    FILTERS = {
+        "status": lambda qs, value: qs.open() if value == "open" else qs.with_status(value),
+        "priority": lambda qs, value: qs.with_priority(value),
+        "due": lambda qs, value: qs.due(value),
+    }
 
-    def filtered(self, filters: TaskFilters) -> TaskQuerySet:
-        return (
-            self.matching(filters.q)
-            .with_status(filters.status)
-            .with_priority(filters.priority)
-            .due(filters.due)
-        )
+    def filtered(self, view: BoardView) -> TaskQuerySet:
+        """The tasks in `view`: every condition and every free word must match (AND)."""
+        qs = self
+        for name, value in view.terms:
+            qs = self.FILTERS[name](qs, value)
+        return qs.search_text(view.search.words)
 
     def ordered_by(self, sort: str, reverse: bool = False) -> TaskQuerySet:
         return self.order_by(*SORTS.get(sort, SORTS[Sort.NEWEST]).order_by(reverse))
@@ -167,14 +165,6 @@ class TaskQuerySet(models.QuerySet):
         lookup = TupleGreaterThan if spec.descending else TupleLessThan
         return self.filter(lookup(Tuple(*(F(f) for f in spec.fields)), key))
 
-    def status_counts(self) -> dict[str, int]:
-        """Counts per status plus `all`, in one aggregate query."""
-        counts = self.aggregate(
-            all=Count("id"),
-            **{s.value: Count("id", filter=Q(status=s.value)) for s in Status},
-        )
-        return counts
-
     def purgeable(self, before: dt.datetime) -> TaskQuerySet:
         return self.filter(deleted_at__isnull=False, deleted_at__lt=before)
 
@@ -187,43 +177,6 @@ def _vendor() -> str:
     from django.db import connection
 
     return connection.vendor
-
-
-@dataclass(frozen=True)
-class TaskFilters:
-    """The board's filter bar, parsed from the query string. Unknown values fall back silently."""
-
-    q: str = ""
-    status: str = ""
-    priority: str = ""
-    due: str = ""
-    sort: str = Sort.NEWEST
-
-    @classmethod
-    def from_querydict(cls, data) -> TaskFilters:
-        def pick(name: str, allowed) -> str:
-            value = data.get(name, "")
-            return value if value in allowed else ""
-
-        q = data.get("q", "")[:200].replace("\x00", "")
-        return cls(
-            q=q.strip(),
-            status=pick("status", Status.values),
-            priority=pick("priority", Priority.values),
-            due=pick("due", Due.values),
-            sort=pick("sort", Sort.values) or Sort.NEWEST,
-        )
-
-    def as_params(self) -> dict[str, str]:
-        """Non-default filters, for building URLs that keep the current view."""
-        params = {"q": self.q, "status": self.status, "priority": self.priority, "due": self.due}
-        if self.sort != Sort.NEWEST:
-            params["sort"] = self.sort
-        return {k: v for k, v in params.items() if v}
-
-    @property
-    def active(self) -> bool:
-        return bool(self.q or self.status or self.priority or self.due)
 
 
 class Task(models.Model):
@@ -377,7 +330,7 @@ class TaskCount(models.Model):
 
     @classmethod
     def for_user(cls, user) -> dict[str, int]:
-        """Counts per status plus `all`, like TaskQuerySet.status_counts(), in one lookup."""
+        """Counts per status plus `all`, in one lookup."""
         counts = dict.fromkeys(Status.values, 0)
         if getattr(user, "is_authenticated", False):
             counts.update(cls.objects.filter(user=user).values_list("status", "total"))

@@ -13,9 +13,10 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from .filters import BoardView, safe_next
 from .forms import InlineTaskForm, SignupForm, TaskForm, VersionForm
 from .http import HtmxRequest, page_query, wants_fragment
-from .models import Due, Priority, Sort, Status, Task, TaskCount, TaskFilters
+from .models import Task, TaskCount
 from .pagination import paginate
 
 BOARD = "tasks/board.html"
@@ -47,46 +48,33 @@ def _counts(request: HtmxRequest) -> dict[str, int]:
     return TaskCount.for_user(request.user)
 
 
-def _board_context(request: HtmxRequest, filters: TaskFilters, query=None) -> dict:
-    """The list for `filters`, on the page named by the cursors in `query` (default: GET)."""
+def _board_context(request: HtmxRequest, view: BoardView, query=None) -> dict:
+    """The list for `view`, on the page named by the cursors in `query` (default: GET)."""
     query = request.GET if query is None else query
-    tasks = Task.objects.for_user(request.user).filtered(filters)
+    tasks = Task.objects.for_user(request.user).filtered(view)
     page = paginate(
         tasks,
-        filters.sort,
+        view.sort,
         query.get("after"),
         query.get("before"),
         settings.TASKS_PAGE_SIZE,
     )
-    return {"filters": filters, "page": page, "params": filters.as_params()}
-
-
-def _filter_choices() -> dict:
-    return {
-        "status_choices": Status.choices,
-        "priority_choices": Priority.choices,
-        "due_choices": Due.choices,
-        "sort_choices": Sort.choices,
-    }
+    return {"filters": view, "page": page, "params": view.as_params()}
 
 
 def _back_to_board(request: HtmxRequest):
     """Post/redirect/get back to the board, keeping the filters the person came from."""
-    target = request.POST.get("next", "")
-    if target.startswith("/?") or target == "/":
-        return redirect(target)
-    return redirect("tasks:board")
+    return redirect(safe_next(request.POST.get("next", "")))
 
 
 @login_required
 @require_GET
 def board(request: HtmxRequest):
-    filters = TaskFilters.from_querydict(request.GET)
-    context = _board_context(request, filters)
+    context = _board_context(request, BoardView.from_query(request.GET))
     if wants_fragment(request):
         response = render(request, f"{BOARD}#task-list", context)
     else:
-        context |= {"counts": _counts(request), "form": TaskForm(), **_filter_choices()}
+        context |= {"counts": _counts(request), "form": TaskForm()}
         response = render(request, BOARD, context)
     # The same URL answers with a fragment or a page: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])
@@ -163,10 +151,10 @@ def task_toggle(request: HtmxRequest, pk: int):
     if not request.htmx:
         return _back_to_board(request)
     # Under a filter the task may no longer belong in the list on screen: then it leaves it.
-    filters = TaskFilters.from_querydict(page_query(request))
+    view = BoardView.on_screen(request)
     still_listed = (
-        not filters.active
-        or Task.objects.for_user(request.user).filtered(filters).filter(pk=task.pk).exists()
+        not view.active
+        or Task.objects.for_user(request.user).filtered(view).filter(pk=task.pk).exists()
     )
     fragment = "row-changed" if still_listed else "row-removed"
     return render(request, f"{BOARD}#{fragment}", {"task": task, "counts": _counts(request)})
@@ -199,8 +187,9 @@ def task_restore(request: HtmxRequest, pk: int):
         return _back_to_board(request)
     # Re-render the list the person is looking at, so the task is back in its own place.
     on_screen = page_query(request)
-    filters = TaskFilters.from_querydict(on_screen)
-    context = _board_context(request, filters, on_screen) | {"counts": _counts(request)}
+    context = _board_context(request, BoardView.from_query(on_screen), on_screen) | {
+        "counts": _counts(request)
+    }
     response = render(request, f"{BOARD}#list-changed", context)
     return reswap(retarget(response, "#task-list"), "outerHTML")
 
