@@ -8,11 +8,13 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import caches
 from django.db.models import F
+from django.template import Context, Template
 from django.test import Client
 
 from tasks.models import Status, Task
-from tests.conftest import HTMX, htmx_on
+from tests.conftest import HTMX, htmx_on, row_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +155,57 @@ def test_the_cached_filter_bar_follows_the_filters(alice_client):
     assert 'value="groceries"' not in completed
     assert 'value="taxes"' not in again  # nothing of the other filters
     assert '<option value="pending" selected>' in again
+
+
+# --- any cache configuration (docs/scaling.md's shared Redis among them) -----------------------
+
+
+@pytest.fixture(
+    params=[
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.filebased.FileBasedCache",
+    ]
+)
+def only_a_default_cache(request, settings, tmp_path):
+    """CACHES with `default` alone, as docs/scaling.md's Redis example sets it; the file-based
+    backend stands in for a cache shared between servers (pickled values, nothing in process)."""
+    location = str(tmp_path) if "filebased" in request.param else "only-default"
+    settings.CACHES = {"default": {"BACKEND": request.param, "LOCATION": location}}
+    yield tmp_path if "filebased" in request.param else None
+    caches["default"].clear()
+
+
+def test_the_board_works_with_only_a_default_cache(
+    only_a_default_cache, alice_client, alice, make_task
+):
+    tasks = [make_task(alice, f"Task {n}") for n in range(3)]
+
+    first = alice_client.get("/")
+    Task.objects.filter(pk=tasks[0].pk).update(title="Renamed", version=F("version") + 1)
+    second = alice_client.get("/")
+
+    assert first.status_code == second.status_code == 200
+    assert row_ids(second) == [task.pk for task in reversed(tasks)]
+    assert "Renamed" in row_html(second, tasks[0])
+    assert "Task 1" in row_html(second, tasks[1])
+    if only_a_default_cache is not None:  # the rows really went through the file cache
+        assert len(list(only_a_default_cache.iterdir())) >= 3
+
+
+def row_template(markup: str) -> Template:
+    return Template(
+        f"{{% load tasks_extras %}}{{% taskrowcache task %}}{markup}{{% endtaskrowcache %}}"
+    )
+
+
+def test_a_changed_row_template_never_reads_rows_the_old_one_cached(alice, make_task, settings):
+    """Two deploys sharing one cache: each template serves its own markup for the same task."""
+    task = make_task(alice, "Shared cache")
+    old, new = (
+        row_template("<li class=old>{{ task.title }}</li>"),
+        row_template("<li class=new>{{ task.title }}</li>"),
+    )
+
+    assert old.render(Context({"task": task})) == "<li class=old>Shared cache</li>"
+    assert new.render(Context({"task": task})) == "<li class=new>Shared cache</li>"
+    assert old.render(Context({"task": task})) == "<li class=old>Shared cache</li>"
