@@ -141,7 +141,8 @@ def test_the_filter_bar_renders_its_fields_with_the_ids_and_labels_tests_select_
     ]:
         assert f'<label class="form-label small mb-1" for="filter-{name}">{label}</label>' in html
         assert f'name="{name}"' in html
-    assert html.count("js-filter") == 4
+    assert html.count("js-filter") == 5
+    assert '<label class="form-check-label small" for="filter-hide">Hide completed</label>' in html
     assert '<option value="completed" selected>' in html
     assert '<option value="title" selected>' in html
 

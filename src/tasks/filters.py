@@ -147,6 +147,14 @@ class FilterForm(forms.Form):
         widget=forms.Select(attrs={"id": "filter-sort", "class": "form-select js-filter"}),
     )
 
+    hide = forms.BooleanField(
+        label="Hide completed",
+        required=False,
+        widget=forms.CheckboxInput(
+            attrs={"id": "filter-hide", "class": "form-check-input js-filter", "value": "completed"}
+        ),
+    )
+
     def clean_q(self) -> str:
         # Free text from a URL: NUL would be refused by PostgreSQL, and a short cap keeps every
         # search cheap whatever is pasted.
@@ -166,6 +174,7 @@ class BoardView:
     priority: str = ""
     due: str = ""
     sort: str = Sort.NEWEST
+    hide: bool = False  # completed tasks, remembered in the URL as hide=completed
     search: Search = field(init=False, compare=False, repr=False)
 
     def __post_init__(self):
@@ -197,23 +206,27 @@ class BoardView:
     def terms(self) -> tuple[tuple[str, str], ...]:
         """Every condition, from the search field and the selects alike."""
         selected = [(name, getattr(self, name)) for name in ("status", "priority", "due")]
+        if self.hide:
+            selected.append(("status", "open"))
         return self.search.terms + tuple((name, value) for name, value in selected if value)
 
     @property
     def active(self) -> bool:
         """Whether anything narrows the list (the sort order does not)."""
-        return bool(self.q or self.status or self.priority or self.due)
+        return bool(self.q or self.status or self.priority or self.due or self.hide)
 
     def as_params(self) -> dict[str, str]:
         """Non-default values, for building URLs that keep the current view."""
         params = {"q": self.q, "status": self.status, "priority": self.priority, "due": self.due}
         if self.sort != Sort.NEWEST:
             params["sort"] = self.sort
+        if self.hide:
+            params["hide"] = "completed"
         return {k: v for k, v in params.items() if v}
 
     def form(self) -> FilterForm:
         """The filter bar showing this view (unbound: it shows no errors)."""
-        return FilterForm(initial=self.as_params() | {"sort": self.sort})
+        return FilterForm(initial=self.as_params() | {"sort": self.sort, "hide": self.hide})
 
 
 def safe_next(target: str) -> str:

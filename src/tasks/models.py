@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
@@ -84,6 +84,10 @@ class TaskQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(user=user, deleted_at__isnull=False)
+
+    def last_deleted(self) -> Task | None:
+        """The most recently deleted of these (undo brings deletes back newest first)."""
+        return self.filter(deleted_at__isnull=False).order_by("-deleted_at", "-id").first()
 
     def with_status(self, status: str | None) -> TaskQuerySet:
         return self.filter(status=status) if status in Status.values else self
@@ -165,8 +169,55 @@ class TaskQuerySet(models.QuerySet):
         lookup = TupleGreaterThan if spec.descending else TupleLessThan
         return self.filter(lookup(Tuple(*(F(f) for f in spec.fields)), key))
 
+    def edit(self, pk: int, version: int, mine: dict, original: dict | None) -> Edit:
+        """Save the person's edit of task `pk`, opened at `version` on the `original` values.
+
+        Over the same version it is a plain compare-and-swap. Over a newer one, the fields the
+        person changed are applied to the newer row when nobody else changed them differently
+        (a merge); otherwise nothing is saved and the answer names the clashing fields. Runs
+        under a row lock, so the merge reads and writes one state. Raises DoesNotExist when the
+        task is gone (deleted, another user's).
+        """
+        current = self.select_for_update().get(pk=pk)
+        if current.version == version:
+            changed = set(mine)
+            merged = False
+        elif original is None:  # a form without its original values cannot be merged
+            return Edit(current, saved=False, elsewhere=_differing(current, mine))
+        else:
+            changed = {name for name, value in mine.items() if value != original[name]}
+            elsewhere = {
+                name: getattr(current, name)
+                for name in original
+                if getattr(current, name) != original[name]
+            }
+            clashes = {n for n in changed & set(elsewhere) if mine[n] != elsewhere[n]}
+            if clashes:
+                return Edit(current, saved=False, elsewhere=elsewhere, clashes=clashes)
+            merged = True
+        for name in changed:
+            setattr(current, name, mine[name])
+        saved = current.save_if_current(current.version, sorted(changed) or ["title"])
+        return Edit(current, saved=saved, merged=merged and bool(changed))
+
     def purgeable(self, before: dt.datetime) -> TaskQuerySet:
         return self.filter(deleted_at__isnull=False, deleted_at__lt=before)
+
+
+@dataclass
+class Edit:
+    """What became of an edit: saved (perhaps merged with a change made elsewhere) or not,
+    with the values changed elsewhere and the fields both sides changed (`clashes`)."""
+
+    task: Task
+    saved: bool
+    merged: bool = False
+    elsewhere: dict = field(default_factory=dict)
+    clashes: set = field(default_factory=set)
+
+
+def _differing(task: Task, values: dict) -> dict:
+    return {name: getattr(task, name) for name, v in values.items() if getattr(task, name) != v}
 
 
 def _is_postgres() -> bool:
@@ -195,6 +246,13 @@ class Task(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Optimistic concurrency: an edit saves only over the version it was opened on.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The random token of the form that created the task: a second submit of the same form
+    # finds this task instead of adding a duplicate (unique per user, see Meta.constraints).
+    # NULL, not "", for "none": a NOT NULL column with a default makes SQLite's migration
+    # rebuild the table, which would drop the TaskCount triggers (migration 0003).
+    idempotency_key = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True, editable=False
+    )
     priority_rank = models.GeneratedField(
         expression=Case(
             When(priority=Priority.HIGH, then=Value(3)),
@@ -231,6 +289,13 @@ class Task(models.Model):
             models.Index(fields=["user", "title", "id"], condition=live, name="task_user_title"),
             models.Index(
                 fields=["deleted_at"], condition=Q(deleted_at__isnull=False), name="task_deleted"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="task_user_idempotency_key",
             ),
         ]
         del live
@@ -290,6 +355,26 @@ class Task(models.Model):
             self.version = expected_version + 1
             self.updated_at = values["updated_at"]
         return bool(updated)
+
+    def save_once(self, key: str | None) -> Task:
+        """Insert this new task, unless the same form (`key`) already created one: then that one.
+
+        The unique (user, idempotency_key) constraint decides between two submits racing each
+        other; the loser's savepoint rolls back and it answers with the winner's task.
+        """
+        if key is None:
+            self.save()
+            return self
+        existing = Task.objects.filter(user=self.user, idempotency_key=key).first()
+        if existing is not None:
+            return existing
+        self.idempotency_key = key
+        try:
+            with transaction.atomic():
+                self.save()
+        except IntegrityError:
+            return Task.objects.get(user=self.user, idempotency_key=key)
+        return self
 
     def soft_delete(self) -> None:
         self.deleted_at = timezone.now()

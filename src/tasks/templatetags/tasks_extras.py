@@ -58,6 +58,25 @@ def source_version(parser) -> str:
     return hashlib.blake2b(source.encode(), digest_size=6).hexdigest()
 
 
+@register.simple_tag
+def status_links(counts: dict, view) -> list[dict]:
+    """The status counts as links: each shows its status, keeping the rest of the view."""
+    params = view.as_params() if view else {}
+    current = getattr(view, "status", "")
+    links = []
+    for key, label in [("", "All"), *models.Status.choices]:
+        links.append(
+            {
+                "key": key or "all",
+                "label": label,
+                "count": counts.get(key or "all", 0),
+                "query": query(params, status=key or None),
+                "current": current == key,
+            }
+        )
+    return links
+
+
 class TaskRowCacheNode(template.Node):
     """{% taskrowcache task %}...{% endtaskrowcache %}: the row's HTML from the fragment cache.
 
