@@ -22,7 +22,9 @@ def _is_iso_date(text: str) -> bool:
     except ValueError:
         return False
     return bool(ISO_DATE.fullmatch(text))
-# The fields a person edits, compared one by one when two edits of a task meet (merge_edit).
+
+
+# The fields a person edits, compared one by one when two edits of a task meet (TaskQuerySet.edit).
 EDITABLE = ["title", "description", "priority", "status", "due_date"]
 
 
