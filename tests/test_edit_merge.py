@@ -69,6 +69,8 @@ def test_a_true_conflict_keeps_what_was_typed_and_lists_their_values(alice_clien
     assert response.status_code == 409
     assert re.search(r'<input type="text" name="title" value="Q3 report"', html)
     assert "Mine</textarea>" in html
+    # Where the person changed nothing, the form shows their value (saving again keeps it).
+    assert '<option value="in_progress" selected>' in html
     listed = re.search(r"<ul[^>]*data-conflict>(.*?)</ul>", html, re.S)[1]
     items = re.findall(r'fw-semibold">([^<]+)</span>: <span class="text-break">([^<]+)<', listed)
     assert items == [("Title", "Annual report"), ("Status", "In progress")]

@@ -183,7 +183,8 @@ class TaskQuerySet(models.QuerySet):
             changed = set(mine)
             merged = False
         elif original is None:  # a form without its original values cannot be merged
-            return Edit(current, saved=False, elsewhere=_differing(current, mine))
+            elsewhere = _differing(current, mine)
+            return Edit(current, saved=False, elsewhere=elsewhere, changed=set(mine))
         else:
             changed = {name for name, value in mine.items() if value != original[name]}
             elsewhere = {
@@ -193,7 +194,7 @@ class TaskQuerySet(models.QuerySet):
             }
             clashes = {n for n in changed & set(elsewhere) if mine[n] != elsewhere[n]}
             if clashes:
-                return Edit(current, saved=False, elsewhere=elsewhere, clashes=clashes)
+                return Edit(current, False, elsewhere=elsewhere, clashes=clashes, changed=changed)
             merged = True
         for name in changed:
             setattr(current, name, mine[name])
@@ -207,13 +208,15 @@ class TaskQuerySet(models.QuerySet):
 @dataclass
 class Edit:
     """What became of an edit: saved (perhaps merged with a change made elsewhere) or not,
-    with the values changed elsewhere and the fields both sides changed (`clashes`)."""
+    with the values changed elsewhere, the fields both sides changed (`clashes`) and the ones
+    the person changed."""
 
     task: Task
     saved: bool
     merged: bool = False
     elsewhere: dict = field(default_factory=dict)
     clashes: set = field(default_factory=set)
+    changed: set = field(default_factory=set)  # the fields the person changed
 
 
 def _differing(task: Task, values: dict) -> dict:

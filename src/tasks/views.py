@@ -203,9 +203,12 @@ def task_edit(request: HtmxRequest, pk: int):
         raise Http404 from None
     if not edit.saved:
         # Keep what the person typed; show what changed elsewhere, field by field. The form
-        # now stands on the current version, so saving again keeps these values over theirs.
+        # now stands on the current version, so saving again keeps the typed values.
+        # Their values where the person changed nothing, so saving again overwrites only
+        # what the person typed.
+        typed = {name: mine[name] for name in edit.changed}
         context |= {
-            "form": form,
+            "form": form_class(instance=edit.task, initial=typed),
             "task": edit.task,
             "original": original_of(edit.task),
             "conflict": True,
