@@ -286,7 +286,8 @@ def task_restore(request: HtmxRequest, pk: int):
 @atomic_post
 def trash_undo(request: HtmxRequest):
     """`z` and the board's undo: bring back the most recently deleted task, one per press."""
-    return _restored(request, Task.objects.deleted_for_user(request.user).last_deleted())
+    in_trash = Task.objects.deleted_for_user(request.user).select_for_update()
+    return _restored(request, in_trash.last_deleted())
 
 
 @login_required
@@ -300,7 +301,9 @@ def trash(request: HtmxRequest):
 @require_POST
 @atomic_post
 def trash_restore(request: HtmxRequest, pk: int):
-    task = get_object_or_404(Task.objects.deleted_for_user(request.user), pk=pk)
+    # Locked, so a "Delete forever" racing this waits and then finds nothing left to delete.
+    in_trash = Task.objects.deleted_for_user(request.user).select_for_update()
+    task = get_object_or_404(in_trash, pk=pk)
     task.restore()
     messages.success(request, f"Restored “{task.title}”")
     if request.htmx:
@@ -314,7 +317,7 @@ def trash_restore(request: HtmxRequest, pk: int):
 def trash_purge(request: HtmxRequest, pk: int):
     """Delete forever: only a task still in the trash, at the version the page showed."""
     in_trash = Task.objects.deleted_for_user(request.user)
-    task = get_object_or_404(in_trash, pk=pk)
+    task = get_object_or_404(in_trash.select_for_update(), pk=pk)
     version = VersionForm(request.POST)
     expected = version.cleaned_data["version"] if version.is_valid() else None
     deleted, _ = in_trash.filter(pk=pk, version=expected).delete()
