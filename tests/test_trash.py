@@ -182,3 +182,15 @@ def test_the_delete_message_names_the_task_and_the_confirm_page_returns_to_the_v
     assert '<input type="hidden" name="next" value="/?q=rent">' in page.content.decode()
     assert response["Location"] == "/?q=rent"
     assert "Deleted “Pay rent”" in alice_client.get("/?q=rent").content.decode()
+
+
+def test_the_trash_page_takes_the_same_queries_for_many_tasks(
+    alice_client, alice, make_task, django_assert_max_num_queries
+):
+    for n in range(30):
+        make_task(alice, f"Task {n}").soft_delete()
+
+    with django_assert_max_num_queries(3):  # session, user, the deleted tasks
+        response = alice_client.get("/trash/")
+
+    assert response.content.decode().count('id="trash-') >= 30
