@@ -9,9 +9,7 @@ from e2e.support import assert_no_reload, open_board, row, task_rows
 from tasks.models import Status, Task
 
 
-def test_quick_add_under_another_status_says_it_is_hidden_with_show_all(
-    board, user, make_task
-):
+def test_quick_add_under_another_status_says_it_is_hidden_with_show_all(board, user, make_task):
     make_task(user, "Already done", status=Status.COMPLETED)
     open_board(board, "/?status=completed")
     expect(task_rows(board)).to_have_count(1)
