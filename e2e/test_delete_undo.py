@@ -32,7 +32,7 @@ def test_it_deletes_with_the_button_and_undoes_with_the_undo_button(board, three
 
     expect(row(board, second)).to_have_count(0)
     toasts = board.get_by_role("status")
-    expect(toasts).to_contain_text("Task deleted")
+    expect(toasts).to_contain_text("Deleted “Second”")
     expect(count_badge(board, "all")).to_have_text("2")
     assert Task.objects.get(pk=second.pk).deleted_at is not None
 
@@ -65,7 +65,7 @@ def test_it_deletes_with_the_delete_key_and_undoes_with_z(board, three_tasks):
     board.keyboard.press("Delete")
 
     expect(row(board, second)).to_have_count(0)
-    expect(board.get_by_role("status")).to_contain_text("Task deleted")
+    expect(board.get_by_role("status")).to_contain_text("Deleted “Second”")
     # The keyboard stays on the list: the next task takes the deleted one's focus.
     expect(row(board, first)).to_be_focused()
     expect(count_badge(board, "all")).to_have_text("2")
@@ -87,7 +87,7 @@ def test_it_keeps_the_undo_offer_for_at_least_eight_seconds(board, user, make_ta
     open_board(board)
 
     row(board, task).get_by_role("button", name="Delete").click()
-    toast = board.get_by_role("status").locator("[data-toast]", has_text="Task deleted")
+    toast = board.get_by_role("status").locator("[data-toast]", has_text="Deleted “Short-lived”")
     expect(toast).to_be_visible()
     assert int(toast.get_attribute("data-toast-ms")) >= 8000
 

@@ -61,7 +61,7 @@ def test_it_creates_edits_toggles_filters_and_deletes_without_javascript(page_wi
     row(page, task).get_by_role("button", name="Delete").click()
     expect(page.get_by_role("heading", name="Delete task?")).to_be_visible()
     page.get_by_role("button", name="Delete").click()
-    expect(page.get_by_role("status")).to_contain_text("Task deleted")
+    expect(page.get_by_role("status")).to_contain_text("Deleted “")
     expect(row(page, task)).to_have_count(0)
     task.refresh_from_db()
     assert task.deleted_at is not None

@@ -1,11 +1,10 @@
-"""Task model rules: completed_at, soft delete, compare-and-swap saves, counts, filters."""
+"""Task model rules: completed_at, soft delete, compare-and-swap saves, sort keys."""
 
 import datetime as dt
 
 import pytest
-from django.http import QueryDict
 
-from tasks.models import FAR_FUTURE, Priority, Sort, Status, Task, TaskFilters
+from tasks.models import FAR_FUTURE, Priority, Status, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -181,31 +180,6 @@ def test_it_saves_only_the_named_fields(alice, make_task):
     assert (stored.title, stored.description) == ("New title", "Changed elsewhere")
 
 
-# --- status_counts -----------------------------------------------------------------------------
-
-
-def test_it_counts_tasks_per_status_excluding_deleted_and_other_users(alice, bob, make_task):
-    make_task(alice, status=Status.PENDING)
-    make_task(alice, status=Status.PENDING)
-    make_task(alice, status=Status.IN_PROGRESS)
-    make_task(alice, status=Status.COMPLETED)
-    make_task(alice, status=Status.COMPLETED).soft_delete()
-    make_task(bob, status=Status.COMPLETED)
-
-    counts = Task.objects.for_user(alice).status_counts()
-
-    assert counts == {"all": 4, "pending": 2, "in_progress": 1, "completed": 1}
-
-
-def test_it_counts_zero_for_a_user_without_tasks(alice):
-    assert Task.objects.for_user(alice).status_counts() == {
-        "all": 0,
-        "pending": 0,
-        "in_progress": 0,
-        "completed": 0,
-    }
-
-
 # --- due buckets and derived columns -----------------------------------------------------------
 
 
@@ -244,34 +218,6 @@ def test_it_rereads_the_sort_keys_after_an_edit(alice, make_task, days):
 
     task.refresh_from_db()
     assert (task.priority_rank, task.due_sort) == (3, days(1))
-
-
-# --- TaskFilters -------------------------------------------------------------------------------
-
-
-def test_it_reads_filters_from_the_query_string_and_drops_unknown_values():
-    filters = TaskFilters.from_querydict(
-        QueryDict("q=%20rep%20&status=bogus&priority=high&due=week&sort=sideways")
-    )
-
-    assert filters == TaskFilters(q="rep", status="", priority="high", due="week", sort=Sort.NEWEST)
-    assert filters.active
-
-
-def test_it_caps_the_search_text_and_strips_nul_bytes():
-    filters = TaskFilters.from_querydict(QueryDict(f"q=a%00b{'x' * 500}"))
-
-    assert "\x00" not in filters.q
-    assert len(filters.q) <= 200
-
-
-def test_it_builds_params_for_links_without_defaults():
-    assert TaskFilters(q="rep", sort=Sort.NEWEST).as_params() == {"q": "rep"}
-    assert TaskFilters(status="pending", sort=Sort.TITLE).as_params() == {
-        "status": "pending",
-        "sort": "title",
-    }
-    assert not TaskFilters(sort=Sort.TITLE).active
 
 
 def test_a_toggle_flips_the_row_as_stored_not_a_stale_copy(alice, make_task):

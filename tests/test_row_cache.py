@@ -8,11 +8,13 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import caches
 from django.db.models import F
+from django.template import Context, Template
 from django.test import Client
 
 from tasks.models import Status, Task
-from tests.conftest import HTMX, htmx_on
+from tests.conftest import HTMX, htmx_on, row_ids
 from tests.html import find
 
 pytestmark = pytest.mark.django_db
@@ -113,8 +115,9 @@ def test_row_buttons_submit_the_lists_shared_forms(alice_client, alice, make_tas
     assert post_form, "the list has no shared POST form"
     assert post_form.find("input", name="csrfmiddlewaretoken")
     assert post_form.find("input", type="hidden", name="next", value="/?status=pending")
+    # Edit and Delete without JavaScript carry the view along, to return to it (issue 10, 12).
     get_form = find(html, "form", id="row-get", method="get", hidden=True)
-    assert get_form and not get_form.children
+    assert get_form and get_form.find("input", type="hidden", name="next", value="/?status=pending")
     row = row_html(alice_client.get("/?status=pending"), task)
     assert find(
         row, "button", type="submit", form="row-post", formaction=f"/task/{task.pk}/toggle/"
@@ -155,3 +158,57 @@ def test_the_cached_filter_bar_follows_the_filters(alice_client):
     assert 'value="groceries"' not in completed
     assert 'value="taxes"' not in again  # nothing of the other filters
     assert '<option value="pending" selected>' in again
+
+
+# --- any cache configuration (docs/scaling.md's shared Redis among them) -----------------------
+
+
+@pytest.fixture(
+    params=[
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.filebased.FileBasedCache",
+    ]
+)
+def only_a_default_cache(request, settings, tmp_path):
+    """CACHES with `default` alone, as docs/scaling.md's Redis example sets it; the file-based
+    backend stands in for a cache shared between servers (pickled values, nothing in process)."""
+    location = str(tmp_path) if "filebased" in request.param else "only-default"
+    settings.CACHES = {"default": {"BACKEND": request.param, "LOCATION": location}}
+    yield tmp_path if "filebased" in request.param else None
+    caches["default"].clear()
+
+
+def test_the_board_works_with_only_a_default_cache(
+    only_a_default_cache, alice_client, alice, make_task
+):
+    tasks = [make_task(alice, f"Task {n}") for n in range(3)]
+
+    first = alice_client.get("/")
+    Task.objects.filter(pk=tasks[0].pk).update(title="Renamed", version=F("version") + 1)
+    second = alice_client.get("/")
+
+    assert first.status_code == second.status_code == 200
+    assert row_ids(second) == [task.pk for task in reversed(tasks)]
+    assert "Renamed" in row_html(second, tasks[0])
+    assert "Task 1" in row_html(second, tasks[1])
+    if only_a_default_cache is not None:  # the rows really went through the file cache
+        assert len(list(only_a_default_cache.iterdir())) >= 3
+
+
+def row_template(markup: str) -> Template:
+    return Template(
+        f"{{% load tasks_extras %}}{{% taskrowcache task %}}{markup}{{% endtaskrowcache %}}"
+    )
+
+
+def test_a_changed_row_template_never_reads_rows_the_old_one_cached(alice, make_task, settings):
+    """Two deploys sharing one cache: each template serves its own markup for the same task."""
+    task = make_task(alice, "Shared cache")
+    old, new = (
+        row_template("<li class=old>{{ task.title }}</li>"),
+        row_template("<li class=new>{{ task.title }}</li>"),
+    )
+
+    assert old.render(Context({"task": task})) == "<li class=old>Shared cache</li>"
+    assert new.render(Context({"task": task})) == "<li class=new>Shared cache</li>"
+    assert old.render(Context({"task": task})) == "<li class=old>Shared cache</li>"

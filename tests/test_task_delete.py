@@ -38,7 +38,7 @@ def test_it_deletes_on_post_and_redirects_with_a_message(alice_client, task):
     assert is_deleted(task)
     board = alice_client.get("/")
     assert row_ids(board) == []
-    assert "Task deleted" in board.content.decode()
+    assert "Deleted “Old idea”" in board.content.decode()
     # The message on the next page offers Undo too.
     assert f'action="/task/{task.pk}/restore/"' in board.content.decode()
 
@@ -55,7 +55,7 @@ def test_it_answers_htmx_with_no_row_the_counts_and_an_undo_toast(
     assert response.content.decode().lstrip().startswith('<ul id="status-counts"')
     assert oob_counts(response) == {"all": 1, "pending": 0, "in_progress": 1, "completed": 0}
     toasts = oob_toasts(response)
-    assert "Task deleted" in toasts
+    assert "Deleted “Old idea”" in toasts
     assert f'hx-post="/task/{task.pk}/restore/"' in toasts
     assert ">Undo</button>" in toasts
     assert is_deleted(task)

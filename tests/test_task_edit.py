@@ -1,5 +1,7 @@
 """Editing a task: the full-page form, the inline row editor over htmx, conflicts and errors."""
 
+import re
+
 import pytest
 
 from tasks.models import Priority, Status, Task
@@ -73,7 +75,9 @@ def test_it_answers_htmx_with_the_inline_editor_in_place_of_the_row(alice_client
     # Ids are per row, so two open editors never share a label target.
     assert f'for="task-{task.pk}-title"' in html
     assert f'id="task-{task.pk}-title"' in html
-    assert 'name="description"' not in html
+    # The description too, in a small textarea (the stylesheet lets it grow).
+    description = re.search(r'<textarea name="description"[^>]*>', html)
+    assert description and f'id="task-{task.pk}-description"' in description[0]
     assert f'hx-get="/task/{task.pk}/"' in html  # Cancel brings the row back
 
 
@@ -228,3 +232,33 @@ def test_it_returns_404_for_a_deleted_task(alice_client, task):
 
     assert response.status_code == 404
     assert Task.objects.get(pk=task.pk).title == "Original title"
+
+
+def test_it_keeps_an_invalid_due_date_as_typed_and_says_how_to_fix_it(alice_client, task):
+    data = {"title": "x", "priority": "low", "status": "pending", "version": task.version}
+
+    for headers in ({}, HTMX):
+        response = alice_client.post(
+            f"/task/{task.pk}/edit/", data | {"due_date": "2026-02-31"}, **headers
+        )
+        html = response.content.decode()
+        assert response.status_code == 422
+        due = re.search(r'<input[^>]*name="due_date"[^>]*>', html)[0]
+        # A type="date" input would show the refused value as empty: text keeps it visible.
+        assert 'value="2026-02-31"' in due and 'type="text"' in due
+        assert "Enter a real date, like 2026-12-31." in html
+
+
+def test_a_valid_due_date_stays_a_date_input(alice_client, task):
+    html = alice_client.get(f"/task/{task.pk}/edit/").content.decode()
+
+    assert re.search(r'<input type="date" name="due_date"', html)
+
+
+def test_the_inline_editor_saves_the_description(alice_client, task):
+    data = {"title": "x", "description": "New notes", "priority": "low", "status": "pending"}
+
+    response = alice_client.post(f"/task/{task.pk}/edit/", data | {"version": task.version}, **HTMX)
+
+    assert response.status_code == 200
+    assert Task.objects.get(pk=task.pk).description == "New notes"

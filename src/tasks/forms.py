@@ -1,8 +1,46 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.validators import RegexValidator
 
 from .models import Priority, Status, Task
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_iso_date(text: str) -> bool:
+    """Whether a date input can show `text` (YYYY-MM-DD and a real day)."""
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return bool(ISO_DATE.fullmatch(text))
+
+
+# The fields a person edits, compared one by one when two edits of a task meet (TaskQuerySet.edit).
+EDITABLE = ["title", "description", "priority", "status", "due_date"]
+
+
+def new_idempotency_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class IdempotencyKeyField(forms.CharField):
+    """The create form's random token: the same form submitted twice creates one task."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_length=64, **kwargs)
+        self.validators.append(
+            RegexValidator(r"^[A-Za-z0-9_-]+\Z", "This form is damaged; reload the page.")
+        )
 
 
 class DateInput(forms.DateInput):
@@ -10,6 +48,15 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # A browser blanks a date input whose value is no ISO date, so what was typed (and
+        # refused) would vanish: show it in a text field instead, where it can be corrected.
+        if isinstance(value, str) and value and not _is_iso_date(value):
+            context["widget"]["type"] = "text"
+            context["widget"]["attrs"].setdefault("placeholder", "YYYY-MM-DD")
+        return context
 
 
 class TaskForm(forms.ModelForm):
@@ -36,8 +83,14 @@ class TaskForm(forms.ModelForm):
             "due_date": {"invalid": "Enter a real date, like 2026-12-31."},
         }
 
+    idempotency_key = IdempotencyKeyField()
+
     def __init__(self, *args, submit_label: str = "Save", **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["idempotency_key"]  # only creating can be repeated by accident
+        elif not self.is_bound:
+            self.initial["idempotency_key"] = new_idempotency_key()
         self.fields["priority"].required = False
         self.fields["status"].required = False
         self.fields["due_date"].error_messages["invalid"] = "Enter a real date, like 2026-12-31."
@@ -57,16 +110,20 @@ class TaskForm(forms.ModelForm):
 
 
 class InlineTaskForm(TaskForm):
-    """The row's inline editor: everything but the description, which it leaves untouched."""
+    """The row's inline editor: every field, the description in a small growing textarea."""
 
     class Meta(TaskForm.Meta):
-        fields = ["title", "priority", "status", "due_date"]
+        widgets = TaskForm.Meta.widgets | {"description": forms.Textarea(attrs={"rows": 1})}
 
     def __init__(self, *args, **kwargs):
         instance = kwargs.get("instance")
         # Ids unique per row, so labels and error links never collide with another row's.
         kwargs.setdefault("auto_id", f"task-{instance.pk}-%s" if instance else "id_%s")
         super().__init__(*args, **kwargs)
+        # An editor opened before it had a description field (a page loaded before a deploy)
+        # sends none: that leaves the description alone rather than emptying it.
+        if self.is_bound and "description" not in self.data:
+            del self.fields["description"]
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = (
@@ -79,3 +136,46 @@ class VersionForm(forms.Form):
 
     version = forms.IntegerField(min_value=1, max_value=2**31 - 1)
 
+
+class OriginalValuesForm(forms.Form):
+    """The values an edit form was opened on (hidden `original-<field>` inputs).
+
+    With them a save that meets a newer version can tell which fields the person changed and
+    which were changed elsewhere, and merge the two when they touched different fields.
+    """
+
+    prefix = "original"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in EDITABLE:
+            model_field = Task._meta.get_field(name)
+            field = model_field.formfield(required=False)
+            field.widget = forms.HiddenInput()
+            self.fields[name] = field
+
+    @classmethod
+    def of(cls, task: Task) -> OriginalValuesForm:
+        return cls(initial={name: getattr(task, name) for name in EDITABLE}, auto_id=False)
+
+    def values(self) -> dict | None:
+        """The original values, or None when the form sent none (or garbled ones)."""
+        if not all(self.add_prefix(name) in self.data for name in EDITABLE):
+            return None
+        if not self.is_valid():
+            return None
+        return {name: self.cleaned_data[name] for name in EDITABLE}
+
+
+def original_of(task: Task) -> OriginalValuesForm:
+    return OriginalValuesForm.of(task)
+
+
+def display(task: Task, name: str) -> str:
+    """A field's value as the person reads it (labels, not stored codes)."""
+    value = getattr(task, name)
+    if name in ("priority", "status"):
+        return getattr(task, f"get_{name}_display")()
+    if name == "due_date":
+        return value.strftime("%a %-d %b %Y") if value else "No date"
+    return value or "(empty)"

@@ -1,8 +1,8 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.shortcuts import resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 
 
 class HtmxLoginRedirectMiddleware:
@@ -25,7 +25,12 @@ class HtmxLoginRedirectMiddleware:
                 next_url = htmx.current_url_abs_path or "/"
             except ValueError:  # HX-Current-URL is client input and may be no URL at all
                 next_url = "/"
-            redirect = HttpResponse("Your session has ended; please log in again.", status=401)
-            redirect["HX-Redirect"] = f"{login_url}?{urlencode({'next': next_url})}"
+            # 401, not htmx's usual 200: the answer is "not logged in", which monitoring and any
+            # client that ignores HX-Redirect should see as such.
+            redirect = HttpResponseClientRedirect(
+                f"{login_url}?{urlencode({'next': next_url})}",
+                content="Your session has ended; please log in again.",
+            )
+            redirect.status_code = 401
             return redirect
         return response

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db import IntegrityError, models, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import query as search_syntax
+
+if TYPE_CHECKING:
+    from .filters import BoardView
 
 # Sorting on a stored, never-NULL key lets every sort use a plain (user, key, id) index and a
 # row-value comparison for keyset pagination, the same way on PostgreSQL and SQLite.
@@ -76,10 +80,14 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(user=user, deleted_at__isnull=True)
 
     def deleted_for_user(self, user) -> TaskQuerySet:
-        """A user's deleted tasks that can still be restored (undo)."""
+        """A user's deleted tasks that can still be restored (the Trash page, undo)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(user=user, deleted_at__isnull=False)
+
+    def last_deleted(self) -> Task | None:
+        """The most recently deleted of these (undo brings deletes back newest first)."""
+        return self.filter(deleted_at__isnull=False).order_by("-deleted_at", "-id").first()
 
     def with_status(self, status: str | None) -> TaskQuerySet:
         return self.filter(status=status) if status in Status.values else self
@@ -133,25 +141,19 @@ class TaskQuerySet(models.QuerySet):
             condition &= Q(title__icontains=word) | Q(description__icontains=word)
         return self.filter(condition)
 
-    def matching(self, text: str | None) -> TaskQuerySet:
-        """Apply the search field: `is:`, `priority:`/`p:`, `due:` tokens and free text (AND)."""
-        parsed = search_syntax.parse(text or "")
-        qs = self
-        for status in parsed.statuses:
-            qs = qs.open() if status == "open" else qs.with_status(status)
-        for priority in parsed.priorities:
-            qs = qs.with_priority(priority)
-        for due in parsed.dues:
-            qs = qs.due(due)
-        return qs.search_text(parsed.words)
+    # The conditions a BoardView's terms name (filters.TOKEN_RULES and the filter bar).
+    FILTERS = {
+        "status": lambda qs, value: qs.open() if value == "open" else qs.with_status(value),
+        "priority": lambda qs, value: qs.with_priority(value),
+        "due": lambda qs, value: qs.due(value),
+    }
 
-    def filtered(self, filters: TaskFilters) -> TaskQuerySet:
-        return (
-            self.matching(filters.q)
-            .with_status(filters.status)
-            .with_priority(filters.priority)
-            .due(filters.due)
-        )
+    def filtered(self, view: BoardView) -> TaskQuerySet:
+        """The tasks in `view`: every condition and every free word must match (AND)."""
+        qs = self
+        for name, value in view.terms:
+            qs = self.FILTERS[name](qs, value)
+        return qs.search_text(view.search.words)
 
     def ordered_by(self, sort: str, reverse: bool = False) -> TaskQuerySet:
         return self.order_by(*SORTS.get(sort, SORTS[Sort.NEWEST]).order_by(reverse))
@@ -167,16 +169,58 @@ class TaskQuerySet(models.QuerySet):
         lookup = TupleGreaterThan if spec.descending else TupleLessThan
         return self.filter(lookup(Tuple(*(F(f) for f in spec.fields)), key))
 
-    def status_counts(self) -> dict[str, int]:
-        """Counts per status plus `all`, in one aggregate query."""
-        counts = self.aggregate(
-            all=Count("id"),
-            **{s.value: Count("id", filter=Q(status=s.value)) for s in Status},
-        )
-        return counts
+    def edit(self, pk: int, version: int, mine: dict, original: dict | None) -> Edit:
+        """Save the person's edit of task `pk`, opened at `version` on the `original` values.
+
+        Over the same version it is a plain compare-and-swap. Over a newer one, the fields the
+        person changed are applied to the newer row when nobody else changed them differently
+        (a merge); otherwise nothing is saved and the answer names the clashing fields. Runs
+        under a row lock, so the merge reads and writes one state. Raises DoesNotExist when the
+        task is gone (deleted, another user's).
+        """
+        current = self.select_for_update().get(pk=pk)
+        if current.version == version:
+            changed = set(mine)
+            merged = False
+        elif original is None:  # a form without its original values cannot be merged
+            elsewhere = _differing(current, mine)
+            return Edit(current, saved=False, elsewhere=elsewhere, changed=set(mine))
+        else:
+            changed = {name for name, value in mine.items() if value != original[name]}
+            elsewhere = {
+                name: getattr(current, name)
+                for name in original
+                if getattr(current, name) != original[name]
+            }
+            clashes = {n for n in changed & set(elsewhere) if mine[n] != elsewhere[n]}
+            if clashes:
+                return Edit(current, False, elsewhere=elsewhere, clashes=clashes, changed=changed)
+            merged = True
+        for name in changed:
+            setattr(current, name, mine[name])
+        saved = current.save_if_current(current.version, sorted(changed) or ["title"])
+        return Edit(current, saved=saved, merged=merged and bool(changed))
 
     def purgeable(self, before: dt.datetime) -> TaskQuerySet:
         return self.filter(deleted_at__isnull=False, deleted_at__lt=before)
+
+
+@dataclass
+class Edit:
+    """What became of an edit: saved (perhaps merged with a change made elsewhere) or not,
+    with the values changed elsewhere, the fields both sides changed (`clashes`) and the ones
+    the person changed."""
+
+    task: Task
+    saved: bool
+    merged: bool = False
+    elsewhere: dict = field(default_factory=dict)
+    clashes: set = field(default_factory=set)
+    changed: set = field(default_factory=set)  # the fields the person changed
+
+
+def _differing(task: Task, values: dict) -> dict:
+    return {name: getattr(task, name) for name, v in values.items() if getattr(task, name) != v}
 
 
 def _is_postgres() -> bool:
@@ -187,43 +231,6 @@ def _vendor() -> str:
     from django.db import connection
 
     return connection.vendor
-
-
-@dataclass(frozen=True)
-class TaskFilters:
-    """The board's filter bar, parsed from the query string. Unknown values fall back silently."""
-
-    q: str = ""
-    status: str = ""
-    priority: str = ""
-    due: str = ""
-    sort: str = Sort.NEWEST
-
-    @classmethod
-    def from_querydict(cls, data) -> TaskFilters:
-        def pick(name: str, allowed) -> str:
-            value = data.get(name, "")
-            return value if value in allowed else ""
-
-        q = data.get("q", "")[:200].replace("\x00", "")
-        return cls(
-            q=q.strip(),
-            status=pick("status", Status.values),
-            priority=pick("priority", Priority.values),
-            due=pick("due", Due.values),
-            sort=pick("sort", Sort.values) or Sort.NEWEST,
-        )
-
-    def as_params(self) -> dict[str, str]:
-        """Non-default filters, for building URLs that keep the current view."""
-        params = {"q": self.q, "status": self.status, "priority": self.priority, "due": self.due}
-        if self.sort != Sort.NEWEST:
-            params["sort"] = self.sort
-        return {k: v for k, v in params.items() if v}
-
-    @property
-    def active(self) -> bool:
-        return bool(self.q or self.status or self.priority or self.due)
 
 
 class Task(models.Model):
@@ -242,6 +249,13 @@ class Task(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Optimistic concurrency: an edit saves only over the version it was opened on.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The random token of the form that created the task: a second submit of the same form
+    # finds this task instead of adding a duplicate (unique per user, see Meta.constraints).
+    # NULL, not "", for "none": a NOT NULL column with a default makes SQLite's migration
+    # rebuild the table, which would drop the TaskCount triggers (migration 0003).
+    idempotency_key = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True, editable=False
+    )
     priority_rank = models.GeneratedField(
         expression=Case(
             When(priority=Priority.HIGH, then=Value(3)),
@@ -278,6 +292,13 @@ class Task(models.Model):
             models.Index(fields=["user", "title", "id"], condition=live, name="task_user_title"),
             models.Index(
                 fields=["deleted_at"], condition=Q(deleted_at__isnull=False), name="task_deleted"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="task_user_idempotency_key",
             ),
         ]
         del live
@@ -358,6 +379,26 @@ class Task(models.Model):
             self.updated_at = values["updated_at"]
         return bool(updated)
 
+    def save_once(self, key: str | None) -> Task:
+        """Insert this new task, unless the same form (`key`) already created one: then that one.
+
+        The unique (user, idempotency_key) constraint decides between two submits racing each
+        other; the loser's savepoint rolls back and it answers with the winner's task.
+        """
+        if key is None:
+            self.save()
+            return self
+        existing = Task.objects.filter(user=self.user, idempotency_key=key).first()
+        if existing is not None:
+            return existing
+        self.idempotency_key = key
+        try:
+            with transaction.atomic():
+                self.save()
+        except IntegrityError:
+            return Task.objects.get(user=self.user, idempotency_key=key)
+        return self
+
     def soft_delete(self) -> bool:
         """Move the task to the trash; False if it was already there (or purged)."""
         return self._set_deleted_at(timezone.now(), live=True)
@@ -409,7 +450,7 @@ class TaskCount(models.Model):
 
     @classmethod
     def for_user(cls, user) -> dict[str, int]:
-        """Counts per status plus `all`, like TaskQuerySet.status_counts(), in one lookup."""
+        """Counts per status plus `all`, in one lookup."""
         counts = dict.fromkeys(Status.values, 0)
         if getattr(user, "is_authenticated", False):
             counts.update(cls.objects.filter(user=user).values_list("status", "total"))

@@ -12,4 +12,8 @@ urlpatterns = [
     path("task/<int:pk>/toggle/", views.task_toggle, name="toggle"),
     path("task/<int:pk>/delete/", views.task_delete, name="delete"),
     path("task/<int:pk>/restore/", views.task_restore, name="restore"),
+    path("trash/", views.trash, name="trash"),
+    path("trash/undo/", views.trash_undo, name="undo_last"),
+    path("trash/<int:pk>/restore/", views.trash_restore, name="trash_restore"),
+    path("trash/<int:pk>/delete/", views.trash_purge, name="trash_purge"),
 ]

@@ -1,13 +1,17 @@
+import hashlib
 from urllib.parse import urlencode
 
 from django import template
-from django.core.cache import caches
+from django.core.cache import InvalidCacheBackendError, caches
 
 from tasks import models
 
 register = template.Library()
 # A day: a row's key changes with the date anyway, so older entries are never read again.
 ROW_CACHE_SECONDS = 24 * 60 * 60
+# Bump when a row's HTML changes through Python rather than the template (a label, a filter):
+# the template's own changes are in the key already (source_version).
+ROW_CACHE_VERSION = 1
 
 
 @register.filter
@@ -27,25 +31,75 @@ def query(params: dict, **extra) -> str:
     return "?" + urlencode(merged) if merged else ""
 
 
+def fragment_cache():
+    """The cache for rendered fragments: `template_fragments` when configured, else `default`.
+
+    The same choice Django's {% cache %} makes, so any CACHES setting works, a shared Redis one
+    included.
+    """
+    try:
+        return caches["template_fragments"]
+    except InvalidCacheBackendError:
+        return caches["default"]
+
+
+def source_version(parser) -> str:
+    """A short hash of the template being compiled, for keys of HTML rendered from it.
+
+    A cache shared by several servers outlives a deploy: keyed by the markup's own hash, a row
+    rendered by the old template is never served by the new one (nor the other way round while
+    both run). Computed once per compiled template (the cached loader compiles once a process).
+    """
+    origin = getattr(parser, "origin", None)
+    try:
+        source = origin.loader.get_contents(origin)
+    except AttributeError:  # a template built from a string has no loader to reread
+        source = "".join(getattr(token, "contents", "") for token in parser.tokens)
+    return hashlib.blake2b(source.encode(), digest_size=6).hexdigest()
+
+
+@register.simple_tag
+def status_links(counts: dict, view) -> list[dict]:
+    """The status counts as links: each shows its status, keeping the rest of the view."""
+    params = view.as_params() if view else {}
+    current = getattr(view, "status", "")
+    links = []
+    for key, label in [("", "All"), *models.Status.choices]:
+        links.append(
+            {
+                "key": key or "all",
+                "label": label,
+                "count": counts.get(key or "all", 0),
+                "query": query(params, status=key or None),
+                "current": current == key,
+            }
+        )
+    return links
+
+
 class TaskRowCacheNode(template.Node):
-    """{% taskrowcache task %}...{% endtaskrowcache %}: the row's HTML from the row cache.
+    """{% taskrowcache task %}...{% endtaskrowcache %}: the row's HTML from the fragment cache.
 
     Like Django's {% cache %}, with the key built from the task itself: a row's HTML depends on
-    its fields (every write moves `version` or `updated_at`) and on the day ("overdue", "today"),
-    and on nothing from the request (no CSRF token, no return address). Building the key here,
-    instead of resolving four template variables and hashing them, took 0.17 ms off a 25-row
-    list (of ~3 ms in all).
+    its fields (every write moves `version` or `updated_at`), on the day ("overdue", "today"),
+    on the template's markup (`version`), and on nothing from the request (no CSRF token, no
+    return address). Building the key here, instead of resolving template variables and
+    hashing them, is cheaper (figures in docs/performance.md).
     """
 
-    def __init__(self, nodelist, task):
+    def __init__(self, nodelist, task, version):
         self.nodelist = nodelist
         self.task = task
+        self.version = version
 
     def render(self, context):
         task = self.task.resolve(context)
         day = context.get("today") or models.today()  # set by tasks.context_processors.today
-        key = f"task-row:{task.pk}:{task.version}:{task.updated_at.timestamp()}:{day}"
-        rows = caches["template_fragments"]
+        key = (
+            f"task-row:{ROW_CACHE_VERSION}:{self.version}:{task.pk}:{task.version}:"
+            f"{task.updated_at.timestamp()}:{day}"
+        )
+        rows = fragment_cache()
         html = rows.get(key)
         if html is None:
             html = self.nodelist.render(context)
@@ -58,6 +112,7 @@ def taskrowcache(parser, token):
     bits = token.split_contents()
     if len(bits) != 2:
         raise template.TemplateSyntaxError("usage: {% taskrowcache task %}")
+    version = source_version(parser)
     nodelist = parser.parse(("endtaskrowcache",))
     parser.delete_first_token()
-    return TaskRowCacheNode(nodelist, parser.compile_filter(bits[1]))
+    return TaskRowCacheNode(nodelist, parser.compile_filter(bits[1]), version)

@@ -1,72 +1,65 @@
-"""The search syntax: parsing, and matching on the database (SQLite and PostgreSQL alike)."""
+"""The board's view (tasks/filters.py): the search grammar, the filter bar, and matching on the
+database (SQLite and PostgreSQL alike)."""
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 
-from tasks import query
-from tasks.models import Priority, Status, Task
+from tasks import filters, query
+from tasks.filters import BoardView
+from tasks.models import Priority, Sort, Status, Task
 from tests.conftest import HTMX, row_ids
 
-# --- parsing (no database) ---------------------------------------------------------------------
+# --- the grammar (no database) ------------------------------------------------------------------
+
+# One row per input: the (filter, value) conditions it stands for and the free words left over.
+GRAMMAR = [
+    # is: status, any case
+    ("is:pending", [("status", "pending")], []),
+    ("is:in_progress", [("status", "in_progress")], []),
+    ("is:completed", [("status", "completed")], []),
+    ("is:done", [("status", "completed")], []),
+    ("is:open", [("status", "open")], []),
+    ("IS:Pending", [("status", "pending")], []),
+    # priority:, long and short
+    ("priority:high", [("priority", "high")], []),
+    ("p:high", [("priority", "high")], []),
+    ("p:LOW", [("priority", "low")], []),
+    ("priority:medium", [("priority", "medium")], []),
+    ("p:med", [("priority", "medium")], []),
+    # due:
+    ("due:overdue", [("due", "overdue")], []),
+    ("due:today", [("due", "today")], []),
+    ("due:week", [("due", "week")], []),
+    ("due:none", [("due", "none")], []),
+    # free text next to tokens, in order
+    (
+        "  quarterly is:open  report p:high ",
+        [("status", "open"), ("priority", "high")],
+        ["quarterly", "report"],
+    ),
+    # anything the grammar does not know is free text
+    ("is:archived", [], ["is:archived"]),
+    ("p:urgent", [], ["p:urgent"]),
+    ("due:later", [], ["due:later"]),
+    ("tag:home", [], ["tag:home"]),
+    ("is:", [], ["is:"]),
+    (":", [], [":"]),
+    ("due:", [], ["due:"]),
+    ("http://x", [], ["http://x"]),
+]
 
 
-@pytest.mark.parametrize(
-    ("text", "statuses"),
-    [
-        ("is:pending", ["pending"]),
-        ("is:in_progress", ["in_progress"]),
-        ("is:completed", ["completed"]),
-        ("is:done", ["completed"]),
-        ("is:open", ["open"]),
-        ("IS:Pending", ["pending"]),
-    ],
-)
-def test_it_parses_status_tokens(text, statuses):
-    parsed = query.parse(text)
+@pytest.mark.parametrize(("text", "terms", "words"), GRAMMAR)
+def test_it_reads_the_search_grammar(text, terms, words):
+    search = filters.parse(text)
 
-    assert parsed.statuses == statuses
-    assert parsed.words == []
-
-
-@pytest.mark.parametrize(
-    ("text", "priorities"),
-    [
-        ("priority:high", ["high"]),
-        ("p:high", ["high"]),
-        ("p:LOW", ["low"]),
-        ("priority:medium", ["medium"]),
-        ("p:med", ["medium"]),
-    ],
-)
-def test_it_parses_priority_tokens_long_and_short(text, priorities):
-    assert query.parse(text).priorities == priorities
-
-
-@pytest.mark.parametrize("when", ["overdue", "today", "week", "none"])
-def test_it_parses_due_tokens(when):
-    assert query.parse(f"due:{when}").dues == [when]
-
-
-def test_it_keeps_free_text_next_to_tokens():
-    parsed = query.parse("  quarterly is:open  report p:high ")
-
-    assert parsed.words == ["quarterly", "report"]
-    assert parsed.statuses == ["open"]
-    assert parsed.priorities == ["high"]
-
-
-@pytest.mark.parametrize(
-    "text", ["is:archived", "p:urgent", "due:later", "tag:home", "is:", ":", "due:", "http://x"]
-)
-def test_it_treats_unknown_tokens_as_text(text):
-    parsed = query.parse(text)
-
-    assert parsed.words == [text]
-    assert parsed.statuses == parsed.priorities == parsed.dues == []
+    assert list(search.terms) == terms
+    assert list(search.words) == words
 
 
 def test_it_caps_the_number_of_words():
-    assert len(query.parse(" ".join(f"w{i}" for i in range(100))).words) == query.MAX_WORDS
+    assert len(filters.parse(" ".join(f"w{i}" for i in range(100))).words) == query.MAX_WORDS
 
 
 @pytest.mark.parametrize(
@@ -82,6 +75,76 @@ def test_it_caps_the_number_of_words():
 )
 def test_it_builds_a_prefix_tsquery_from_word_characters_only(words, tsquery):
     assert query.to_prefix_tsquery(words) == tsquery
+
+
+# --- BoardView and the filter bar -------------------------------------------------------------
+
+
+def test_it_reads_the_view_from_the_query_string_and_drops_unknown_values():
+    view = BoardView.from_query(
+        QueryDict("q=%20rep%20&status=bogus&priority=high&due=week&sort=sideways")
+    )
+
+    assert view == BoardView(q="rep", status="", priority="high", due="week", sort=Sort.NEWEST)
+    assert view.active
+
+
+def test_it_caps_the_search_text_and_strips_nul_bytes():
+    view = BoardView.from_query(QueryDict(f"q=a%00b{'x' * 500}"))
+
+    assert "\x00" not in view.q
+    assert len(view.q) <= 200
+
+
+def test_it_builds_params_for_links_without_defaults():
+    assert BoardView(q="rep", sort=Sort.NEWEST).as_params() == {"q": "rep"}
+    assert BoardView(status="pending", sort=Sort.TITLE).as_params() == {
+        "status": "pending",
+        "sort": "title",
+    }
+    assert not BoardView(sort=Sort.TITLE).active
+
+
+def test_it_joins_the_search_field_and_the_selects_into_one_list_of_conditions():
+    view = BoardView.from_query(QueryDict("q=is:open+rep&priority=high&due=week"))
+
+    assert view.terms == (("status", "open"), ("priority", "high"), ("due", "week"))
+    assert view.search.words == ("rep",)
+
+
+@pytest.mark.parametrize(
+    ("next_field", "expected"),
+    [
+        ("/?status=pending&sort=due", BoardView(status="pending", sort=Sort.DUE)),
+        ("/", BoardView()),
+        ("https://evil.example/?status=pending", BoardView()),
+        ("", BoardView()),
+    ],
+)
+def test_a_plain_post_reads_the_view_it_came_from_its_next_field(rf, next_field, expected):
+    request = rf.post("/task/1/toggle/", {"next": next_field})
+    request.htmx = False
+
+    assert BoardView.on_screen(request) == expected
+
+
+def test_the_filter_bar_renders_its_fields_with_the_ids_and_labels_tests_select_by():
+    html = str(BoardView(q="rep", status="completed", sort=Sort.TITLE).form())
+
+    assert '<label class="form-label small mb-1" for="search">Search tasks</label>' in html
+    assert 'type="search"' in html and 'name="q"' in html and 'value="rep"' in html
+    for name, label in [
+        ("status", "Status"),
+        ("priority", "Priority"),
+        ("due", "Due"),
+        ("sort", "Sort"),
+    ]:
+        assert f'<label class="form-label small mb-1" for="filter-{name}">{label}</label>' in html
+        assert f'name="{name}"' in html
+    assert html.count("js-filter") == 5
+    assert '<label class="form-check-label small" for="filter-hide">Hide completed</label>' in html
+    assert '<option value="completed" selected>' in html
+    assert '<option value="title" selected>' in html
 
 
 # --- matching on the database ------------------------------------------------------------------
@@ -120,7 +183,9 @@ def board(alice, bob, make_task, days):
 
 
 def found(user, text) -> set[str]:
-    return set(Task.objects.for_user(user).matching(text).values_list("title", flat=True))
+    return set(
+        Task.objects.for_user(user).filtered(BoardView(q=text)).values_list("title", flat=True)
+    )
 
 
 def titles(board, *keys) -> set[str]:
@@ -223,7 +288,7 @@ def test_it_never_matches_another_users_tasks(alice, board):
 
 @pytest.mark.django_db
 def test_it_uses_full_text_search_on_postgresql_and_contains_elsewhere(alice):
-    sql = str(Task.objects.for_user(alice).matching("rep").query)
+    sql = str(Task.objects.for_user(alice).filtered(BoardView(q="rep")).query)
 
     if connection.vendor == "postgresql":
         # The stored, GIN-indexed tsvector column (migration 0002), matched with a prefix query.

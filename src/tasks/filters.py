@@ -1,0 +1,234 @@
+"""A person's view of the board: the filter bar's Form, the search grammar, and BoardView.
+
+Everything that reads "which tasks, in which order" from a request lives here; the QuerySet
+takes the resulting BoardView (`Task.objects.for_user(u).filtered(view).ordered_by(view.sort)`).
+
+The search field's grammar: `is:pending|in_progress|completed|open`, `priority:high` (or
+`p:high`), `due:overdue|today|week|none`, and free words; every part must match (AND). Anything
+the grammar does not know stays free text, so no input is ever an error. Each kind of token is
+one row of TOKEN_RULES: `#tag`, `+Project`, `due:2026-12-01` are a row each, negation (`-is:done`)
+and quoted phrases a change to `tokenize` alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django import forms
+from django.http import QueryDict
+
+from .http import HtmxRequest, page_query
+from .models import Due, Priority, Sort, Status
+from .query import MAX_WORDS
+
+MAX_QUERY_LENGTH = 200
+
+STATUS_WORDS = {
+    "pending": "pending",
+    "in_progress": "in_progress",
+    "inprogress": "in_progress",
+    "in-progress": "in_progress",
+    "progress": "in_progress",
+    "completed": "completed",
+    "complete": "completed",
+    "done": "completed",
+    "open": "open",  # not completed: a filter of its own, not a Status
+}
+PRIORITY_WORDS = {"low": "low", "medium": "medium", "med": "medium", "high": "high"}
+DUE_WORDS = {"overdue": "overdue", "today": "today", "week": "week", "none": "none"}
+
+
+def one_of(words: Mapping[str, str]) -> Callable[[str], str | None]:
+    """A value reader for a fixed vocabulary, case-insensitive; None when the word is unknown."""
+    return lambda value: words.get(value.lower())
+
+
+@dataclass(frozen=True)
+class TokenRule:
+    """One kind of search token: `prefixes` (matched case-insensitively) then a value.
+
+    `read` turns the text after the prefix into the value the QuerySet filters on, or None when
+    it is not one (then the whole token is free text). `filter` names the condition
+    (TaskQuerySet.FILTERS) the value is applied with.
+    """
+
+    filter: str
+    prefixes: tuple[str, ...]
+    read: Callable[[str], str | None]
+
+
+TOKEN_RULES: tuple[TokenRule, ...] = (
+    TokenRule("status", ("is:",), one_of(STATUS_WORDS)),
+    TokenRule("priority", ("priority:", "p:"), one_of(PRIORITY_WORDS)),
+    TokenRule("due", ("due:",), one_of(DUE_WORDS)),
+)
+
+# What one token is. Quoted phrases will become an alternative here.
+_TOKEN = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class Search:
+    """The search field, parsed: conditions ((filter, value) pairs) and free words."""
+
+    terms: tuple[tuple[str, str], ...] = ()
+    words: tuple[str, ...] = ()
+
+
+def read_token(token: str) -> tuple[str, str] | None:
+    """The (filter, value) a token stands for by the first rule that reads it, or None."""
+    lowered = token.lower()
+    for rule in TOKEN_RULES:
+        for prefix in rule.prefixes:
+            if lowered.startswith(prefix):
+                value = rule.read(token[len(prefix) :])
+                if value is not None:
+                    return (rule.filter, value)
+    return None
+
+
+def parse(text: str) -> Search:
+    terms, words = [], []
+    for token in _TOKEN.findall(text):
+        term = read_token(token)
+        if term is None:
+            words.append(token)
+        else:
+            terms.append(term)
+    return Search(terms=tuple(terms), words=tuple(words[:MAX_WORDS]))
+
+
+class FilterForm(forms.Form):
+    """The board's filter bar. It renders its own fields (tasks/filter_bar.html)."""
+
+    template_name = "tasks/filter_bar.html"
+
+    q = forms.CharField(
+        label="Search tasks",
+        required=False,
+        max_length=None,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "id": "search",
+                "class": "form-control",
+                "placeholder": "Search… try is:open p:high due:week",
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "All"), *Status.choices],
+        widget=forms.Select(attrs={"id": "filter-status", "class": "form-select js-filter"}),
+    )
+    priority = forms.ChoiceField(
+        label="Priority",
+        required=False,
+        choices=[("", "All"), *Priority.choices],
+        widget=forms.Select(attrs={"id": "filter-priority", "class": "form-select js-filter"}),
+    )
+    due = forms.ChoiceField(
+        label="Due",
+        required=False,
+        choices=Due.choices,
+        widget=forms.Select(attrs={"id": "filter-due", "class": "form-select js-filter"}),
+    )
+    sort = forms.ChoiceField(
+        label="Sort",
+        required=False,
+        choices=Sort.choices,
+        widget=forms.Select(attrs={"id": "filter-sort", "class": "form-select js-filter"}),
+    )
+
+    hide = forms.BooleanField(
+        label="Hide completed",
+        required=False,
+        widget=forms.CheckboxInput(
+            attrs={"id": "filter-hide", "class": "form-check-input js-filter", "value": "completed"}
+        ),
+    )
+
+    def clean_q(self) -> str:
+        # Free text from a URL: NUL would be refused by PostgreSQL, and a short cap keeps every
+        # search cheap whatever is pasted.
+        return self.cleaned_data["q"][:MAX_QUERY_LENGTH].replace("\x00", "").strip()
+
+    def clean_sort(self) -> str:
+        return self.cleaned_data["sort"] or Sort.NEWEST
+
+
+@dataclass(frozen=True)
+class BoardView:
+    """Which tasks a person looks at and in which order. Unknown values fall back silently:
+    a stale or hand-edited URL shows the board, never an error."""
+
+    q: str = ""
+    status: str = ""
+    priority: str = ""
+    due: str = ""
+    sort: str = Sort.NEWEST
+    hide: bool = False  # completed tasks, remembered in the URL as hide=completed
+    search: Search = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "search", parse(self.q))
+
+    @classmethod
+    def from_query(cls, data: QueryDict | Mapping[str, str]) -> BoardView:
+        form = FilterForm(data)
+        form.is_valid()  # a field with an error is left out of cleaned_data: it keeps its default
+        values = {
+            name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data
+        }
+        values.setdefault("sort", Sort.NEWEST)
+        return cls(**values)
+
+    @classmethod
+    def on_screen(cls, request: HtmxRequest) -> BoardView:
+        """The view the person is looking at when they act.
+
+        A GET reads its own query string; an htmx write reads the page's URL (HX-Current-URL);
+        a plain POST reads the page it came from (its `next` field).
+        """
+        if request.method == "POST" and not request.htmx:
+            target = safe_next(request.POST.get("next", ""))
+            return cls.from_query(QueryDict(urlsplit(target).query))
+        return cls.from_query(page_query(request))
+
+    @property
+    def terms(self) -> tuple[tuple[str, str], ...]:
+        """Every condition, from the search field and the selects alike."""
+        selected = [(name, getattr(self, name)) for name in ("status", "priority", "due")]
+        if self.hide:
+            selected.append(("status", "open"))
+        return self.search.terms + tuple((name, value) for name, value in selected if value)
+
+    @property
+    def active(self) -> bool:
+        """Whether anything narrows the list (the sort order does not)."""
+        return bool(self.q or self.status or self.priority or self.due or self.hide)
+
+    def as_params(self) -> dict[str, str]:
+        """Non-default values, for building URLs that keep the current view."""
+        params = {"q": self.q, "status": self.status, "priority": self.priority, "due": self.due}
+        if self.sort != Sort.NEWEST:
+            params["sort"] = self.sort
+        if self.hide:
+            params["hide"] = "completed"
+        return {k: v for k, v in params.items() if v}
+
+    def form(self) -> FilterForm:
+        """The filter bar showing this view (unbound: it shows no errors)."""
+        return FilterForm(initial=self.as_params() | {"sort": self.sort, "hide": self.hide})
+
+
+def safe_next(target: str) -> str:
+    """A return address on this board only ("/" or "/?..."), so `next` cannot redirect away."""
+    return target if target == "/" or target.startswith("/?") else "/"

@@ -1,0 +1,77 @@
+"""Submitting the same create form twice (a double click, a resubmit after a slow answer, the
+Back button) adds one task: each rendered form carries a random key, unique per user."""
+
+import re
+
+import pytest
+from django.db import IntegrityError
+
+from tasks.models import Task
+from tests.conftest import HTMX
+
+pytestmark = pytest.mark.django_db
+
+
+def quick_add_key(html: str) -> str:
+    return re.search(r'name="idempotency_key" id="quick-add-key" value="([^"]+)"', html)[1]
+
+
+def test_each_rendered_form_has_its_own_key(alice_client):
+    first = quick_add_key(alice_client.get("/").content.decode())
+    second = quick_add_key(alice_client.get("/").content.decode())
+    full = alice_client.get("/task/new/").content.decode()
+
+    assert first != second
+    assert re.search(r'name="idempotency_key" value="[\w-]{16,}"', full)
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_a_repeated_submit_adds_one_task(alice_client, alice, headers):
+    data = {"title": "Buy milk", "idempotency_key": "k" * 22}
+
+    first = alice_client.post("/task/new/", data, **headers)
+    second = alice_client.post("/task/new/", data, **headers)
+
+    assert first.status_code == second.status_code
+    assert Task.objects.for_user(alice).count() == 1
+
+
+def test_the_htmx_answer_renews_the_quick_add_key(alice_client):
+    response = alice_client.post("/task/new/", {"title": "A", "idempotency_key": "old-key"}, **HTMX)
+
+    new = re.search(
+        r'<input type="hidden" name="idempotency_key" id="quick-add-key" value="([^"]+)"'
+        r' hx-swap-oob="true">',
+        response.content.decode(),
+    )
+    assert new and new[1] != "old-key"
+
+
+def test_keys_are_per_user(alice_client, alice, bob, client):
+    alice_client.post("/task/new/", {"title": "Alice's", "idempotency_key": "shared"})
+    client.force_login(bob)
+    client.post("/task/new/", {"title": "Bob's", "idempotency_key": "shared"})
+
+    assert Task.objects.for_user(alice).get().title == "Alice's"
+    assert Task.objects.for_user(bob).get().title == "Bob's"
+
+
+def test_a_form_without_a_key_still_creates(alice_client, alice):
+    alice_client.post("/task/new/", {"title": "One"})
+    alice_client.post("/task/new/", {"title": "One"})
+
+    assert Task.objects.for_user(alice).count() == 2
+
+
+def test_a_garbled_key_is_a_form_error_not_a_500(alice_client, alice):
+    response = alice_client.post("/task/new/", {"title": "x", "idempotency_key": "<bad key>"})
+
+    assert response.status_code == 422
+    assert not Task.objects.for_user(alice).exists()
+
+
+def test_the_database_refuses_a_second_row_with_the_same_key(alice, make_task):
+    make_task(alice, "First", idempotency_key="same")
+
+    with pytest.raises(IntegrityError):
+        make_task(alice, "Second", idempotency_key="same")

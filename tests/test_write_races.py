@@ -1,0 +1,107 @@
+"""Races on the server's new write paths, two real transactions at once, on PostgreSQL (the
+test database on SQLite is one shared in-memory database: its table locks refuse a second
+writer outright instead of queueing it, so there is no race to observe there).
+
+Forty rounds each: concurrent submits of one create form add one task; concurrent edits of
+different fields from the same version both land (version +2) or one answers 409, never a lost
+update; delete forever racing a restore either deletes or restores, never both."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from tasks.models import Priority, Task
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="races are run on PostgreSQL"),
+]
+ROUNDS = 40
+
+
+def at_once(*calls):
+    """Run each call in its own thread (own database connection), released together."""
+    barrier = threading.Barrier(len(calls), timeout=20)
+    results = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            results[i] = call()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+@pytest.fixture
+def clients(alice):
+    pair = [Client(), Client()]
+    for client in pair:
+        client.force_login(alice)
+    return pair
+
+
+def test_two_submits_of_one_create_form_add_one_task(alice, clients):
+    for n in range(ROUNDS):
+        data = {"title": f"Round {n}", "idempotency_key": f"key-{n}"}
+        codes = at_once(*(lambda c=c, d=data: c.post("/task/new/", d).status_code for c in clients))
+        assert codes == [302, 302]
+        assert Task.objects.filter(user=alice, title=f"Round {n}").count() == 1
+
+
+def test_edits_of_different_fields_at_once_both_land_or_one_conflicts(alice, make_task, clients):
+    for n in range(ROUNDS):
+        task = make_task(alice, f"Task {n}", description="", priority=Priority.LOW)
+        base = {
+            "title": task.title,
+            "description": "",
+            "priority": "low",
+            "status": "pending",
+            "due_date": "",
+            "version": task.version,
+        }
+        base |= {f"original-{k}": v for k, v in base.items() if k != "version"}
+        title_edit = base | {"title": f"Renamed {n}"}
+        priority_edit = base | {"priority": "high"}
+        url = f"/task/{task.pk}/edit/"
+
+        codes = at_once(
+            lambda u=url, d=title_edit: clients[0].post(u, d).status_code,
+            lambda u=url, d=priority_edit: clients[1].post(u, d).status_code,
+        )
+
+        saved = Task.objects.get(pk=task.pk)
+        assert set(codes) <= {302, 409}
+        landed = codes.count(302)
+        assert saved.version == task.version + landed
+        if codes[0] == 302:
+            assert saved.title == f"Renamed {n}"
+        if codes[1] == 302:
+            assert saved.priority == Priority.HIGH
+
+
+def test_delete_forever_racing_a_restore_never_does_both(alice, make_task, clients):
+    for n in range(ROUNDS):
+        task = make_task(alice, f"Task {n}")
+        task.soft_delete()
+
+        codes = at_once(
+            lambda t=task: clients[0].post(f"/trash/{t.pk}/delete/", {"version": t.version}),
+            lambda t=task: clients[1].post(f"/trash/{t.pk}/restore/"),
+        )
+
+        statuses = [response.status_code for response in codes]
+        assert all(code in (302, 404) for code in statuses), statuses
+        exists = Task.objects.filter(pk=task.pk).exists()
+        if exists:
+            assert Task.objects.get(pk=task.pk).deleted_at is None  # restored, not deleted
+        else:
+            assert statuses[1] == 404  # deleted first: nothing left to restore
