@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from .forms import InlineTaskForm, SignupForm, TaskForm, VersionForm
 from .http import HtmxRequest, page_query, wants_fragment
@@ -110,7 +110,8 @@ def task_create(request: HtmxRequest):
     task.save()
     messages.success(request, "Task added")
     if request.htmx:
-        return render(request, f"{BOARD}#row-changed", {"task": task, "counts": _counts(request)})
+        context = {"task": task, "counts": _counts(request), "form": TaskForm()}
+        return render(request, f"{BOARD}#row-added", context)
     return _back_to_board(request)
 
 
@@ -202,6 +203,8 @@ def task_restore(request: HtmxRequest, pk: int):
     filters = TaskFilters.from_querydict(on_screen)
     context = _board_context(request, filters, on_screen) | {"counts": _counts(request)}
     response = render(request, f"{BOARD}#list-changed", context)
+    # The keyboard lands on the task that came back, once the list has settled.
+    trigger_client_event(response, "focus-task", {"id": task.pk}, after="settle")
     return reswap(retarget(response, "#task-list"), "outerHTML")
 
 
