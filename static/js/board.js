@@ -190,6 +190,16 @@
     }
   });
 
+  // Filter requests queue behind earlier writes (hx-sync on <main>) and read the form when they
+  // leave, so several queued ones would all send the latest filters: send them once.
+  let sentFilters = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const elt = event.detail.elt;
+    const filters = elt.id === "filters" ? new URLSearchParams(new FormData(elt)).toString() : null;
+    if (filters !== null && filters === sentFilters) event.preventDefault();
+    sentFilters = filters;
+  });
+
   // A focused row that is about to vanish (deleted, or filtered out after a toggle) hands the
   // keyboard to its neighbour rather than dropping focus on <body>.
   document.addEventListener("htmx:beforeSwap", (event) => {
