@@ -10,7 +10,7 @@ def test_it_says_the_task_is_gone_in_a_toast_even_with_debug_on(board, user, mak
     # The README runs the server with DEBUG=1: an htmx 404 used to swap Django's yellow debug
     # page over the whole board.
     settings.DEBUG = True
-    task = make_task(user, "Deleted in another tab")
+    task = make_task(user, "Removed elsewhere")
     open_board(board)
     Task.objects.filter(pk=task.pk).delete()
 

@@ -84,7 +84,7 @@ def board(request: HtmxRequest):
     filters = TaskFilters.from_querydict(request.GET)
     context = _board_context(request, filters)
     if wants_fragment(request):
-        response = render(request, f"{BOARD}#task-list", context)
+        response = render(request, f"{BOARD}#list-read", context)
     else:
         context |= {"counts": _counts(request), "form": TaskForm(), **_filter_choices()}
         response = render(request, BOARD, context)

@@ -26,12 +26,23 @@
     return !["checkbox", "radio", "button", "submit", "reset"].includes(el.type);
   }
 
-  // Roving tabindex: exactly one task is in the tab order, the one last focused.
+  // Roving tabindex: the list is one tab stop, the task last focused, and a row's controls are
+  // reached with the arrow keys (stepInRow), so Tab goes past the list, not through its buttons.
+  const CONTROLS = "button, a[href]";
   function setRoving(target) {
     const list = tasks();
-    if (!list.length) return;
     const chosen = target && list.includes(target) ? target : list[0];
-    for (const li of list) li.tabIndex = li === chosen ? 0 : -1;
+    for (const li of list) {
+      li.tabIndex = li === chosen ? 0 : -1;
+      if (!li.hasAttribute("data-editing")) for (const c of $$(CONTROLS, li)) c.tabIndex = -1;
+    }
+  }
+
+  function stepInRow(li, delta) {
+    if (!li || li.hasAttribute("data-editing")) return false;
+    const stops = [li, ...$$(CONTROLS, li)];
+    const next = stops[stops.indexOf(document.activeElement) + delta];
+    if (next) next.focus();
   }
 
   function focusTask(li) {
@@ -121,6 +132,8 @@
     ArrowDown: () => move(1),
     k: () => move(-1),
     ArrowUp: () => move(-1),
+    ArrowRight: (li) => stepInRow(li, 1),
+    ArrowLeft: (li) => stepInRow(li, -1),
     e: (li) => clickIn(li, "[data-edit]"),
     Enter: (li, onRow) => onRow && clickIn(li, "[data-edit]"),
     x: (li) => clickIn(li, "[data-toggle]"),
@@ -166,6 +179,13 @@
       lastFocusedTaskId = li.dataset.taskId;
     }
   });
+
+  // Ctrl/Cmd/Shift-click opens a link as links do (a new tab or window): keep htmx out of it.
+  // (A middle click is an auxclick, which htmx never sees.)
+  document.addEventListener("click", (event) => {
+    const modified = event.ctrlKey || event.metaKey || event.shiftKey;
+    if (modified && event.target.closest("a[href]")) event.stopPropagation();
+  }, true);
 
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-shortcuts-open]")) openShortcuts();
@@ -225,29 +245,31 @@
           title.select();
         }
       } else if (swapped) {
-        // Only if focus went down with the old row: a row put back because another one was
-        // opened for editing must not pull focus out of that other form.
+        // Leaving the editor (its title field shares the link's id, where htmx puts focus back)
+        // lands on the row; otherwise only if focus went down with the old row: htmx already
+        // put it back on a control with the same id (the checkbox, after Space), and a row put
+        // back because another one was opened for editing keeps out of that other form.
         const active = document.activeElement;
-        if (!active || active === document.body || swapped.contains(active)) focusTask(swapped);
+        const leftEditor = target.hasAttribute("data-editing") && swapped.contains(active);
+        if (leftEditor || !active || active === document.body) focusTask(swapped);
       }
     }
   });
 
-  document.addEventListener("htmx:afterSettle", (event) => {
-    const list = tasks();
-    if (!list.length) return;
-    // After a delete, a restore or a re-filter, keep the keyboard on a sensible task.
-    if (!document.activeElement || document.activeElement === document.body) {
-      const byId = (id) => id && document.getElementById("task-" + id);
-      const keep = [byId(lastFocusedTaskId), byId(neighbourTaskId)].find(
-        (el) => el && el.matches("#tasks > li" + TASK),
-      );
-      neighbourTaskId = null;
-      if (keep) focusTask(keep);
-      else if (event.detail.target && event.detail.target.id === "task-list") setRoving(null);
-    } else {
+  // Focus never falls to <body> (a delete, a re-filter, another page): it goes to the task it
+  // was on, else that task's neighbour, else the first task, else the empty state.
+  document.addEventListener("htmx:afterSettle", () => {
+    if (document.activeElement && document.activeElement !== document.body) {
       setRoving(currentTask());
+      return;
     }
+    const byId = (id) => id && document.getElementById("task-" + id);
+    const keep = [byId(lastFocusedTaskId), byId(neighbourTaskId), tasks()[0]].find(
+      (el) => el && el.matches("#tasks > li" + TASK),
+    );
+    neighbourTaskId = null;
+    if (keep) focusTask(keep);
+    else if ($("#no-tasks")) $("#no-tasks").focus();
   });
 
   // htmx swaps no 4xx/5xx answer (other than our 409/422 forms): say what happened.
@@ -259,6 +281,9 @@
 
   function init() {
     setRoving(null);
+    // Full-page forms start in their first field with an error, else in the title.
+    const field = !$("#tasks") && ($("main .is-invalid") || $("main form input[name='title']"));
+    if (field) field.focus();
     for (const el of $$("[data-shortcuts-open]")) el.hidden = false;
     window.taskmanager = { focusTask };
   }
