@@ -13,18 +13,10 @@
   const $ = (sel, root = document) => root.querySelector(sel);
   const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
 
-  function tasks() {
-    return $$("#tasks > li" + TASK);
-  }
-
-  function isTextField(el) {
-    if (!el) return false;
-    if (el.isContentEditable) return true;
-    const tag = el.tagName;
-    if (tag === "TEXTAREA" || tag === "SELECT") return true;
-    if (tag !== "INPUT") return false;
-    return !["checkbox", "radio", "button", "submit", "reset"].includes(el.type);
-  }
+  const tasks = () => $$("#tasks > li" + TASK);
+  const NOT_TEXT = ["checkbox", "radio", "button", "submit", "reset"].map((t) => `[type=${t}]`);
+  const TEXT_FIELD = `textarea, select, input:not(${NOT_TEXT.join(", ")})`;
+  const isTextField = (el) => el.isContentEditable || el.matches(TEXT_FIELD);
 
   // Roving tabindex: the list is one tab stop, the task last focused, and a row's controls are
   // reached with the arrow keys (stepInRow), so Tab goes past the list, not through its buttons.
@@ -45,10 +37,10 @@
     if (next) next.focus();
   }
 
-  function focusTask(li) {
+  function focusTask(li, move = true) {
     if (!li) return;
     setRoving(li);
-    li.focus();
+    if (move) li.focus();
     lastFocusedTaskId = li.dataset.taskId;
   }
 
@@ -59,11 +51,8 @@
 
   function move(delta) {
     const list = tasks();
-    if (!list.length) return;
-    const current = currentTask();
-    let index = current ? list.indexOf(current) + delta : 0;
-    index = Math.max(0, Math.min(list.length - 1, index));
-    focusTask(list[index]);
+    const index = currentTask() ? list.indexOf(currentTask()) + delta : 0;
+    focusTask(list[Math.max(0, Math.min(list.length - 1, index))]);
   }
 
   // --- toasts ------------------------------------------------------------------------------
@@ -116,8 +105,7 @@
       search.value = "";
       search.dispatchEvent(new Event("input", { bubbles: true }));
     }
-    const first = tasks()[0];
-    if (first) focusTask(first);
+    if (tasks().length) focusTask(tasks()[0]);
     else search.blur();
   }
 
@@ -174,10 +162,7 @@
 
   document.addEventListener("focusin", (event) => {
     const li = event.target.closest && event.target.closest("#tasks > li" + TASK);
-    if (li && !li.hasAttribute("data-editing")) {
-      setRoving(li);
-      lastFocusedTaskId = li.dataset.taskId;
-    }
+    if (li && !li.hasAttribute("data-editing")) focusTask(li, false);
   });
 
   // Ctrl/Cmd/Shift-click opens a link as links do (a new tab or window): keep htmx out of it.
@@ -187,34 +172,21 @@
     if (modified && event.target.closest("a[href]")) event.stopPropagation();
   }, true);
 
-  document.addEventListener("click", (event) => {
-    if (event.target.closest("[data-shortcuts-open]")) openShortcuts();
-    if (event.target.closest("[data-shortcuts-close]")) $("#shortcuts").close();
-  });
-
   // Sent by the server (HX-Trigger-After-Settle) when a task comes back, e.g. after an undo.
   document.addEventListener("focus-task", (event) => {
     focusTask(document.getElementById("task-" + event.detail.id));
   });
 
   // --- htmx lifecycle ------------------------------------------------------------------------
-  // Only one row is edited at a time: opening another puts the first back as it was.
-  document.addEventListener("htmx:beforeRequest", (event) => {
-    const source = event.detail.elt;
-    if (!source.closest) return;
-    const opening = source.matches("[data-edit]");
-    if (!opening) return;
-    const row = source.closest("li[data-task]");
-    for (const editing of $$("#tasks > li[data-editing]")) {
-      if (editing !== row) cancelEdit(editing);
-    }
-  });
-
-  // Filter requests queue behind earlier writes (hx-sync on <main>) and read the form when they
-  // leave, so several queued ones would all send the latest filters: send them once.
   let sentFilters = null;
   document.addEventListener("htmx:beforeRequest", (event) => {
     const elt = event.detail.elt;
+    // Only one row is edited at a time: opening another puts the first back as it was.
+    if (elt.matches("[data-edit]")) {
+      for (const li of $$("#tasks > li[data-editing]")) if (!li.contains(elt)) cancelEdit(li);
+    }
+    // Filter requests queue behind earlier writes (hx-sync on <main>) and read the form when
+    // they leave, so several queued ones would all send the latest filters: send them once.
     const filters = elt.id === "filters" ? new URLSearchParams(new FormData(elt)).toString() : null;
     if (filters !== null && filters === sentFilters) event.preventDefault();
     sentFilters = filters;
@@ -223,37 +195,31 @@
   // A focused row that is about to vanish (deleted, or filtered out after a toggle) hands the
   // keyboard to its neighbour rather than dropping focus on <body>.
   document.addEventListener("htmx:beforeSwap", (event) => {
-    const target = event.detail.target;
-    if (!target || !target.matches || !target.matches("#tasks > li" + TASK)) return;
-    if (!target.contains(document.activeElement)) return;
+    const target = event.detail.target; // none for a history restore
+    if (!target?.matches("#tasks > li" + TASK) || !target.contains(document.activeElement)) return;
     const next = target.nextElementSibling || target.previousElementSibling;
     neighbourTaskId = next && next.matches(TASK) ? next.dataset.taskId : null;
   });
 
+  // A row came back into (or out of) edit mode: put focus where the person expects it.
   document.addEventListener("htmx:afterSwap", (event) => {
     const target = event.detail.target;
-    // A row came back into (or out of) edit mode: put focus where the person expects it.
-    if (target && target.matches && target.matches(TASK) && !target.isConnected) {
-      const swapped = document.getElementById(target.id);
-      // htmx wires up new content only when it settles, a moment later; a fast key press on
-      // the freshly focused row would otherwise submit its forms as plain page loads.
-      if (swapped) htmx.process(swapped);
-      if (swapped && swapped.hasAttribute("data-editing")) {
-        const title = $("input[name='title']", swapped);
-        if (title) {
-          title.focus();
-          title.select();
-        }
-      } else if (swapped) {
-        // Leaving the editor (its title field shares the link's id, where htmx puts focus back)
-        // lands on the row; otherwise only if focus went down with the old row: htmx already
-        // put it back on a control with the same id (the checkbox, after Space), and a row put
-        // back because another one was opened for editing keeps out of that other form.
-        const active = document.activeElement;
-        const leftEditor = target.hasAttribute("data-editing") && swapped.contains(active);
-        if (leftEditor || !active || active === document.body) focusTask(swapped);
-      }
+    const swapped = target?.matches(TASK) && !target.isConnected && document.getElementById(target.id);
+    if (!swapped) return;
+    // htmx wires up new content only when it settles, a moment later; a fast key press on the
+    // freshly focused row would otherwise submit its forms as plain page loads.
+    htmx.process(swapped);
+    if (swapped.hasAttribute("data-editing")) {
+      $("input[name='title']", swapped).select(); // select() focuses too
+      return;
     }
+    // Leaving the editor (its title field shares the link's id, where htmx puts focus back)
+    // lands on the row; otherwise only if focus went down with the old row: htmx already put
+    // it back on a control with the same id (the checkbox, after Space), and a row put back
+    // because another one was opened for editing keeps out of that other form.
+    const active = document.activeElement;
+    const leftEditor = target.hasAttribute("data-editing") && swapped.contains(active);
+    if (leftEditor || !active || active === document.body) focusTask(swapped);
   });
 
   // Focus never falls to <body> (a delete, a re-filter, another page): it goes to the task it
