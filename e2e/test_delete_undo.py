@@ -89,7 +89,7 @@ def test_it_keeps_the_undo_offer_for_at_least_eight_seconds(board, user, make_ta
     row(board, task).get_by_role("button", name="Delete").click()
     toast = board.get_by_role("status").locator("[data-toast]", has_text="Deleted “Short-lived”")
     expect(toast).to_be_visible()
-    assert int(toast.get_attribute("data-toast-ms")) >= 8000
+    assert int(toast.get_attribute("data-bs-delay")) >= 8000
 
     board.clock.run_for(8_000)
     expect(toast).to_be_visible()
@@ -97,4 +97,21 @@ def test_it_keeps_the_undo_offer_for_at_least_eight_seconds(board, user, make_ta
 
     board.clock.run_for(5_000)
     expect(toast).to_have_count(0)
+    assert_no_reload(board)
+
+
+def test_it_shows_the_empty_state_when_the_last_task_goes_and_hides_it_on_undo(
+    board, user, make_task
+):
+    task = make_task(user, "The only one")
+    open_board(board)
+    empty = board.get_by_text("No tasks")
+    expect(empty).to_be_hidden()
+
+    row(board, task).get_by_role("button", name="Delete").click()
+    expect(empty).to_be_visible()
+
+    board.get_by_role("status").get_by_role("button", name="Undo").click()
+    expect(row(board, task)).to_be_visible()
+    expect(empty).to_be_hidden()
     assert_no_reload(board)

@@ -71,3 +71,17 @@ def test_it_creates_edits_toggles_filters_and_deletes_without_javascript(page_wi
     expect(row(page, task)).to_be_visible()
     task.refresh_from_db()
     assert task.deleted_at is None
+
+
+def test_it_dismisses_a_toast_without_javascript(page_without_js, user, make_task):
+    page = page_without_js
+    task = make_task(user, "Short message")
+    page.goto("/")
+    row(page, task).get_by_role("checkbox", name="Completed").click()
+    toast = page.get_by_role("status").get_by_text("Task completed")
+    expect(toast).to_be_visible()
+
+    page.get_by_role("status").get_by_role("button", name="Dismiss").click()
+
+    expect(toast).to_have_count(0)
+    expect(row(page, task)).to_be_visible()

@@ -58,9 +58,10 @@ def test_it_shows_each_row_with_title_priority_status_due_date_and_controls(
     # Overdue is said in words, not only by the red colour.
     assert "Overdue" in row
     assert f'datetime="{days(-3):%Y-%m-%d}"' in row
-    assert 'role="checkbox" aria-checked="false" aria-label="Completed"' in row
-    assert 'aria-label="Edit"' in row
-    assert 'aria-label="Delete"' in row
+    # Each control names its task (issue 10, item 23): unique names in a list of many.
+    assert 'role="checkbox" aria-checked="false" aria-label="Completed: Renew passport"' in row
+    assert 'aria-label="Edit Renew passport"' in row
+    assert 'aria-label="Delete Renew passport"' in row
 
 
 def test_it_marks_completed_tasks_checked_and_not_overdue(alice_client, alice, make_task, days):

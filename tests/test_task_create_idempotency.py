@@ -7,7 +7,8 @@ import pytest
 from django.db import IntegrityError
 
 from tasks.models import Task
-from tests.conftest import HTMX
+from tests.conftest import HTMX, htmx_on
+from tests.html import find
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +37,22 @@ def test_a_repeated_submit_adds_one_task(alice_client, alice, headers):
     assert Task.objects.for_user(alice).count() == 1
 
 
-def test_the_htmx_answer_renews_the_quick_add_key(alice_client):
-    response = alice_client.post("/task/new/", {"title": "A", "idempotency_key": "old-key"}, **HTMX)
-
-    new = re.search(
-        r'<input type="hidden" name="idempotency_key" id="quick-add-key" value="([^"]+)"'
-        r' hx-swap-oob="true">',
-        response.content.decode(),
+def test_the_htmx_answer_renews_the_quick_add_form_and_its_key(alice_client):
+    response = alice_client.post(
+        "/task/new/",
+        {"title": "A", "idempotency_key": "old-key"},
+        **htmx_on("/?status=pending&sort=due"),
     )
-    assert new and new[1] != "old-key"
+
+    # The whole form comes back out of band: cleared, with a new key, still returning to the
+    # view on screen (not to the endpoint that answered).
+    form = find(response.content.decode(), "form", id="quick-add", hx_swap_oob="true")
+    assert form is not None
+    key = form.find("input", name="idempotency_key", id="quick-add-key")
+    assert key and key["value"] not in ("", "old-key")
+    assert form.find("input", name="next", value="/?status=pending&sort=due")
+    assert form.find("a", href="/task/new/?next=/%3Fstatus%3Dpending%26sort%3Ddue")
+    assert not form.find("input", name="title", value=True)
 
 
 def test_keys_are_per_user(alice_client, alice, bob, client):

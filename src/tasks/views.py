@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.http import reswap, retarget
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from .filters import BoardView, safe_next
 from .forms import (
@@ -79,7 +79,7 @@ def _back_to_board(request: HtmxRequest):
 def board(request: HtmxRequest):
     context = _board_context(request, BoardView.from_query(request.GET))
     if wants_fragment(request):
-        response = render(request, f"{BOARD}#task-list", context)
+        response = render(request, f"{BOARD}#list-read", context)
     else:
         context |= {"counts": _counts(request), "form": TaskForm()}
         response = render(request, BOARD, context)
@@ -112,11 +112,12 @@ def _answer_write(request: HtmxRequest, task: Task, done: str, created: bool = F
     if not request.htmx:
         return _back_to_board(request)
     context = {"task": task, "counts": _counts(request), "filters": view}
+    on_screen = page_query(request)
     if created:
-        context |= {"form": TaskForm(), "fresh_key": True}
+        board_path = f"/?{on_screen.urlencode()}" if on_screen else "/"
+        context |= {"form": TaskForm(), "fresh_quick_add": True, "board_path": board_path}
     if not listed:
         return render(request, f"{BOARD}#row-removed", context)
-    on_screen = page_query(request)
     newest_first = view.sort == Sort.NEWEST and not (
         on_screen.get("after") or on_screen.get("before")
     )
@@ -255,8 +256,7 @@ def _restored(request: HtmxRequest, task: Task | None):
     if task is None:
         messages.info(request, "Nothing to undo.")
     else:
-        if task.deleted_at is not None:  # restoring twice is harmless
-            task.restore()
+        task.restore()  # a compare-and-swap: restoring twice is harmless
         messages.success(request, "Task restored")
     if not request.htmx:
         return _back_to_board(request)
@@ -266,6 +266,8 @@ def _restored(request: HtmxRequest, task: Task | None):
     on_screen = page_query(request)
     context = _board_context(request, BoardView.from_query(on_screen), on_screen)
     response = render(request, f"{BOARD}#list-changed", context | {"counts": _counts(request)})
+    # The keyboard lands on the task that came back, once the list has settled.
+    trigger_client_event(response, "focus-task", {"id": task.pk}, after="settle")
     return reswap(retarget(response, "#task-list"), "outerHTML")
 
 
