@@ -1,0 +1,118 @@
+"""What the task views share: the templates, the transaction wrapper, the board's context,
+and the one rule for answering a write under the view on screen."""
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django_htmx.http import reswap, retarget
+
+from ..filters import BoardView, safe_next
+from ..forms import TaskForm
+from ..http import HtmxRequest, page_query
+from ..models import Sort, Task, TaskCount
+from ..pagination import paginate
+
+BOARD = "tasks/board.html"
+TRASH = "tasks/trash.html"
+UNPROCESSABLE = 422  # a form with errors, re-rendered in place
+CONFLICT = 409  # saved elsewhere since the form was opened
+
+
+def atomic_post(view):
+    """Run a POST in one transaction, so an answer of 503 always means "nothing was saved".
+
+    In autocommit a create is committed at once; if the database then goes away before the
+    answer is rendered (the counts query), the person sees "unavailable" for a task that was
+    saved, and trying again duplicates it. GETs stay outside: on SQLite a transaction takes the
+    write lock.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        with transaction.atomic():
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def counts(request: HtmxRequest) -> dict[str, int]:
+    # Trigger-maintained counters: an aggregate over a 100,000-task user cost ~20 ms per page.
+    return TaskCount.for_user(request.user)
+
+
+def board_context(request: HtmxRequest, view: BoardView, query=None) -> dict:
+    """The list for `view`, on the page named by the cursors in `query` (default: GET)."""
+    query = request.GET if query is None else query
+    tasks = Task.objects.for_user(request.user).filtered(view)
+    page = paginate(
+        tasks,
+        view.sort,
+        query.get("after"),
+        query.get("before"),
+        settings.TASKS_PAGE_SIZE,
+    )
+    return {"filters": view, "page": page, "params": view.as_params()}
+
+
+def back_to_board(request: HtmxRequest):
+    """Post/redirect/get back to the board, keeping the filters the person came from."""
+    return redirect(safe_next(request.POST.get("next", "")))
+
+
+def is_listed(request: HtmxRequest, view: BoardView, task: Task) -> bool:
+    """Whether `task` belongs in the list `view` shows: the one rule for every write."""
+    if not view.active:  # every live task of the person's is on the unfiltered board
+        return True
+    return Task.objects.for_user(request.user).filtered(view).filter(pk=task.pk).exists()
+
+
+def left_view(request: HtmxRequest, text: str) -> None:
+    """Say why a task is not (or no longer) on screen, with a link to show everything."""
+    messages.info(request, f"{text} — not shown under these filters.", extra_tags="show-all")
+
+
+def answer_write(request: HtmxRequest, task: Task, done: str, created: bool = False):
+    """A create, edit or toggle: the task shows where it belongs in the view on screen, or, when
+    it does not match that view, leaves it (and the toast says so). Plain POSTs go back there."""
+    view = BoardView.on_screen(request)
+    listed = is_listed(request, view, task)
+    if listed:
+        messages.success(request, done)
+    else:
+        left_view(request, f"{done}: “{task.title}”")
+    if not request.htmx:
+        return back_to_board(request)
+    context = {"task": task, "counts": counts(request), "filters": view}
+    on_screen = page_query(request)
+    if created:
+        board_path = f"/?{on_screen.urlencode()}" if on_screen else "/"
+        context |= {"form": TaskForm(), "fresh_quick_add": True, "board_path": board_path}
+    if not listed:
+        return render(request, f"{BOARD}#row-removed", context)
+    newest_first = view.sort == Sort.NEWEST and not (
+        on_screen.get("after") or on_screen.get("before")
+    )
+    if created and not newest_first:
+        # Where a new task belongs depends on the sort and the page: re-render the list.
+        # (Newest first on the first page it is the top row, which quick add inserts itself.)
+        context |= board_context(request, view, on_screen)
+        response = render(request, f"{BOARD}#list-changed", context)
+        return reswap(retarget(response, "#task-list"), "outerHTML")
+    return render(request, f"{BOARD}#row-changed", context)
+
+
+def next_for_form(request: HtmxRequest) -> str:
+    """The board view a full-page form returns to: its `next` (query or field), else the page
+    the person came from when that was the board, else the board."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if not target:
+        referer = urlsplit(request.headers.get("Referer", ""))
+        if referer.netloc == request.get_host() and referer.path == "/":
+            target = f"/?{referer.query}" if referer.query else "/"
+    return safe_next(target or "/")

@@ -1,0 +1,141 @@
+"""One task: create, show, edit, complete and delete."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import reswap, retarget
+
+from ..filters import BoardView
+from ..forms import (
+    EDITABLE,
+    InlineTaskForm,
+    OriginalValuesForm,
+    TaskForm,
+    VersionForm,
+    display,
+    original_of,
+)
+from ..http import HtmxRequest
+from ..models import Task
+from .common import (
+    BOARD,
+    CONFLICT,
+    UNPROCESSABLE,
+    answer_write,
+    atomic_post,
+    back_to_board,
+    counts,
+    next_for_form,
+)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@atomic_post
+def task_create(request: HtmxRequest):
+    template = "tasks/task_form.html"
+    context = {"next": next_for_form(request)}
+    if request.method != "POST":
+        return render(request, template, context | {"form": TaskForm(submit_label="Add task")})
+    form = TaskForm(request.POST, submit_label="Add task")
+    if not form.is_valid():
+        if request.htmx:
+            response = render(request, f"{BOARD}#quick-add", {"form": form}, status=UNPROCESSABLE)
+            return reswap(retarget(response, "#quick-add"), "outerHTML")
+        return render(request, template, context | {"form": form}, status=UNPROCESSABLE)
+    task = form.save(commit=False)
+    task.user = request.user
+    task = task.save_once(form.cleaned_data.get("idempotency_key") or None)
+    return answer_write(request, task, "Task added", created=True)
+
+
+@login_required
+@require_safe
+def task_detail(request: HtmxRequest, pk: int):
+    task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
+    if request.htmx:
+        return render(request, f"{BOARD}#task-row", {"task": task})
+    return render(request, "tasks/task_detail.html", {"task": task})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@atomic_post
+def task_edit(request: HtmxRequest, pk: int):
+    task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
+    form_class = InlineTaskForm if request.htmx else TaskForm
+    template = f"{BOARD}#task-edit-form" if request.htmx else "tasks/task_form.html"
+    context = {"task": task, "next": next_for_form(request)}
+    if request.method != "POST":
+        form = form_class(instance=task)
+        return render(request, template, context | {"form": form, "original": original_of(task)})
+
+    version = VersionForm(request.POST)
+    original = OriginalValuesForm(request.POST, auto_id=False)
+    form = form_class(request.POST, instance=task)
+    if not version.is_valid() or not form.is_valid():
+        if not version.is_valid():
+            form.add_error(None, "This form is out of date; reload the page and try again.")
+        context |= {"form": form, "original": original}
+        return render(request, template, context, status=UNPROCESSABLE)
+
+    mine = {name: form.cleaned_data[name] for name in EDITABLE if name in form.fields}
+    try:
+        edit = Task.objects.for_user(request.user).edit(
+            pk, version.cleaned_data["version"], mine, original.values()
+        )
+    except Task.DoesNotExist:
+        raise Http404 from None
+    if not edit.saved:
+        # Keep what the person typed; show what changed elsewhere, field by field. The form
+        # now stands on the current version, so saving again keeps the typed values.
+        # Their values where the person changed nothing, so saving again overwrites only
+        # what the person typed.
+        typed = {name: mine[name] for name in edit.changed}
+        context |= {
+            "form": form_class(instance=edit.task, initial=typed),
+            "task": edit.task,
+            "original": original_of(edit.task),
+            "conflict": True,
+            "elsewhere": [
+                (form.fields[name].label if name in form.fields else name, display(edit.task, name))
+                for name in EDITABLE
+                if name in edit.elsewhere
+            ],
+        }
+        return render(request, template, context, status=CONFLICT)
+    done = "Task updated" + (" (merged with a change made elsewhere)" if edit.merged else "")
+    return answer_write(request, edit.task, done)
+
+
+@login_required
+@require_POST
+@atomic_post
+def task_toggle(request: HtmxRequest, pk: int):
+    task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
+    if not task.toggle_completed():
+        raise Http404("This task was deleted meanwhile.")
+    done = "completed" if task.is_completed else "marked not completed"
+    return answer_write(request, task, f"Task {done}")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@atomic_post
+def task_delete(request: HtmxRequest, pk: int):
+    task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
+    if request.method != "POST":
+        context = {"task": task, "next": next_for_form(request)}
+        return render(request, "tasks/task_confirm_delete.html", context)
+    task.soft_delete()
+    messages.success(request, f"Deleted “{task.title}”", extra_tags=f"undo undo-{task.pk}")
+    if request.htmx:
+        context = {
+            "task": task,
+            "counts": counts(request),
+            "filters": BoardView.on_screen(request),
+        }
+        return render(request, f"{BOARD}#row-removed", context)
+    return back_to_board(request)
