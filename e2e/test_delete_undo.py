@@ -115,3 +115,25 @@ def test_it_shows_the_empty_state_when_the_last_task_goes_and_hides_it_on_undo(
     expect(row(board, task)).to_be_visible()
     expect(empty).to_be_hidden()
     assert_no_reload(board)
+
+
+def test_z_brings_back_every_delete_newest_first(board, three_tasks):
+    first, second, third = three_tasks
+    open_board(board)
+    before = row_ids(board)
+    for task in (first, third, second):
+        row(board, task).get_by_role("button", name="Delete").click()
+        expect(row(board, task)).to_have_count(0)
+    expect(count_badge(board, "all")).to_have_text("0")
+
+    # Focus on the page, not in a field, so z is a shortcut; each press restores one task.
+    board.get_by_role("heading", level=1).click()
+    for restored, total in ((second, "1"), (third, "2"), (first, "3")):
+        board.keyboard.press("z")
+        expect(row(board, restored)).to_be_visible()
+        expect(count_badge(board, "all")).to_have_text(total)
+        expect(row(board, restored)).to_be_focused()
+
+    assert row_ids(board) == before
+    assert not Task.objects.filter(deleted_at__isnull=False).exists()
+    assert_no_reload(board)

@@ -131,11 +131,9 @@
       lastFocusedTaskId = next ? next.dataset.taskId : null;
       return clickIn(li, "[data-delete]");
     },
-    z: () => {
-      const undo = $$("#toasts [data-undo]").pop();
-      if (undo) undo.click();
-      return Boolean(undo);
-    },
+    // The server keeps the order: each press brings back the most recent delete still in the
+    // Trash, so z, z, z undoes three deletes newest first, toasts or not.
+    z: () => $("#undo-last")?.requestSubmit(),
     "?": () => openShortcuts(),
   };
   for (const n of [1, 2, 3, 4]) KEYS[n] = () => pickStatusOption(n - 1);
