@@ -6,39 +6,18 @@ Forty rounds each: concurrent submits of one create form add one task; concurren
 different fields from the same version both land (version +2) or one answers 409, never a lost
 update; delete forever racing a restore either deletes or restores, never both."""
 
-import threading
-
 import pytest
 from django.db import connection
 from django.test import Client
 
 from tasks.models import Priority, Task
+from tests.concurrency import at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="races are run on PostgreSQL"),
 ]
 ROUNDS = 40
-
-
-def at_once(*calls):
-    """Run each call in its own thread (own database connection), released together."""
-    barrier = threading.Barrier(len(calls), timeout=20)
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 @pytest.fixture

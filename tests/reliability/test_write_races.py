@@ -4,11 +4,11 @@ Never two 200s with one effect lost, which a read-flip-save toggle produced in 1
 rounds.
 """
 
-import threading
 import time
 
 import pytest
 
+from tests.concurrency import at_once
 from tests.reliability.harness import ROW_ID, Session
 
 pytestmark = pytest.mark.reliability
@@ -23,23 +23,6 @@ def same_person_in_two_tabs(port: int) -> tuple[Session, Session, int]:
     other_tab.cookies = dict(tab.cookies)
     created = tab.send("POST", "/task/new/", {"title": "Contested"}, htmx=True)
     return tab, other_tab, int(ROW_ID.search(created.body)[1])
-
-
-def at_once(*calls) -> list:
-    """Run the calls in threads released together; their answers in call order."""
-    barrier = threading.Barrier(len(calls), timeout=10)
-    answers: list = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        answers[i] = call()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return answers
 
 
 def stored(private_postgres, pk: int) -> tuple[str, str, int]:
