@@ -61,6 +61,47 @@ class InProcess:
         found = dict(Task.objects.filter(id__in=ids).values_list("id", "version"))
         return [found[i] for i in ids]
 
+    def fill_trash(self, user: str, count: int) -> int:
+        """Move live tasks to the trash until `user` has `count` there; how many were moved.
+
+        Every k-th task by id, so the trash spans the user's whole history, deleted a minute
+        apart (id mod 1,200 minutes: within the last 20 hours, inside the purge window), through
+        one UPDATE so the count triggers see it as they would a delete.
+        """
+        from django.db import connection
+
+        from tasks.models import Task
+
+        owner = self.users[user]
+        missing = count - Task.objects.deleted_for_user(owner).count()
+        if missing <= 0:
+            return 0
+        live = list(Task.objects.for_user(owner).order_by("id").values_list("id", flat=True))
+        ids = live[:: max(1, len(live) // missing)][:missing]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE tasks_task SET deleted_at = now() - (id %% 1200) * interval '1 minute', "
+                "version = version + 1, updated_at = now() WHERE id = ANY(%s)",
+                [ids],
+            )
+        return len(ids)
+
+    def undo_queries(self, user: str) -> dict:
+        """The SQL of undo's "last deleted" lookup, as the view runs it (locked, in a
+        transaction), without restoring anything: for EXPLAIN, next to the scenarios' SQL."""
+        from django.db import connection, transaction
+        from django.test.utils import CaptureQueriesContext
+
+        from tasks.models import Task
+
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            Task.objects.deleted_for_user(self.users[user]).select_for_update().last_deleted()
+        return {
+            "path": "POST /trash/undo/: deleted_for_user(u).select_for_update().last_deleted()",
+            "source": "the view's queryset run in a transaction, nothing restored",
+            "sql": [q["sql"] for q in queries.captured_queries],
+        }
+
     def deep_cursor(self, user: str, page: int) -> str:
         """Follow the "next page" cursor page-1 times, exactly as a person paging would."""
         from django.conf import settings
@@ -199,6 +240,8 @@ EXPLAIN_PLANS = {
     "search": "search_typing",
     "search_no_match": "search_no_match",
     "deep_page": "page_200",
+    "trash": "trash",
+    "undo": "undo_last",  # not a load scenario (it would empty the trash): InProcess.undo_queries
 }
 
 
@@ -216,9 +259,10 @@ def run_explains(ip: InProcess, measured: dict, out_dir: Path) -> dict:
             match = re.search(r"Execution Time: ([\d.]+) ms", plan)
             total_ms += float(match.group(1)) if match else 0.0
             sections.append(f"-- {measured[scenario]['path']}\n{sql};\n\n{plan}\n")
+        source = measured[scenario].get("source", "captured from the view")
         header = (
             f"-- EXPLAIN (ANALYZE, BUFFERS) of the task queries behind scenario '{scenario}' "
-            f"({BIG}, {USERS[BIG]:,} tasks), captured from the view; written by bench/run.\n\n"
+            f"({BIG}, {USERS[BIG]:,} tasks), {source}; written by bench/run.\n\n"
         )
         (out_dir / f"{name}.txt").write_text(header + "\n".join(sections))
         found[name] = {
@@ -244,5 +288,6 @@ def server_side_timings(ip: InProcess, cursor: str, rounds: int) -> dict:
         "fragment_filter_ms": ip.timed(BIG, filtered, True, rounds),
         "fragment_filter_cold_ms": ip.timed(BIG, filtered, True, rounds, cold=True),
         "board_cold_ms": ip.timed(BIG, ["/"], False, rounds, cold=True),
+        "trash_ms": ip.timed(BIG, ["/trash/"], False, rounds),
         "ceiling_ms": ip.timed(BIG, ["/bench/ceiling"], False, rounds),
     }

@@ -18,6 +18,9 @@ DEEP_PAGE = 200
 # Load bursts per scenario, each between two ceiling runs (see main()).
 ROUNDS = 5
 CREATE_PREFIX = "Bench create "
+# Tasks of each user kept in the trash (on top of their live tasks): more than the Trash page
+# shows (TASKS_PAGE_SIZE * 4), spread over the user's ids, deleted within the purge window.
+TRASHED = {BIG: 3_000, SMALL: 300}
 
 # name -> (user, method, paths, htmx, body)
 SCENARIOS = {
@@ -43,8 +46,10 @@ SCENARIOS = {
         "title=Bench+edit+{n}&priority=medium&status=pending&due_date=&version={version}",
     ),
     "toggle": (BIG, "POST", ["/task/{task}/toggle/"], True, ""),
+    "trash": (BIG, "GET", ["/trash/"], False, None),
     "board_10k": (SMALL, "GET", ["/"], False, None),
     "fragment_filter_10k": (SMALL, "GET", ["/?status=pending&priority=high"], True, None),
+    "trash_10k": (SMALL, "GET", ["/trash/"], False, None),
 }
 
 

@@ -1,8 +1,11 @@
 """The board runs the same few queries whatever the number of tasks (no N+1)."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tasks.models import Priority, Status, Task
 from tests.conftest import HTMX, row_ids
@@ -85,3 +88,58 @@ def test_it_pins_the_fragment_on_a_later_page(alice_client, alice, days, django_
         response = alice_client.get(f"/?{after}", **HTMX)
 
     assert len(row_ids(response)) == 25
+
+
+# --- the Trash, undo and the row answers: the same queries for a few tasks and for many -----
+
+
+def fill_with_deleted(user, n, days):
+    """n tasks of which two thirds are in the trash, deleted one minute apart."""
+    fill(user, n, days)
+    ids = list(Task.objects.filter(user=user).order_by("id").values_list("id", flat=True))
+    deleted = ids[: n * 2 // 3]
+    Task.objects.filter(id__in=deleted).update(deleted_at=timezone.now())
+    for minutes, pk in enumerate(deleted):
+        Task.objects.filter(pk=pk).update(deleted_at=timezone.now() - dt.timedelta(minutes=minutes))
+    return Task.objects.for_user(user).order_by("id").first()
+
+
+# name -> (request(client, task) -> response, queries for a few tasks and for many).
+# Every answer starts with session and user. The Trash: then its page of deleted tasks, whatever
+# the template (no htmx branch). The writes run in a transaction (BEGIN/COMMIT, savepoints under
+# the test runner): undo locks the last deleted task, restores it, re-reads it, and renders the
+# list on screen with the counts; create inserts and reads the counts; toggle and edit read the
+# task, write it (edit reads it again under a row lock to compare versions), and read the counts.
+REQUESTS = {
+    "trash page": (lambda c, t: c.get("/trash/"), 3),
+    "trash page, htmx": (lambda c, t: c.get("/trash/", **HTMX), 3),
+    "undo, htmx": (lambda c, t: c.post("/trash/undo/", **HTMX), 9),
+    "create, htmx": (lambda c, t: c.post("/task/new/", {"title": "New one"}, **HTMX), 6),
+    "edit, htmx": (
+        lambda c, t: c.post(
+            f"/task/{t.pk}/edit/",
+            {"title": "Edited", "priority": "medium", "status": "pending", "version": t.version},
+            **HTMX,
+        ),
+        8,
+    ),
+    "toggle, htmx": (lambda c, t: c.post(f"/task/{t.pk}/toggle/", **HTMX), 8),
+}
+
+
+@pytest.mark.parametrize("name", REQUESTS)
+def test_it_runs_the_same_queries_for_a_few_and_many_deleted_tasks(
+    client, django_user_model, days, name
+):
+    request, expected = REQUESTS[name]
+    counts = []
+    for n, username in ((6, "few"), (300, "many")):
+        user = django_user_model.objects.create_user(username)
+        task = fill_with_deleted(user, n, days)
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = request(client, task)
+        assert response.status_code == 200, response.content[:500]
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1] == expected, counts

@@ -293,6 +293,13 @@ class Task(models.Model):
             models.Index(
                 fields=["deleted_at"], condition=Q(deleted_at__isnull=False), name="task_deleted"
             ),
+            # The Trash and undo: one user's deleted tasks, newest deleted first, read in index
+            # order. task_deleted alone walks every user's recent deletions to find this user's.
+            models.Index(
+                fields=["user", "-deleted_at", "-id"],
+                condition=Q(deleted_at__isnull=False),
+                name="task_user_trash",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
