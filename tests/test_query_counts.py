@@ -111,8 +111,8 @@ def fill_with_deleted(user, n, days):
 # list on screen with the counts; create inserts and reads the counts; toggle and edit read the
 # task, write it (edit reads it again under a row lock to compare versions), and read the counts.
 REQUESTS = {
-    "trash page": (lambda c, t: c.get("/trash/"), 3),
-    "trash page, htmx": (lambda c, t: c.get("/trash/", **HTMX), 3),
+    "trash page": (lambda c, t: c.get("/trash/"), 4),
+    "trash page, htmx": (lambda c, t: c.get("/trash/", **HTMX), 4),
     "undo, htmx": (lambda c, t: c.post("/trash/undo/", **HTMX), 9),
     "create, htmx": (lambda c, t: c.post("/task/new/", {"title": "New one"}, **HTMX), 6),
     "edit, htmx": (

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tasks.models import Task
 from tests.conftest import HTMX, htmx_on, oob_toasts, row_ids
+from tests.html import find
 
 pytestmark = pytest.mark.django_db
 
@@ -185,12 +186,54 @@ def test_the_delete_message_names_the_task_and_the_confirm_page_returns_to_the_v
 
 
 def test_the_trash_page_takes_the_same_queries_for_many_tasks(
-    alice_client, alice, make_task, django_assert_max_num_queries
+    alice_client, alice, make_task, django_assert_max_num_queries, settings
 ):
     for n in range(30):
         make_task(alice, f"Task {n}").soft_delete()
 
-    with django_assert_max_num_queries(3):  # session, user, the deleted tasks
+    with django_assert_max_num_queries(4):  # session, user, the count, the deleted tasks
         response = alice_client.get("/trash/")
 
-    assert response.content.decode().count('id="trash-') >= 30
+    assert response.content.decode().count('<li id="trash-') == settings.TASKS_PAGE_SIZE
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_the_trash_pages_through_older_deletes(alice_client, alice, make_task, settings, headers):
+    settings.TASKS_PAGE_SIZE = 3
+    tasks = [make_task(alice, f"Task {n}") for n in range(5)]
+    for task in tasks:
+        task.soft_delete()
+
+    first = alice_client.get("/trash/", **headers).content.decode()
+    second = alice_client.get("/trash/?page=2", **headers).content.decode()
+
+    assert re.findall(r'<li id="trash-(\d+)"', first) == [str(t.pk) for t in tasks[:1:-1]]
+    assert re.findall(r'<li id="trash-(\d+)"', second) == [str(t.pk) for t in tasks[1::-1]]
+    assert 'href="?page=2" rel="next">Older' in first
+    assert 'href="?page=1" rel="prev">Newer' in second
+
+
+@pytest.mark.parametrize("page", ["0", "99", "abc", "-1", "1e9"])
+def test_a_garbled_trash_page_number_shows_a_real_page(alice_client, alice, make_task, page):
+    make_task(alice, "Gone").soft_delete()
+
+    response = alice_client.get(f"/trash/?page={page}")
+
+    assert response.status_code == 200
+    assert "Gone" in response.content.decode()
+
+
+def test_delete_forever_sends_the_version_from_the_button(alice_client, alice, make_task):
+    task = make_task(alice, "Gone")
+    task.soft_delete()
+
+    html = alice_client.get("/trash/").content.decode()
+
+    assert re.search(
+        rf'<button type="submit" form="trash-post" formaction="/trash/{task.pk}/delete/"'
+        rf'[^>]* name="version" value="{task.version}"',
+        html,
+    )
+    # One token for the page, in the shared form, none per row.
+    assert find(html, "form", id="trash-post").find("input", name="csrfmiddlewaretoken")
+    assert not find(html, "ul", id="trash").find("input", name="csrfmiddlewaretoken")

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap, retarget, trigger_client_event
@@ -55,8 +56,11 @@ def trash_undo(request: HtmxRequest):
 @login_required
 @require_safe
 def trash(request: HtmxRequest):
-    tasks = Task.objects.deleted_for_user(request.user).order_by("-deleted_at", "-id")
-    return render(request, TRASH, {"tasks": tasks[: settings.TASKS_PAGE_SIZE * 4]})
+    in_trash = Task.objects.deleted_for_user(request.user).order_by("-deleted_at", "-id")
+    # The trash is small (purged after TASKS_PURGE_AFTER_HOURS), so numbered pages with a
+    # count are cheap here; get_page() turns a garbled or too-high ?page= into a real page.
+    page = Paginator(in_trash, settings.TASKS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, TRASH, {"page": page, "tasks": page.object_list})
 
 
 @login_required
