@@ -229,10 +229,13 @@ def test_delete_forever_sends_the_version_from_the_button(alice_client, alice, m
 
     html = alice_client.get("/trash/").content.decode()
 
-    assert re.search(
-        rf'<button type="submit" form="trash-post" formaction="/trash/{task.pk}/delete/"'
-        rf'[^>]* name="version" value="{task.version}"',
+    assert find(
         html,
+        "button",
+        form="trash-post",
+        formaction=f"/trash/{task.pk}/delete/",
+        name="version",
+        value=str(task.version),
     )
     # One token for the page, in the shared form, none per row.
     assert find(html, "form", id="trash-post").find("input", name="csrfmiddlewaretoken")
