@@ -416,14 +416,13 @@ class Task(models.Model):
 
     def _set_deleted_at(self, value, live: bool) -> bool:
         # A compare-and-swap on the trash state: of two concurrent deletes (or restores) one
-        # applies and the other learns it had nothing to do. The version moves so a form
-        # opened before the round trip through the trash is answered with a conflict.
-        now = timezone.now()
+        # applies and the other learns it had nothing to do. The version stays: the task's
+        # fields did not change, so an edit opened before a delete and undo still saves.
         updated = Task.objects.filter(pk=self.pk, deleted_at__isnull=live).update(
-            deleted_at=value, version=F("version") + 1, updated_at=now
+            deleted_at=value
         )
         if updated:
-            self.refresh_from_db(fields=["deleted_at", "version", "updated_at"])
+            self.refresh_from_db(fields=["deleted_at"])
         return bool(updated)
 
 
