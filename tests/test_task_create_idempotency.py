@@ -83,3 +83,14 @@ def test_the_database_refuses_a_second_row_with_the_same_key(alice, make_task):
 
     with pytest.raises(IntegrityError):
         make_task(alice, "Second", idempotency_key="same")
+
+
+def test_a_refused_quick_add_still_returns_to_the_view_on_screen(alice_client):
+    response = alice_client.post(
+        "/task/new/", {"title": "", "idempotency_key": "k1"}, **htmx_on("/?q=rent")
+    )
+
+    assert response.status_code == 422
+    form = find(response.content.decode(), "form", id="quick-add")
+    assert form.find("input", name="next", value="/?q=rent")
+    assert form.find("a", href="/task/new/?next=/%3Fq%3Drent")

@@ -418,9 +418,7 @@ class Task(models.Model):
         # A compare-and-swap on the trash state: of two concurrent deletes (or restores) one
         # applies and the other learns it had nothing to do. The version stays: the task's
         # fields did not change, so an edit opened before a delete and undo still saves.
-        updated = Task.objects.filter(pk=self.pk, deleted_at__isnull=live).update(
-            deleted_at=value
-        )
+        updated = Task.objects.filter(pk=self.pk, deleted_at__isnull=live).update(deleted_at=value)
         if updated:
             self.refresh_from_db(fields=["deleted_at"])
         return bool(updated)

@@ -91,8 +91,7 @@ def answer_write(request: HtmxRequest, task: Task, done: str, created: bool = Fa
     context = {"task": task, "counts": counts(request), "filters": view}
     on_screen = page_query(request)
     if created:
-        board_path = f"/?{on_screen.urlencode()}" if on_screen else "/"
-        context |= {"form": TaskForm(), "fresh_quick_add": True, "board_path": board_path}
+        context |= {"form": TaskForm(), "fresh_quick_add": True, "board_path": board_path(request)}
     if not listed:
         return render(request, f"{BOARD}#row-removed", context)
     newest_first = view.sort == Sort.NEWEST and not (
@@ -105,6 +104,13 @@ def answer_write(request: HtmxRequest, task: Task, done: str, created: bool = Fa
         response = render(request, f"{BOARD}#list-changed", context)
         return reswap(retarget(response, "#task-list"), "outerHTML")
     return render(request, f"{BOARD}#row-changed", context)
+
+
+def board_path(request: HtmxRequest) -> str:
+    """The board URL on screen, for forms an htmx answer re-renders (their `next`, "More
+    fields…"): the endpoint's own path would lose the person's view."""
+    on_screen = page_query(request)
+    return f"/?{on_screen.urlencode()}" if on_screen else "/"
 
 
 def next_for_form(request: HtmxRequest) -> str:

@@ -26,6 +26,7 @@ from .common import (
     answer_write,
     atomic_post,
     back_to_board,
+    board_path,
     counts,
     next_for_form,
 )
@@ -42,7 +43,8 @@ def task_create(request: HtmxRequest):
     form = TaskForm(request.POST, submit_label="Add task")
     if not form.is_valid():
         if request.htmx:
-            response = render(request, f"{BOARD}#quick-add", {"form": form}, status=UNPROCESSABLE)
+            context = {"form": form, "board_path": board_path(request)}
+            response = render(request, f"{BOARD}#quick-add", context, status=UNPROCESSABLE)
             return reswap(retarget(response, "#quick-add"), "outerHTML")
         return render(request, template, context | {"form": form}, status=UNPROCESSABLE)
     task = form.save(commit=False)
