@@ -90,6 +90,7 @@ def test_the_query_count_must_not_grow_with_the_number_of_tasks(results):
         ("search_p95", lambda r: r["server_side"]["search_cold_ms"].update(best_batch_p95=50.0)),
         ("deep_page", lambda r: r["server_side"]["page_200_ms"].update(p50=15.1)),
         ("worker_rss", lambda r: r.update(workers_rss_mb=[80.0, 120.0])),
+        ("queries_trash", lambda r: r["scenarios"]["trash_10k"].update(queries=4)),
     ],
 )
 def test_each_threshold_is_a_limit_not_a_hope(results, target, change):
