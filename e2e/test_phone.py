@@ -93,6 +93,9 @@ def test_it_gives_touch_targets_44_css_pixels(board, user, make_task):
         page.get_by_role("button", name="Log out"),
         page.get_by_role("link", name="Change password"),
         page.get_by_role("button", name="Add task"),
+        page.get_by_role("link", name="Settings"),
+        page.get_by_role("list", name="Task counts").get_by_role("link", name="Pending"),
+        page.get_by_role("link", name="Trash"),
     ]
     row(page, gone).get_by_role("button", name="Delete").click()
     targets += [
@@ -103,3 +106,14 @@ def test_it_gives_touch_targets_44_css_pixels(board, user, make_task):
         expect(target).to_be_visible()
         box = target.bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44, (target, box)
+
+
+@on_phone(390, 844)
+def test_the_trash_gives_touch_targets_44_css_pixels(board, user, make_task, live_server):
+    make_task(user, "Thrown away").soft_delete()
+    board.goto(f"{live_server.url}/trash/")
+    for name in ("Restore Thrown away", "Delete Thrown away forever"):
+        target = board.get_by_role("button", name=name)
+        expect(target).to_be_visible()
+        box = target.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, (name, box)
