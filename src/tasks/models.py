@@ -187,11 +187,7 @@ class TaskQuerySet(models.QuerySet):
             return Edit(current, saved=False, elsewhere=elsewhere, changed=set(mine))
         else:
             changed = {name for name, value in mine.items() if value != original[name]}
-            elsewhere = {
-                name: getattr(current, name)
-                for name in original
-                if getattr(current, name) != original[name]
-            }
+            elsewhere = _differing(current, original)
             clashes = {n for n in changed & set(elsewhere) if mine[n] != elsewhere[n]}
             if clashes:
                 return Edit(current, False, elsewhere=elsewhere, clashes=clashes, changed=changed)

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django_htmx.http import reswap, retarget
 
@@ -91,7 +92,11 @@ def answer_write(request: HtmxRequest, task: Task, done: str, created: bool = Fa
     context = {"task": task, "counts": counts(request), "filters": view}
     on_screen = page_query(request)
     if created:
-        context |= {"form": TaskForm(), "fresh_quick_add": True, "board_path": board_path(request)}
+        context |= {
+            "form": TaskForm(),
+            "fresh_quick_add": True,
+            "board_path": board_path(on_screen),
+        }
     if not listed:
         return render(request, f"{BOARD}#row-removed", context)
     newest_first = view.sort == Sort.NEWEST and not (
@@ -106,10 +111,9 @@ def answer_write(request: HtmxRequest, task: Task, done: str, created: bool = Fa
     return render(request, f"{BOARD}#row-changed", context)
 
 
-def board_path(request: HtmxRequest) -> str:
-    """The board URL on screen, for forms an htmx answer re-renders (their `next`, "More
-    fields…"): the endpoint's own path would lose the person's view."""
-    on_screen = page_query(request)
+def board_path(on_screen: QueryDict) -> str:
+    """The board URL on screen (`page_query`), for forms an htmx answer re-renders (their
+    `next`, "More fields…"): the endpoint's own path would lose the person's view."""
     return f"/?{on_screen.urlencode()}" if on_screen else "/"
 
 
