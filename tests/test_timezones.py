@@ -181,3 +181,5 @@ def test_it_reads_the_zone_on_file_for_a_session_that_has_none(
     del session["timezone"]
     session.save()
     assert "Overdue · due" in alice_client.get("/").content.decode()
+    # Read once: the session keeps it, so later requests make no profile query.
+    assert alice_client.session["timezone"] == "Pacific/Auckland"

@@ -58,7 +58,8 @@ class TimezoneMiddleware:
             return self.get_response(request)
         name = request.session.get(SESSION_KEY)
         if not is_valid(name):
-            name = of_user(user)  # a session from before this existed
+            # A session from before this existed: read the profile once, then keep it here.
+            name = request.session[SESSION_KEY] = of_user(user)
         timezone.activate(zoneinfo.ZoneInfo(name))
         try:
             return self.get_response(request)
