@@ -114,7 +114,8 @@ REQUESTS = {
     "trash page": (lambda c, t: c.get("/trash/"), 4),
     "trash page, htmx": (lambda c, t: c.get("/trash/", **HTMX), 4),
     "undo, htmx": (lambda c, t: c.post("/trash/undo/", **HTMX), 9),
-    "create, htmx": (lambda c, t: c.post("/task/new/", {"title": "New one"}, **HTMX), 6),
+    # create also finds the Inbox the new task goes to.
+    "create, htmx": (lambda c, t: c.post("/task/new/", {"title": "New one"}, **HTMX), 7),
     "edit, htmx": (
         lambda c, t: c.post(
             f"/task/{t.pk}/edit/",

@@ -73,16 +73,16 @@ def test_a_cached_row_turns_overdue_when_the_day_changes(
 ):
     due = dt.date(2030, 6, 15)
     task = make_task(alice, "Pay rent", due_date=due)
-    monkeypatch.setattr("tasks.models.today", lambda: due - dt.timedelta(days=1))
+    monkeypatch.setattr("tasks.models.task.today", lambda: due - dt.timedelta(days=1))
     row = row_html(alice_client.get("/"), task)
     assert "Overdue" not in row
     assert "Sat 15 Jun 2030" in row
 
-    monkeypatch.setattr("tasks.models.today", lambda: due)
+    monkeypatch.setattr("tasks.models.task.today", lambda: due)
     row = row_html(alice_client.get("/"), task)
     assert ">today</time>" in row
 
-    monkeypatch.setattr("tasks.models.today", lambda: due + dt.timedelta(days=1))
+    monkeypatch.setattr("tasks.models.task.today", lambda: due + dt.timedelta(days=1))
     assert "Overdue" in row_html(alice_client.get("/"), task)
 
 

@@ -1,4 +1,4 @@
-from . import models
+from .models import task as models
 
 
 def today(request) -> dict:

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django import template
 from django.core.cache import InvalidCacheBackendError, caches
 
-from tasks import models
+from tasks.models import task as models
 
 register = template.Library()
 # A day: a row's key changes with the date anyway, so older entries are never read again.

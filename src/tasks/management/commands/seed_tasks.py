@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tasks.models import Priority, Status, Task
+from tasks.models import Priority, Project, Status, Task
 
 VERBS = (
     "Review",
@@ -279,6 +279,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         rng = random.Random(seed)
         tasks = build_tasks(owner, to_create, rng, timezone.now())
+        inbox = Project.inbox_for(owner)
+        for task in tasks:
+            task.project = inbox
         progress = Progress(to_create, stream=self.stderr)
         progress.update(0)
         # One transaction: an interrupted run leaves no half-seeded user behind.

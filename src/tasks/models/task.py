@@ -11,10 +11,10 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, Tuple
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import query as search_syntax
+from .. import query as search_syntax
 
 if TYPE_CHECKING:
-    from .filters import BoardView
+    from ..filters import BoardView
 
 # Sorting on a stored, never-NULL key lets every sort use a plain (user, key, id) index and a
 # row-value comparison for keyset pagination, the same way on PostgreSQL and SQLite.
@@ -38,6 +38,11 @@ class Sort(models.TextChoices):
     DUE = "due", "Due date"
     PRIORITY = "priority", "Priority"
     TITLE = "title", "Title"
+
+
+class RepeatFrom(models.TextChoices):
+    DUE = "due", "Due date"
+    COMPLETION = "completion", "Completion date"
 
 
 class Due(models.TextChoices):
@@ -73,6 +78,20 @@ def today() -> dt.date:
 
 
 class TaskQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """As QuerySet.bulk_create, putting tasks without a project into their owner's Inbox
+        (save() does it one by one; bulk_create skips save())."""
+        from .organize import Project
+
+        objs = list(objs)
+        inboxes: dict[int, Project] = {}
+        for task in objs:
+            if task.project_id is None:
+                if task.user_id not in inboxes:
+                    inboxes[task.user_id] = Project.inbox_for(task.user)
+                task.project = inboxes[task.user_id]
+        return super().bulk_create(objs, *args, **kwargs)
+
     def for_user(self, user) -> TaskQuerySet:
         """The tasks a user may see: their own and not deleted. Every view starts here."""
         if not getattr(user, "is_authenticated", False):
@@ -233,11 +252,23 @@ class Task(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks"
     )
+    # Always set: a task without one lands in its owner's Inbox (save()).
+    project = models.ForeignKey("tasks.Project", on_delete=models.CASCADE, related_name="tasks")
+    tags = models.ManyToManyField(
+        "tasks.Tag", through="tasks.TaskTag", related_name="tasks", blank=True
+    )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     priority = models.CharField(max_length=10, choices=Priority, default=Priority.MEDIUM)
     status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
     due_date = models.DateField(null=True, blank=True)
+    # A wall-clock time in the owner's time zone on due_date (none: an all-day task).
+    due_time = models.TimeField(null=True, blank=True)
+    # RFC 5545 RRULE text ("FREQ=WEEKLY;BYDAY=MO"), empty for a one-off task.
+    recurrence = models.CharField(max_length=500, blank=True, default="")
+    repeat_from = models.CharField(max_length=10, choices=RepeatFrom, default=RepeatFrom.DUE)
+    # Manual order within the task's project (the Manual sort and the kanban columns).
+    position = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -286,6 +317,16 @@ class Task(models.Model):
                 fields=["user", "-priority_rank", "-id"], condition=live, name="task_user_priority"
             ),
             models.Index(fields=["user", "title", "id"], condition=live, name="task_user_title"),
+            # A project's list: without these a small project in a 100,000-task account walks
+            # the owner's whole index to fill one page.
+            models.Index(
+                fields=["project", "-created_at", "-id"],
+                condition=live,
+                name="task_project_created",
+            ),
+            models.Index(
+                fields=["project", "due_sort", "id"], condition=live, name="task_project_due"
+            ),
             models.Index(
                 fields=["deleted_at"], condition=Q(deleted_at__isnull=False), name="task_deleted"
             ),
@@ -311,6 +352,10 @@ class Task(models.Model):
 
     def save(self, *args, **kwargs):
         self._sync_completed_at()
+        if self.project_id is None:
+            from .organize import Project
+
+            self.project = Project.inbox_for(self.user)
         super().save(*args, **kwargs)
 
     @property
@@ -421,15 +466,16 @@ class Task(models.Model):
 
 
 class TaskCount(models.Model):
-    """How many live (not deleted) tasks a user has per status, kept by database triggers.
+    """How many live (not deleted) tasks a user has per project and status, kept by triggers.
 
-    The board shows these counts on every full page and every mutation answer. Counting a
-    100,000-task user's rows took ~20 ms and a sequential scan each time; reading this table is
-    one index lookup. Triggers (migration 0003), not signals or save(), maintain it, so
-    bulk_create, QuerySet.update() and deletes keep it right too. A row that reaches 0 is removed.
+    The board shows the status counts and the sidebar each project's open count on every full
+    page. Counting a 100,000-task user's rows took ~20 ms and a sequential scan each time;
+    reading this table is one index range (a row per project and status). Triggers (migrations
+    0003 and 0006), not signals or save(), maintain it, so bulk_create, QuerySet.update() and
+    deletes keep it right too. A row that reaches 0 is removed.
     """
 
-    # No FK constraint and no ORM cascade: the triggers own these rows, and deleting a user's
+    # No FK constraints and no ORM cascade: the triggers own these rows, and deleting a user's
     # tasks (as deleting the user does) brings their rows to 0, which removes them.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -437,21 +483,38 @@ class TaskCount(models.Model):
         db_constraint=False,
         related_name="+",
     )
+    project = models.ForeignKey(
+        "tasks.Project", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     status = models.CharField(max_length=12, choices=Status)
     total = models.IntegerField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "status"], name="taskcount_user_status"),
+            models.UniqueConstraint(
+                fields=["user", "project", "status"], name="taskcount_user_project_status"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id}/{self.status}: {self.total}"
+        return f"{self.user_id}/{self.project_id}/{self.status}: {self.total}"
 
     @classmethod
-    def for_user(cls, user) -> dict[str, int]:
-        """Counts per status plus `all`, in one lookup."""
+    def for_user(cls, user) -> dict:
+        """Counts per status plus `all`, `open_by_project` and `completed_by_project`
+        ({project id: tasks}), in one lookup."""
         counts = dict.fromkeys(Status.values, 0)
+        open_by_project: dict[int, int] = {}
+        completed_by_project: dict[int, int] = {}
         if getattr(user, "is_authenticated", False):
-            counts.update(cls.objects.filter(user=user).values_list("status", "total"))
-        return {"all": sum(counts.values()), **counts}
+            rows = cls.objects.filter(user=user).values_list("project_id", "status", "total")
+            for project_id, status, total in rows:
+                counts[status] = counts.get(status, 0) + total
+                by_project = completed_by_project if status == Status.COMPLETED else open_by_project
+                by_project[project_id] = by_project.get(project_id, 0) + total
+        return {
+            "all": sum(counts.values()),
+            **counts,
+            "open_by_project": open_by_project,
+            "completed_by_project": completed_by_project,
+        }

@@ -1,0 +1,256 @@
+"""How a person organizes tasks: projects (each task in exactly one), tags (any number per task),
+and saved views (a named board URL). Everything here belongs to one user and is looked up through
+`for_user`, so another user's id answers 404 like a missing one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+PROJECT_NAME_MAX = 80
+TAG_NAME_MAX = 40
+VIEW_NAME_MAX = 80
+INBOX_NAME = "Inbox"
+
+
+class Colour(models.TextChoices):
+    """A fixed palette; static/css/app.css gives each a shade per theme that keeps 3:1 contrast
+    against the page (WCAG 1.4.11, a graphical object) in both the light and the dark theme."""
+
+    GREY = "grey", "Grey"
+    RED = "red", "Red"
+    ORANGE = "orange", "Orange"
+    GREEN = "green", "Green"
+    TEAL = "teal", "Teal"
+    BLUE = "blue", "Blue"
+    PURPLE = "purple", "Purple"
+    PINK = "pink", "Pink"
+
+
+def _owned_by(qs: models.QuerySet, user) -> models.QuerySet:
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(user=user)
+
+
+class ProjectQuerySet(models.QuerySet):
+    def for_user(self, user) -> ProjectQuerySet:
+        """A user's projects that are not in the trash (archived ones included)."""
+        return _owned_by(self, user).filter(deleted_at__isnull=True)
+
+    def active(self) -> ProjectQuerySet:
+        return self.filter(archived=False)
+
+
+class Project(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="projects"
+    )
+    name = models.CharField(max_length=PROJECT_NAME_MAX)
+    colour = models.CharField(max_length=10, choices=Colour, default=Colour.GREY)
+    position = models.IntegerField(default=0)
+    archived = models.BooleanField(default=False)
+    # Every user has exactly one Inbox (a partial unique constraint): new tasks land there and it
+    # can be neither deleted nor archived.
+    is_inbox = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A deleted project goes to the trash with its tasks, so the delete can be undone.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_inbox", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "user",
+                Lower("name"),
+                condition=Q(deleted_at__isnull=True),
+                name="project_user_name",
+                violation_error_message="You already have a project with this name.",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(is_inbox=True), name="project_user_inbox"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def inbox_for(cls, user) -> Project:
+        """The user's Inbox, created on first need (the unique constraint settles a race)."""
+        inbox = cls.objects.filter(user=user, is_inbox=True).first()
+        if inbox is not None:
+            return inbox
+        try:
+            with transaction.atomic():
+                return cls.objects.create(user=user, name=INBOX_NAME, is_inbox=True, position=-1)
+        except IntegrityError:
+            return cls.objects.get(user=user, is_inbox=True)
+
+
+class TagQuerySet(models.QuerySet):
+    def for_user(self, user) -> TagQuerySet:
+        return _owned_by(self, user)
+
+    def named(self, name: str) -> TagQuerySet:
+        return self.filter(name__iexact=name)
+
+
+class Tag(models.Model):
+    """A label; names are unique per user ignoring case ("Home" and "home" are one tag)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags"
+    )
+    name = models.CharField(max_length=TAG_NAME_MAX)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = [Lower("name"), "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "user",
+                Lower("name"),
+                name="tag_user_name",
+                violation_error_message="You already have a tag with this name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskTag(models.Model):
+    """Task <-> Tag. Explicit so the (tag, task) index exists for "tasks with this tag"."""
+
+    task = models.ForeignKey("tasks.Task", on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "tag"], name="tasktag_task_tag"),
+        ]
+        indexes = [models.Index(fields=["tag", "task"], name="tasktag_tag_task")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}#{self.tag_id}"
+
+
+class SavedViewQuerySet(models.QuerySet):
+    def for_user(self, user) -> SavedViewQuerySet:
+        return _owned_by(self, user)
+
+
+class SavedView(models.Model):
+    """A named board URL: its path (All, Inbox, Today, Upcoming, a project) and query string."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(max_length=VIEW_NAME_MAX)
+    url = models.CharField(max_length=600)
+    position = models.IntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = SavedViewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "user",
+                Lower("name"),
+                name="savedview_user_name",
+                violation_error_message="You already have a view with this name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass
+class NavItem:
+    id: int
+    name: str
+    extra: str  # a project's colour, a saved view's URL
+    position: int
+    archived: bool = False
+    is_inbox: bool = False
+
+
+@dataclass
+class Navigation:
+    """The sidebar: a user's projects, tags and saved views, read in ONE query (a UNION), so
+    every page keeps its small constant query count however many of each there are."""
+
+    projects: list[NavItem] = field(default_factory=list)
+    tags: list[NavItem] = field(default_factory=list)
+    views: list[NavItem] = field(default_factory=list)
+
+    @classmethod
+    def for_user(cls, user) -> Navigation:
+        nav = cls()
+        if not getattr(user, "is_authenticated", False):
+            return nav
+        text, number, flag = models.CharField(), models.IntegerField(), models.BooleanField()
+        columns = ("id", "name", "extra", "position", "archived", "is_inbox")
+        projects = (
+            Project.objects.for_user(user)
+            .annotate(kind=Value("p", text), extra=models.F("colour"))
+            .values_list("kind", *columns)
+        )
+        tags = (
+            Tag.objects.for_user(user)
+            .annotate(
+                kind=Value("t", text),
+                extra=Value("", text),
+                position=Value(0, number),
+                archived=Value(False, flag),
+                is_inbox=Value(False, flag),
+            )
+            .values_list("kind", *columns)
+        )
+        views = (
+            SavedView.objects.for_user(user)
+            .annotate(
+                kind=Value("v", text),
+                extra=models.F("url"),
+                archived=Value(False, flag),
+                is_inbox=Value(False, flag),
+            )
+            .values_list("kind", *columns)
+        )
+        lists = {"p": nav.projects, "t": nav.tags, "v": nav.views}
+        for kind, *values in projects.order_by().union(tags.order_by(), views.order_by(), all=True):
+            lists[kind].append(NavItem(*values))
+        nav.projects.sort(key=lambda p: (not p.is_inbox, p.position, p.id))
+        nav.tags.sort(key=lambda t: (t.name.casefold(), t.id))
+        nav.views.sort(key=lambda v: (v.position, v.id))
+        return nav
+
+    @property
+    def inbox(self) -> NavItem | None:
+        return next((p for p in self.projects if p.is_inbox), None)
+
+    def project(self, pk: int) -> NavItem | None:
+        return next((p for p in self.projects if p.id == pk), None)
+
+    @property
+    def active_projects(self) -> list[NavItem]:
+        return [p for p in self.projects if not p.archived]
+
+    @property
+    def archived_projects(self) -> list[NavItem]:
+        return [p for p in self.projects if p.archived]
