@@ -138,6 +138,13 @@
   };
   for (const n of [1, 2, 3, 4]) KEYS[n] = () => pickStatusOption(n - 1);
 
+  // Feature scripts (static/js/<feature>.js, loaded after this one) add their keys here instead
+  // of listening for keydown themselves, so one listener decides and no key is handled twice.
+  // A key is KeyboardEvent.key ("m", "#", "J"); prefixed sequences ("g i") are keys of
+  // window.taskmanager.sequences.g, run when the second key follows the first within 1.5 s.
+  window.taskmanager = { keys: KEYS, sequences: {}, currentTask, focusTask, tasks };
+
+  let pendingPrefix = null;
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
@@ -152,6 +159,19 @@
       return;
     }
     if (isTextField(target)) return;
+    const sequences = window.taskmanager.sequences;
+    if (pendingPrefix) {
+      const run = sequences[pendingPrefix][event.key];
+      pendingPrefix = null;
+      if (run && run(currentTask()) !== false) event.preventDefault();
+      return;
+    }
+    if (sequences[event.key] && !event.shiftKey) {
+      pendingPrefix = event.key;
+      setTimeout(() => { pendingPrefix = null; }, 1500);
+      event.preventDefault();
+      return;
+    }
     if (!$("#tasks") && event.key !== "?") return;
     const action = KEYS[event.key];
     const li = currentTask();
