@@ -16,7 +16,9 @@ def open_board(page: Page, path: str = "/") -> Page:
     expect(page.get_by_role("textbox", name="New task")).to_be_visible()
     # Our stylesheet and script really loaded (a CSP or static-files slip would show here).
     expect(page.locator("#toasts")).to_have_css("position", "fixed")
-    page.wait_for_function("() => window.taskmanager !== undefined && window.htmx !== undefined")
+    page.wait_for_function(
+        "() => window.taskmanager && window.taskmanager.ready && window.htmx !== undefined"
+    )
     page.evaluate("window.__noReload = 1")
     return page
 
