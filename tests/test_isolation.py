@@ -9,7 +9,7 @@ files do not repeat them.
 import pytest
 from django.forms.models import model_to_dict
 
-from tasks.models import Status, Task
+from tasks.models import Project, SavedView, Status, Tag, Task, TaskTag
 from tests.conftest import HTMX, htmx_on
 from tests.urlmap import routes
 
@@ -25,7 +25,7 @@ HOSTILE_POST = {
 }
 MISSING_PK = 987654321
 
-TASK_ROUTES = [route for route in routes() if route.takes_task_id]
+TASK_ROUTES = [route for route in routes() if route.takes_object_id]
 # Every page of the app behind the login: the task routes and the board and quick add.
 PRIVATE_ROUTES = [route for route in routes() if (route.name or "").startswith("tasks:")]
 # The methods each view takes; every other one answers 405. A route not listed here is still
@@ -52,21 +52,31 @@ def _url(route, pk: int) -> str:
 
 
 def _snapshot() -> list[dict]:
-    """Every field of every task, deleted ones included."""
-    return [
-        model_to_dict(task, fields=[f.name for f in Task._meta.concrete_fields])
-        | {"updated_at": task.updated_at, "created_at": task.created_at}
-        for task in Task.objects.order_by("pk")
-    ]
+    """Every field of every task, project, tag, tag link and saved view, deleted ones too."""
+    rows = []
+    for model in (Task, Project, Tag, TaskTag, SavedView):
+        fields = [f.name for f in model._meta.concrete_fields]
+        rows += [
+            {"model": model.__name__}
+            | model_to_dict(row, fields=fields)
+            | {name: getattr(row, name) for name in ("updated_at", "created_at") if name in fields}
+            for row in model.objects.order_by("pk")
+        ]
+    return rows
 
 
 @pytest.fixture
 def victims(alice, make_task):
-    """Alice's live task and her deleted (still restorable) one: restore targets the latter."""
-    live = make_task(alice, "Alice's plan", description="private")
+    """Alice's objects of every kind a route can name (urlmap.OBJECT_KINDS): for tasks, her
+    live task and her deleted (still restorable) one: restore targets the latter."""
+    project = Project.objects.create(user=alice, name="Alice's project")
+    live = make_task(alice, "Alice's plan", description="private", project=project)
     gone = make_task(alice, "Alice's deleted plan", status=Status.IN_PROGRESS)
     gone.soft_delete()
-    return [live, gone]
+    tag = Tag.objects.create(user=alice, name="alices-tag")
+    TaskTag.objects.create(task=live, tag=tag)
+    view = SavedView.objects.create(user=alice, name="Alice's view", url="/?q=plan")
+    return {"task": [live, gone], "project": [project], "tag": [tag], "view": [view]}
 
 
 def _request(client, method: str, url: str, htmx: bool):
@@ -84,8 +94,8 @@ def test_it_answers_another_user_exactly_as_for_a_missing_task(
 ):
     client.force_login(bob)
     before = _snapshot()
-    for task in victims:
-        response = _request(client, method, _url(route, task.pk), htmx)
+    for target in victims[route.object_kind]:
+        response = _request(client, method, _url(route, target.pk), htmx)
         missing = _request(client, method, _url(route, MISSING_PK), htmx)
         # 404 for the methods the view takes, 405 for the rest; identical to a task that does
         # not exist, so the answer does not even reveal that the id is in use.
@@ -101,15 +111,15 @@ def test_it_returns_404_to_another_user_for_each_method_the_route_accepts(
 ):
     """The 404 above is not just a 405: each route serves its owner and hides from others."""
     accepted = []
+    mine = victims[route.object_kind]
     for method in ("get", "post"):
         client.force_login(bob)
-        if _request(client, method, _url(route, victims[1].pk), False).status_code == 404:
+        if _request(client, method, _url(route, mine[-1].pk), False).status_code == 404:
             accepted.append(method)
     assert accepted, f"{route.name} never reached the ownership check"
     client.force_login(alice)
-    live, gone = victims
     in_trash = ("tasks:restore", "tasks:trash_restore", "tasks:trash_purge")
-    target = gone if route.name in in_trash else live
+    target = mine[-1] if route.name in in_trash else mine[0]
     owner = _request(client, accepted[0], _url(route, target.pk), False)
     assert owner.status_code in (200, 302, 422)
 
@@ -118,8 +128,8 @@ def test_it_returns_404_to_another_user_for_each_method_the_route_accepts(
 @pytest.mark.parametrize("route", PRIVATE_ROUTES, ids=lambda r: r.name)
 def test_it_redirects_anonymous_plain_requests_to_login(client, victims, route, method):
     before = _snapshot()
-    for task in victims:
-        url = _url(route, task.pk)
+    for target in victims[route.object_kind]:
+        url = _url(route, target.pk)
         response = _request(client, method, url, htmx=False)
         assert response.status_code == 302
         assert response["Location"] == f"/accounts/login/?next={url}"
@@ -132,10 +142,10 @@ def test_it_answers_anonymous_htmx_requests_with_401_and_hx_redirect(
     client, victims, route, method
 ):
     before = _snapshot()
-    for task in victims:
+    for target in victims[route.object_kind]:
         # After logging in the person returns to the page they were on, not to the fragment.
         headers = htmx_on("/?status=pending")
-        url = _url(route, task.pk)
+        url = _url(route, target.pk)
         if method == "post":
             response = client.post(url, HOSTILE_POST, **headers)
         else:
@@ -151,8 +161,8 @@ def test_it_answers_405_to_the_owner_for_each_method_the_route_does_not_take(
     client, alice, victims, route
 ):
     client.force_login(alice)
-    live, gone = victims
-    url = _url(route, (gone if route.name == "tasks:restore" else live).pk)
+    mine = victims[route.object_kind]
+    url = _url(route, (mine[-1] if route.name == "tasks:restore" else mine[0]).pk)
     before = _snapshot()
     refused, allowed = set(), set()
     # The refused methods first: an accepted POST may delete or change the task.

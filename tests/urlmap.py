@@ -16,6 +16,12 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 _PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
 
 
+# The kind of object a route's `pk` names, by the route's first path segment ("task" when not
+# listed). Add a prefix here with a new kind of object, and a victim for it in
+# tests/test_isolation.py's `victims`.
+OBJECT_KINDS = {"projects": "project"}
+
+
 @dataclass(frozen=True)
 class Route:
     route: str  # e.g. "task/<int:pk>/edit/", or a regex for re_path() routes
@@ -24,9 +30,13 @@ class Route:
     is_regex: bool
 
     @property
-    def takes_task_id(self) -> bool:
-        """One of our own task routes (the admin has its own object routes, staff only)."""
+    def takes_object_id(self) -> bool:
+        """One of our own object routes (the admin has its own object routes, staff only)."""
         return not self.route.startswith("admin/") and "pk" in self.params
+
+    @property
+    def object_kind(self) -> str:
+        return OBJECT_KINDS.get(self.route.split("/", 1)[0], "task")
 
     def url(self, value_for: Callable[[Route, str], str]) -> str:
         """A concrete path, each parameter filled by value_for(route, name)."""
@@ -70,15 +80,21 @@ def _text(pattern) -> str:
     return str(pattern)
 
 
-def every_route_url(user, task) -> list[str]:
-    """One concrete path per route: ids name `task` (or `user` on the admin's user pages)."""
+def every_route_url(user, task, objects: dict | None = None) -> list[str]:
+    """One concrete path per route: ids name `task`, or the object of the route's kind in
+    `objects` (kind -> object; by default the task's project), or `user` on the admin's user
+    pages."""
     from django.contrib.contenttypes.models import ContentType
 
     task_type = ContentType.objects.get_for_model(task)
+    objects = {"task": task, "project": task.project} | (objects or {})
 
     def value(route: Route, name: str) -> str:
         if name in ("pk", "object_id", "id"):
-            return str(user.pk if "auth/user" in route.route else task.pk)
+            if "auth/user" in route.route:
+                return str(user.pk)
+            target = objects.get(route.object_kind, task)
+            return str(target.pk)
         return {"content_type_id": str(task_type.pk), "app_label": "tasks"}.get(name, "x")
 
     return sorted({route.url(value) for route in routes()})

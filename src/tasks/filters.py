@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.http import QueryDict
 
-from .http import HtmxRequest, page_query
+from .http import HtmxRequest, page_location
 from .models import Due, Priority, Sort, Status
 from .query import MAX_WORDS
 
@@ -164,11 +164,41 @@ class FilterForm(forms.Form):
         return self.cleaned_data["sort"] or Sort.NEWEST
 
 
+class Scope:
+    """Which part of the board a URL path shows. The filter bar works inside every scope."""
+
+    ALL = ""  # "/": every live task
+    INBOX = "inbox"
+    TODAY = "today"  # open tasks overdue or due today, in the person's time zone
+    UPCOMING = "upcoming"  # open tasks overdue or due in the next 14 days
+    PROJECT = "project"  # "/projects/<pk>/"
+
+    NAMED = (INBOX, TODAY, UPCOMING)
+    TITLES = {ALL: "All tasks", INBOX: "Inbox", TODAY: "Today", UPCOMING: "Upcoming"}
+
+
+UPCOMING_DAYS = 14
+_SCOPE_PATH = re.compile(r"/(?:(inbox|today|upcoming)/|projects/([1-9][0-9]{0,17})/)?")
+
+
+def read_path(path: str) -> tuple[str, int | None] | None:
+    """(scope, project id) for a board URL path, None for any other path."""
+    match = _SCOPE_PATH.fullmatch(path)
+    if match is None:
+        return None
+    named, project = match.groups()
+    if project:
+        return Scope.PROJECT, int(project)
+    return named or Scope.ALL, None
+
+
 @dataclass(frozen=True)
 class BoardView:
     """Which tasks a person looks at and in which order. Unknown values fall back silently:
     a stale or hand-edited URL shows the board, never an error."""
 
+    scope: str = Scope.ALL
+    project: int | None = None  # the project's id when scope is PROJECT
     q: str = ""
     status: str = ""
     priority: str = ""
@@ -181,38 +211,83 @@ class BoardView:
         object.__setattr__(self, "search", parse(self.q))
 
     @classmethod
-    def from_query(cls, data: QueryDict | Mapping[str, str]) -> BoardView:
+    def from_query(
+        cls,
+        data: QueryDict | Mapping[str, str],
+        scope: str = Scope.ALL,
+        project: int | None = None,
+    ) -> BoardView:
         form = FilterForm(data)
         form.is_valid()  # a field with an error is left out of cleaned_data: it keeps its default
         values = {
             name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data
         }
         values.setdefault("sort", Sort.NEWEST)
-        return cls(**values)
+        return cls(scope=scope, project=project, **values)
+
+    @classmethod
+    def from_location(cls, path: str, query: QueryDict | Mapping[str, str]) -> BoardView:
+        """The view at a board URL (path and query); any other path reads as All."""
+        scope, project = read_path(path) or (Scope.ALL, None)
+        return cls.from_query(query, scope, project)
 
     @classmethod
     def on_screen(cls, request: HtmxRequest) -> BoardView:
         """The view the person is looking at when they act.
 
-        A GET reads its own query string; an htmx write reads the page's URL (HX-Current-URL);
-        a plain POST reads the page it came from (its `next` field).
+        A GET reads its own URL; an htmx write reads the page's URL (HX-Current-URL); a plain
+        POST reads the page it came from (its `next` field).
         """
         if request.method == "POST" and not request.htmx:
-            target = safe_next(request.POST.get("next", ""))
-            return cls.from_query(QueryDict(urlsplit(target).query))
-        return cls.from_query(page_query(request))
+            target = urlsplit(safe_next(request.POST.get("next", "")))
+            return cls.from_location(target.path, QueryDict(target.query))
+        return cls.from_location(*page_location(request))
+
+    @property
+    def path(self) -> str:
+        if self.scope == Scope.PROJECT:
+            return f"/projects/{self.project}/"
+        return f"/{self.scope}/" if self.scope else "/"
+
+    @property
+    def url(self) -> str:
+        """This view's URL (path and non-default filters), without a page cursor."""
+        params = self.as_params()
+        return f"{self.path}?{urlencode(params)}" if params else self.path
 
     @property
     def terms(self) -> tuple[tuple[str, str], ...]:
-        """Every condition, from the search field and the selects alike."""
+        """Every condition: the scope's, then the search field's and the selects'."""
         selected = [(name, getattr(self, name)) for name in ("status", "priority", "due")]
         if self.hide:
             selected.append(("status", "open"))
-        return self.search.terms + tuple((name, value) for name, value in selected if value)
+        return (
+            self.scope_terms
+            + self.search.terms
+            + tuple((name, value) for name, value in selected if value)
+        )
+
+    @property
+    def scope_terms(self) -> tuple[tuple[str, str], ...]:
+        match self.scope:
+            case Scope.INBOX:
+                return (("inbox", "yes"),)
+            case Scope.TODAY:
+                return (("due", "through_today"),)
+            case Scope.UPCOMING:
+                return (("due", "upcoming"),)
+            case Scope.PROJECT:
+                return (("project", str(self.project)),)
+        return ()
 
     @property
     def active(self) -> bool:
-        """Whether anything narrows the list (the sort order does not)."""
+        """Whether anything narrows the list to fewer than all live tasks (sort does not)."""
+        return bool(self.scope or self.q or self.status or self.priority or self.due or self.hide)
+
+    @property
+    def filtered(self) -> bool:
+        """Whether the filter bar or search narrows the scope's list."""
         return bool(self.q or self.status or self.priority or self.due or self.hide)
 
     def as_params(self) -> dict[str, str]:
@@ -230,5 +305,7 @@ class BoardView:
 
 
 def safe_next(target: str) -> str:
-    """A return address on this board only ("/" or "/?..."), so `next` cannot redirect away."""
-    return target if target == "/" or target.startswith("/?") else "/"
+    """A return address on this board only (a board path, perhaps with a query), so `next`
+    cannot redirect away: "/", "/?q=x", "/today/", "/projects/3/?sort=due"."""
+    path, _, _ = target.partition("?")
+    return target if read_path(path) is not None else "/"

@@ -37,3 +37,14 @@ def page_query(request: HtmxRequest) -> QueryDict:
         except ValueError:  # a header that is no URL ("http://["): no filters, not a 500
             return QueryDict()
     return request.GET
+
+
+def page_location(request: HtmxRequest) -> tuple[str, QueryDict]:
+    """The path and query of the page the user is looking at (see page_query)."""
+    if request.htmx and request.htmx.current_url:
+        try:
+            url = urlsplit(request.htmx.current_url)
+            return url.path or "/", QueryDict(url.query)
+        except ValueError:
+            return "/", QueryDict()
+    return request.path, request.GET

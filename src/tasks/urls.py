@@ -6,6 +6,10 @@ app_name = "tasks"
 
 urlpatterns = [
     path("", views.board, name="board"),
+    path("inbox/", views.board, {"scope": "inbox"}, name="inbox"),
+    path("today/", views.board, {"scope": "today"}, name="today"),
+    path("upcoming/", views.board, {"scope": "upcoming"}, name="upcoming"),
+    path("projects/<int:pk>/", views.board, {"scope": "project"}, name="project"),
     path("task/new/", views.task_create, name="create"),
     path("task/<int:pk>/", views.task_detail, name="detail"),
     path("task/<int:pk>/edit/", views.task_edit, name="edit"),

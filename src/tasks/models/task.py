@@ -128,6 +128,10 @@ class TaskQuerySet(models.QuerySet):
                 return self.filter(due_date__gte=day, due_date__lte=day + dt.timedelta(days=6))
             case Due.NONE:
                 return self.filter(due_date__isnull=True)
+            case "through_today":  # the Today scope: overdue or due today, still open
+                return self.open().filter(due_date__lte=day)
+            case "upcoming":  # the Upcoming scope: overdue or due within 14 days, still open
+                return self.open().filter(due_date__lte=day + dt.timedelta(days=13))
         return self
 
     def search_text(self, words: list[str]) -> TaskQuerySet:
@@ -165,6 +169,8 @@ class TaskQuerySet(models.QuerySet):
         "status": lambda qs, value: qs.open() if value == "open" else qs.with_status(value),
         "priority": lambda qs, value: qs.with_priority(value),
         "due": lambda qs, value: qs.due(value),
+        "project": lambda qs, value: qs.filter(project_id=int(value)),
+        "inbox": lambda qs, value: qs.filter(project__is_inbox=True),
     }
 
     def filtered(self, view: BoardView) -> TaskQuerySet:

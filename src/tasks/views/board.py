@@ -1,24 +1,40 @@
-"""The board: the list under the person's filters, as a page or as the list fragment."""
+"""The board: the list under the person's filters, as a page or as the list fragment, in any
+scope (All, Inbox, Today, Upcoming, a project)."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from ..filters import BoardView
+from ..filters import BoardView, Scope
 from ..forms import TaskForm
 from ..http import HtmxRequest, wants_fragment
+from ..models import Navigation, Project
 from .common import BOARD, board_context, counts
 
 
 @login_required
 @require_safe
-def board(request: HtmxRequest):
-    context = board_context(request, BoardView.from_query(request.GET))
+def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
+    view = BoardView.from_query(request.GET, scope, pk)
     if wants_fragment(request):
-        response = render(request, f"{BOARD}#list-read", context)
+        if pk is not None and not Project.objects.for_user(request.user).filter(pk=pk).exists():
+            raise Http404("No such project")
+        response = render(request, f"{BOARD}#list-read", board_context(request, view))
     else:
-        context |= {"counts": counts(request), "form": TaskForm()}
+        # The sidebar's projects, tags and saved views in one query; it also tells whether
+        # the project in the URL is the person's (another user's id is a 404 like a missing one).
+        nav = Navigation.for_user(request.user)
+        project = nav.project(pk) if pk is not None else None
+        if pk is not None and project is None:
+            raise Http404("No such project")
+        context = board_context(request, view) | {
+            "counts": counts(request),
+            "form": TaskForm(),
+            "nav": nav,
+            "scope_title": project.name if project else Scope.TITLES[scope],
+        }
         response = render(request, BOARD, context)
     # The same URL answers with a fragment or a page: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])

@@ -11,9 +11,9 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django_htmx.http import reswap, retarget
 
-from ..filters import BoardView, safe_next
+from ..filters import BoardView, read_path, safe_next
 from ..forms import TaskForm
-from ..http import HtmxRequest, page_query
+from ..http import HtmxRequest, page_location
 from ..models import Sort, Task, TaskCount
 from ..pagination import paginate
 
@@ -90,12 +90,12 @@ def answer_write(request: HtmxRequest, task: Task, done: str, created: bool = Fa
     if not request.htmx:
         return back_to_board(request)
     context = {"task": task, "counts": counts(request), "filters": view}
-    on_screen = page_query(request)
+    path, on_screen = page_location(request)
     if created:
         context |= {
             "form": TaskForm(),
             "fresh_quick_add": True,
-            "board_path": board_path(on_screen),
+            "board_path": board_path(path, on_screen),
         }
     if not listed:
         return render(request, f"{BOARD}#row-removed", context)
@@ -111,10 +111,11 @@ def answer_write(request: HtmxRequest, task: Task, done: str, created: bool = Fa
     return render(request, f"{BOARD}#row-changed", context)
 
 
-def board_path(on_screen: QueryDict) -> str:
-    """The board URL on screen (`page_query`), for forms an htmx answer re-renders (their
+def board_path(path: str, on_screen: QueryDict) -> str:
+    """The board URL on screen (`page_location`), for forms an htmx answer re-renders (their
     `next`, "More fields…"): the endpoint's own path would lose the person's view."""
-    return f"/?{on_screen.urlencode()}" if on_screen else "/"
+    path = path if read_path(path) is not None else "/"
+    return f"{path}?{on_screen.urlencode()}" if on_screen else path
 
 
 def next_for_form(request: HtmxRequest) -> str:
@@ -123,6 +124,6 @@ def next_for_form(request: HtmxRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next")
     if not target:
         referer = urlsplit(request.headers.get("Referer", ""))
-        if referer.netloc == request.get_host() and referer.path == "/":
-            target = f"/?{referer.query}" if referer.query else "/"
+        if referer.netloc == request.get_host() and read_path(referer.path) is not None:
+            target = f"{referer.path}?{referer.query}" if referer.query else referer.path
     return safe_next(target or "/")

@@ -17,7 +17,7 @@ from ..forms import (
     display,
     original_of,
 )
-from ..http import HtmxRequest, page_query
+from ..http import HtmxRequest, page_location
 from ..models import Task
 from .common import (
     BOARD,
@@ -43,7 +43,7 @@ def task_create(request: HtmxRequest):
     form = TaskForm(request.POST, submit_label="Add task")
     if not form.is_valid():
         if request.htmx:
-            context = {"form": form, "board_path": board_path(page_query(request))}
+            context = {"form": form, "board_path": board_path(*page_location(request))}
             response = render(request, f"{BOARD}#quick-add", context, status=UNPROCESSABLE)
             return reswap(retarget(response, "#quick-add"), "outerHTML")
         return render(request, template, context | {"form": form}, status=UNPROCESSABLE)

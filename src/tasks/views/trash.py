@@ -10,7 +10,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from ..filters import BoardView
 from ..forms import VersionForm
-from ..http import HtmxRequest, page_query
+from ..http import HtmxRequest, page_location
 from ..models import Task
 from .common import BOARD, CONFLICT, TRASH, atomic_post, back_to_board, board_context, counts
 
@@ -27,8 +27,8 @@ def restored(request: HtmxRequest, task: Task | None):
     if task is None:
         return reswap(render(request, f"{BOARD}#toasts-only", {}), "none")
     # Re-render the list the person is looking at, so the task is back in its own place.
-    on_screen = page_query(request)
-    context = board_context(request, BoardView.from_query(on_screen), on_screen)
+    path, on_screen = page_location(request)
+    context = board_context(request, BoardView.from_location(path, on_screen), on_screen)
     response = render(request, f"{BOARD}#list-changed", context | {"counts": counts(request)})
     # The keyboard lands on the task that came back, once the list has settled.
     trigger_client_event(response, "focus-task", {"id": task.pk}, after="settle")
