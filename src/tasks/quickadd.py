@@ -402,15 +402,15 @@ def _word_end(text: str, pos: int) -> int:
 
 
 def _title(text: str, tokens: list[Token], escapes: list[int]) -> str:
-    cut = sorted([(t.start, t.end) for t in tokens] + [(p, p + 1) for p in escapes])
+    cut = sorted([(t.start, t.end, True) for t in tokens] + [(p, p + 1, False) for p in escapes])
     pieces: list[str] = []
     pos = 0
-    for start, end in cut:
+    for start, end, is_token in cut:
         pieces.append(text[pos:start])
         pos = end
         # "Pay tomorrow, then" -> "Pay, then": the gap before a removed token goes with it
-        # when punctuation follows.
-        if end < len(text) and text[end] in _TRAILING_PUNCTUATION and start > 0:
+        # when punctuation follows (not before an escape: "Call \!h" keeps "Call !h").
+        if is_token and end < len(text) and text[end] in _TRAILING_PUNCTUATION and start > 0:
             pieces[-1] = pieces[-1].rstrip()
     pieces.append(text[pos:])
     return " ".join("".join(pieces).split())
