@@ -275,5 +275,16 @@ def test_it_creates_in_the_same_queries_however_many_projects_tags_and_tasks(
     Task.objects.filter(user=alice).update(idempotency_key=None)
     many = create_queries(alice_client, PHRASE + " #new2 #t3 #t4")
 
-    assert few == many
-    assert many <= 16
+    # Session, user, savepoint, names, key, savepoint, insert, release, tag insert, tag ids,
+    # task tags, counts, release.
+    assert few == many <= 13
+
+
+def test_it_adds_plain_words_in_no_more_queries_than_the_full_form(alice_client, alice):
+    with CaptureQueriesContext(connection) as full:
+        alice_client.post(CREATE, {"title": "Plain words", "idempotency_key": "f" * 16}, **HTMX)
+    plain = create_queries(alice_client, "Plain words too")
+
+    assert Task.objects.get(title="Plain words too").project.is_inbox
+    # The names of projects and tags replace the Inbox's lookup.
+    assert plain <= len(full)

@@ -57,6 +57,9 @@ class QuickAddForm(TaskForm):
             task.priority = parsed.priority
         if parsed.project is not None:
             task.project = self._project(parsed.project.name)
+        elif self._nav.inbox is not None:  # read already: saves Task.save() looking it up
+            inbox = self._nav.inbox
+            task.project = Project(pk=inbox.id, user=self.user, name=inbox.name, is_inbox=True)
         if commit:
             task.save()
         return task
