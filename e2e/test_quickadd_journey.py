@@ -164,6 +164,9 @@ def test_it_parses_the_words_on_submit_without_javascript(new_context, login, us
     page.get_by_role("textbox", name="New task").fill("Dig beds +Garden")
     page.get_by_role("button", name="Add task").click()
     expect(page.get_by_role("heading", name="Quick add")).to_be_visible()
+    expect(chips(page)).to_have_text(["New project: Garden"], use_inner_text=True)
+    # Its close button needs the script: hidden rather than a button that does nothing.
+    expect(page.get_by_role("button", name="Keep “+Garden” as text")).to_be_hidden()
     page.get_by_role("button", name="Create project “Garden” and add the task").click()
 
     expect(page).to_have_url(re.compile(r"/$"))

@@ -14,6 +14,10 @@ from .forms import TaskForm
 from .models import Navigation, Project, Tag, Task, TaskTag
 from .quickadd import Parsed, parse_for
 
+# Token kind (tasks/quickadd.py RULES) -> the Task field its value sets. Recurrence adds its row
+# here ("recurrence": "recurrence") next to its rule; tags and project are related rows (below).
+TASK_FIELDS = {"due": "due_date", "priority": "priority"}
+
 
 class QuickAddForm(TaskForm):
     # The person's yes to creating the project a `+Name` names; without it the form asks.
@@ -51,10 +55,10 @@ class QuickAddForm(TaskForm):
     def save(self, commit=True):
         task = super().save(commit=False)
         parsed = self.parsed
-        if parsed.due_date is not None:
-            task.due_date = parsed.due_date
-        if parsed.priority is not None:
-            task.priority = parsed.priority
+        for kind, name in TASK_FIELDS.items():
+            value = parsed.value(kind)
+            if value is not None:
+                setattr(task, name, value)
         if parsed.project is not None:
             task.project = self._project(parsed.project.name)
         elif self._nav.inbox is not None:  # read already: saves Task.save() looking it up

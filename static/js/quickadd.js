@@ -27,6 +27,11 @@
     return true;
   }
 
+  // The close buttons come hidden (they need this script); show them wherever chips arrive.
+  htmx.onLoad((root) => {
+    for (const button of root.querySelectorAll(".quick-chip-remove")) button.hidden = false;
+  });
+
   document.addEventListener("click", (event) => {
     const button = event.target.closest(".quick-chip-remove");
     if (!button) return;
