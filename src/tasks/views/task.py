@@ -19,6 +19,7 @@ from ..forms import (
 )
 from ..http import HtmxRequest, page_location
 from ..models import Task
+from ..quickadd_form import QuickAddForm
 from .common import (
     BOARD,
     CONFLICT,
@@ -40,8 +41,16 @@ def task_create(request: HtmxRequest):
     context = {"next": next_for_form(request)}
     if request.method != "POST":
         return render(request, template, context | {"form": TaskForm(submit_label="Add task")})
-    form = TaskForm(request.POST, submit_label="Add task")
+    # The quick-add field says so (`quick`): its words set the date, priority, tags, project.
+    quick = "quick" in request.POST
+    if quick:
+        form = QuickAddForm(request.POST, user=request.user)
+    else:
+        form = TaskForm(request.POST, submit_label="Add task")
     if not form.is_valid():
+        if quick and not request.htmx:
+            context |= {"form": form, "board_path": context["next"]}
+            return render(request, "tasks/quickadd.html", context, status=UNPROCESSABLE)
         if request.htmx:
             context = {"form": form, "board_path": board_path(*page_location(request))}
             response = render(request, f"{BOARD}#quick-add", context, status=UNPROCESSABLE)
@@ -50,6 +59,8 @@ def task_create(request: HtmxRequest):
     task = form.save(commit=False)
     task.user = request.user
     task = task.save_once(form.cleaned_data.get("idempotency_key") or None)
+    if quick:
+        form.save_tags(task)
     return answer_write(request, task, "Task added", created=True)
 
 
