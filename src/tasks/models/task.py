@@ -85,11 +85,10 @@ def now_local() -> dt.datetime:
     return timezone.localtime()
 
 
-def overdue_q(moment: dt.datetime) -> Q:
-    """Open tasks whose deadline passed by `moment` (local wall clock): an earlier day, or
-    today at a time already gone."""
-    day = moment.date()
-    passed = Q(due_date__lt=day) | Q(due_date=day, due_time__lt=moment.time())
+def overdue_q(day: dt.date, time: dt.time) -> Q:
+    """Open tasks whose deadline passed by `time` on `day` (local wall clock): an earlier
+    day, or that day at a time already gone."""
+    passed = Q(due_date__lt=day) | Q(due_date=day, due_time__lt=time)
     return passed & ~Q(status=Status.COMPLETED)
 
 
@@ -137,7 +136,7 @@ class TaskQuerySet(models.QuerySet):
         day = today()
         match when:
             case Due.OVERDUE:
-                return self.filter(overdue_q(now_local()))
+                return self.filter(overdue_q(day, now_local().time()))
             case Due.TODAY:
                 return self.filter(due_date=day)
             case Due.WEEK:
@@ -395,10 +394,10 @@ class Task(models.Model):
     def is_overdue(self) -> bool:
         if not self.due_date or self.is_completed:
             return False
-        moment = now_local()
-        if self.due_date != moment.date():
-            return self.due_date < moment.date()
-        return self.due_time is not None and self.due_time < moment.time()
+        day = today()
+        if self.due_date != day:
+            return self.due_date < day
+        return self.due_time is not None and self.due_time < now_local().time()
 
     @property
     def due_at(self) -> dt.datetime | None:
