@@ -254,3 +254,53 @@ def test_the_task_model_is_unchanged_by_reading_the_feed(alice, make_task, feed_
     task = make_task(alice, "Read only", due_date=dt.date(2030, 12, 5))
     Client().get(feed_path)
     assert Task.objects.get(pk=task.pk).version == task.version
+
+
+def test_every_feeds_route_but_the_feed_needs_a_login_and_the_feed_needs_its_token(feed_path):
+    """The URL walkers (tests/urlmap.py) cover tasks: routes; these are the feeds: ones."""
+    from tests.urlmap import routes
+
+    client = Client()  # nobody logged in
+
+    feeds = [r for r in routes() if (r.name or "").startswith("feeds:")]
+    assert {r.name for r in feeds} == {
+        "feeds:page",
+        "feeds:turn_on",
+        "feeds:turn_off",
+        "feeds:filter",
+        "feeds:ics",
+    }
+    for route in feeds:
+        url = route.url(lambda _r, _n: "not-a-token-but-long-enough-to-look-up")
+        for method in ("get", "post"):
+            for headers in ({}, HTMX):
+                response = getattr(client, method)(url, **headers)
+                if route.name == "feeds:ics":
+                    assert response.status_code in (404, 405), (url, method)
+                else:
+                    assert response.status_code in (302, 401, 405), (url, method)
+    assert CalendarFeed.objects.count() == 1
+    assert Client().get(feed_path).status_code == 200
+
+
+def test_a_get_changes_nothing_and_the_feed_refuses_writes(alice_client, feed_path):
+    before = CalendarFeed.objects.get().token_hash
+    for url in ("/feeds/on/", "/feeds/off/", "/feeds/filter/"):
+        assert alice_client.get(url).status_code == 405
+    assert Client().post(feed_path).status_code == 405
+    assert Client().head(feed_path).status_code == 200
+    assert CalendarFeed.objects.get().token_hash == before
+
+
+def test_a_filter_with_another_users_tag_is_refused_in_place(alice_client, bob, feed_path):
+    bobs = Tag.objects.create(user=bob, name="bob's")
+
+    response = alice_client.post("/feeds/filter/", {"tag": bobs.pk}, **HTMX)
+
+    assert response.status_code == 422
+    assert find(response, "section", id="feed-panel") is not None
+    assert CalendarFeed.objects.get().tag_id is None
+
+
+def test_changing_the_filter_without_a_feed_is_a_404(alice_client):
+    assert alice_client.post("/feeds/filter/", {"include_completed": "on"}).status_code == 404
