@@ -383,7 +383,7 @@ def original_of(task: Task) -> OriginalValuesForm:
 def display(task: Task, name: str) -> str:
     """A field's value as the person reads it (labels, not stored codes)."""
     value = getattr(task, name)
-    if name in ("priority", "status"):
+    if name in ("priority", "status", "repeat_from"):
         return getattr(task, f"get_{name}_display")()
     if name == "due_date":
         return value.strftime("%a %-d %b %Y") if value else "No date"
