@@ -304,3 +304,40 @@ def test_a_filter_with_another_users_tag_is_refused_in_place(alice_client, bob, 
 
 def test_changing_the_filter_without_a_feed_is_a_404(alice_client):
     assert alice_client.post("/feeds/filter/", {"include_completed": "on"}).status_code == 404
+
+
+def test_a_repeating_timed_task_keeps_its_local_time_across_dst_in_the_feed(
+    alice, make_task, feed_path
+):
+    """Europe/Berlin leaves summer time on 25 Oct 2026: a calendar expanding the feed's RRULE
+    puts every occurrence at 09:00 local, 07:00 UTC before and 08:00 UTC after."""
+    from dateutil.rrule import rrulestr
+
+    alice.profile.timezone = "Europe/Berlin"
+    alice.profile.save()
+    make_task(
+        alice,
+        "Stand-up",
+        due_date=dt.date(2026, 10, 23),
+        due_time=dt.time(9),
+        recurrence="FREQ=DAILY;COUNT=4",
+    )
+
+    event = events(Client().get(feed_path))["Stand-up"]
+
+    start = event["DTSTART"].dt
+    rule = event["RRULE"].to_ical().decode()
+    occurrences = list(rrulestr(rule, dtstart=start))
+    assert [o.hour for o in occurrences] == [9, 9, 9, 9]
+    assert [o.astimezone(dt.UTC).hour for o in occurrences] == [7, 7, 8, 8]
+
+
+def test_the_feed_page_reads_in_a_fixed_number_of_queries(
+    alice_client, alice, feed_path, django_assert_num_queries
+):
+    for i in range(20):
+        Project.objects.create(user=alice, name=f"P{i}")
+        Tag.objects.create(user=alice, name=f"t{i}")
+    # Session, user, the feed, the projects and the tags of the filter form: not one per row.
+    with django_assert_num_queries(5):
+        alice_client.get("/feeds/")
