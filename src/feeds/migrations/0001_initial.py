@@ -9,7 +9,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("tasks", "0007_recur_due_time_and_completions"),
+        # Projects and tags only (0006), so renumbering the 0007 migrations leaves this alone.
+        ("tasks", "0006_organize"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
