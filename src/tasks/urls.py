@@ -21,4 +21,9 @@ urlpatterns = [
     path("trash/<int:pk>/restore/", views.trash_restore, name="trash_restore"),
     path("trash/<int:pk>/delete/", views.trash_purge, name="trash_purge"),
     path("task/parse/", views.task_parse, name="parse"),
+    path(
+        "task/<int:pk>/completions/<int:completion_id>/undo/",
+        views.completion_undo,
+        name="completion_undo",
+    ),
 ]

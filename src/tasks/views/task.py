@@ -20,6 +20,7 @@ from ..forms import (
 from ..http import HtmxRequest, page_location
 from ..models import Task
 from ..quickadd_form import QuickAddForm
+from . import recur
 from .common import (
     BOARD,
     CONFLICT,
@@ -70,7 +71,9 @@ def task_detail(request: HtmxRequest, pk: int):
     task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
     if request.htmx:
         return render(request, f"{BOARD}#task-row", {"task": task})
-    return render(request, "tasks/task_detail.html", {"task": task})
+    completions = task.completions.all()[:50] if task.recurrence else []
+    context = {"task": task, "completions": completions}
+    return render(request, "tasks/task_detail.html", context)
 
 
 @login_required
@@ -128,10 +131,8 @@ def task_edit(request: HtmxRequest, pk: int):
 @atomic_post
 def task_toggle(request: HtmxRequest, pk: int):
     task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
-    if not task.toggle_completed():
-        raise Http404("This task was deleted meanwhile.")
-    done = "completed" if task.is_completed else "marked not completed"
-    return answer_write(request, task, f"Task {done}")
+    # A repeating task moves on to its next occurrence (views/recur.py).
+    return recur.toggle(request, task)
 
 
 @login_required
