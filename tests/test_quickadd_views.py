@@ -288,3 +288,37 @@ def test_it_adds_plain_words_in_no_more_queries_than_the_full_form(alice_client,
     assert Task.objects.get(title="Plain words too").project.is_inbox
     # The names of projects and tags replace the Inbox's lookup.
     assert plain <= len(full)
+
+
+@pytest.mark.parametrize(
+    "title, rule, repeat_from",
+    [
+        ("Water plants every monday", "FREQ=WEEKLY;BYDAY=MO", "due"),
+        ("Stand-up every weekday", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "due"),
+        ("Gym every! 3 days", "FREQ=DAILY;INTERVAL=3", "completion"),
+        ("Pay rent every month on the 1st", "FREQ=MONTHLY;BYMONTHDAY=1", "due"),
+        ("Review every last friday", "FREQ=MONTHLY;BYDAY=-1FR", "due"),
+        ("Sync every 2 weeks", "FREQ=WEEKLY;INTERVAL=2", "due"),
+    ],
+)
+def test_it_creates_a_repeating_task_from_an_every_phrase(
+    alice_client, alice, title, rule, repeat_from, today
+):
+    from tasks import recurrence
+
+    response = alice_client.post(CREATE, quick(title), **HTMX)
+
+    assert response.status_code == 200
+    task = Task.objects.get(user=alice)
+    assert task.title == title.split(" every")[0]
+    assert (task.recurrence, task.repeat_from) == (rule, repeat_from)
+    # without a date of its own, it starts on its first occurrence
+    assert task.due_date == recurrence.first_on_or_after(rule, today)
+
+
+def test_it_previews_a_repeat_as_a_chip(alice_client):
+    response = alice_client.get(PARSE, {"title": "Water plants every monday tomorrow"}, **HTMX)
+
+    html = response.content.decode()
+    assert "Every Monday" in html
+    assert "Due " in html

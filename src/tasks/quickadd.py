@@ -336,6 +336,23 @@ def _read_project(text: str, pos: int, ctx: Context):
     return match.end(), ProjectName(name, new=True), f"New project: {name}"
 
 
+def _read_every(text: str, pos: int, ctx: Context):
+    """`every monday`, `every! 3 days`...: tasks/recurrence.py's phrases, read at `pos`."""
+    from . import recurrence
+
+    if text[pos : pos + 5].lower() != "every":
+        return None
+    found = recurrence.parse_every(text[pos:])
+    if found is None or found[2][0] != 0:
+        return None
+    rule, repeat_from, (_, end) = found
+    end = pos + end
+    if end < len(text) and not text[end].isspace() and text[end] not in _TRAILING_PUNCTUATION:
+        return None
+    return end, (rule, repeat_from), recurrence.describe(rule)
+
+
+add_rule(Rule("recurrence", _read_every))
 add_rule(Rule("due", _read_date))
 add_rule(Rule("priority", regex_reader(r"!(?P<p>high|medium|med|low|h|m|l)", _priority)))
 add_rule(Rule("tag", regex_reader(r"#(?P<name>" + _NAME + ")", _tag), many=True))

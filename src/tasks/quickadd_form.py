@@ -9,7 +9,9 @@ from __future__ import annotations
 from django import forms
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 
+from . import recurrence
 from .forms import TaskForm
 from .models import Navigation, Project, Tag, Task, TaskTag
 from .quickadd import Parsed, parse_for
@@ -59,6 +61,11 @@ class QuickAddForm(TaskForm):
             value = parsed.value(kind)
             if value is not None:
                 setattr(task, name, value)
+        repeat = parsed.value("recurrence")
+        if repeat is not None:
+            task.recurrence, task.repeat_from = repeat
+            if task.due_date is None:  # a repeating task starts on its first occurrence
+                task.due_date = recurrence.first_on_or_after(task.recurrence, timezone.localdate())
         if parsed.project is not None:
             task.project = self._project(parsed.project.name)
         elif self._nav.inbox is not None:  # read already: saves Task.save() looking it up
