@@ -1,5 +1,7 @@
-"""The tasks app's models: tasks (task.py) and how they are organized (organize.py)."""
+"""The tasks app's models: tasks (task.py), how they are organized (organize.py) and their
+manual order (ordering.py)."""
 
+from .ordering import GAP, AnchorMoved, Move, new_position
 from .organize import (
     INBOX_NAME,
     PROJECT_NAME_MAX,
@@ -31,14 +33,17 @@ from .task import (
 
 __all__ = [
     "FAR_FUTURE",
+    "GAP",
     "INBOX_NAME",
     "PROJECT_NAME_MAX",
     "SORTS",
     "TAG_NAME_MAX",
     "VIEW_NAME_MAX",
+    "AnchorMoved",
     "Colour",
     "Due",
     "Edit",
+    "Move",
     "NavItem",
     "Navigation",
     "Priority",
@@ -53,5 +58,6 @@ __all__ = [
     "TaskCount",
     "TaskQuerySet",
     "TaskTag",
+    "new_position",
     "today",
 ]
