@@ -16,4 +16,5 @@ urlpatterns = [
     path("trash/undo/", views.trash_undo, name="undo_last"),
     path("trash/<int:pk>/restore/", views.trash_restore, name="trash_restore"),
     path("trash/<int:pk>/delete/", views.trash_purge, name="trash_purge"),
+    path("task/<int:pk>/move/", views.task_move, name="move"),
 ]

@@ -57,6 +57,7 @@ class Move:
 
     position: int
     written: int
+    version: int = 0
 
 
 def _after_key(position: int, pk: int) -> Q:
@@ -88,10 +89,10 @@ def first_in(scope: TaskQuerySet, exclude: int | None = None) -> Task | None:
     return qs.order_by("position", "id").only("id", "position").first()
 
 
-def lock_user_moves(user) -> None:
+def lock_user_moves(user_id: int) -> None:
     """Serialize one user's moves (see the module docstring); a no-op on SQLite, which
     serializes every write anyway."""
-    get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).exists()
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=user_id).exists()
 
 
 def between(lo: int | None, hi: int | None) -> int | None:
@@ -119,16 +120,18 @@ def spread(lo: int | None, hi: int | None, count: int, min_step: int = 1) -> lis
     return [low + step * (i + 1) for i in range(count)]
 
 
-def place(task: Task, status: str, prev: Task | None, next_: Task | None) -> Move:
+def place(
+    task: Task, status: str, prev: Task | None, next_: Task | None, keep: bool = False
+) -> Move:
     """Put `task` in column `status`, right after `prev` and before `next_` (None: that end),
     which are neighbours in the order of the list the person sees. Call inside a transaction,
     after lock_user_moves(). Writes the task and, when there is no room, a small window."""
     from .task import Task
 
-    position = between(
-        prev.position if prev else None,
-        next_.position if next_ else None,
-    )
+    if keep:
+        position = task.position
+    else:
+        position = between(prev.position if prev else None, next_.position if next_ else None)
     written = 0
     if position is None:
         position, written = _rebalance(task, prev)
@@ -145,7 +148,7 @@ def place(task: Task, status: str, prev: Task | None, next_: Task | None) -> Mov
     task.position = position
     task.version += 1
     task.updated_at = now
-    return Move(position=position, written=written + 1)
+    return Move(position=position, written=written + 1, version=task.version)
 
 
 def _rebalance(task: Task, prev: Task | None) -> tuple[int, int]:
@@ -228,7 +231,7 @@ def move(
     """
     from .task import Task
 
-    lock_user_moves(task.user)
+    lock_user_moves(task.user_id)
     line = Task.objects.filter(user_id=task.user_id, deleted_at__isnull=True)
     task = line.get(pk=task.pk)
     anchor_id = after if after is not None else before
@@ -245,12 +248,9 @@ def move(
     else:
         next_ = first_in(column, exclude=task.pk)
         if next_ is None:  # an empty column: the task keeps its place on the line
-            prev = predecessor(line, task)
-            next_ = successor(line, task)
-        else:
-            prev = predecessor(line, next_, exclude=task.pk)
-    moved = place(task, status, prev, next_)
-    return moved
+            return place(task, status, None, None, keep=True)
+        prev = predecessor(line, next_, exclude=task.pk)
+    return place(task, status, prev, next_)
 
 
 def step(column: TaskQuerySet, task: Task, delta: int) -> dict[str, int] | None:

@@ -1,6 +1,7 @@
 """The tasks app's views, a module per area; urls.py names them from here."""
 
 from .board import board
+from .kanban import task_move
 from .task import task_create, task_delete, task_detail, task_edit, task_toggle
 from .trash import task_restore, trash, trash_purge, trash_restore, trash_undo
 
@@ -10,6 +11,7 @@ __all__ = [
     "task_delete",
     "task_detail",
     "task_edit",
+    "task_move",
     "task_restore",
     "task_toggle",
     "trash",

@@ -9,12 +9,16 @@ from ..filters import BoardView
 from ..forms import TaskForm
 from ..http import HtmxRequest, wants_fragment
 from .common import BOARD, board_context, counts
+from .kanban import kanban_board
 
 
 @login_required
 @require_safe
 def board(request: HtmxRequest):
-    context = board_context(request, BoardView.from_query(request.GET))
+    view = BoardView.from_query(request.GET)
+    if view.is_kanban:
+        return kanban_board(request, view)
+    context = board_context(request, view)
     if wants_fragment(request):
         response = render(request, f"{BOARD}#list-read", context)
     else:
