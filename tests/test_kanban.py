@@ -343,3 +343,25 @@ def test_it_re_reads_the_columns_after_a_toggle_on_the_board(alice_client, alice
     assert response["HX-Retarget"] == "#task-list"
     assert column_ids(response, "completed") == [a.pk]
     assert find_all(response, "ul", id="status-counts")
+
+
+def test_it_steps_over_rows_of_other_statuses_in_the_manual_list(alice_client, alice):
+    a, b = tasks_at(alice, [0, 2 * GAP])
+    (doing,) = tasks_at(alice, [GAP], status=Status.IN_PROGRESS)
+
+    alice_client.post(move_url(b), {"dir": "up"}, **htmx_on("/?sort=manual"))
+
+    assert row_ids(alice_client.get("/?sort=manual")) == [a.pk, b.pk, doing.pk]
+    assert Task.objects.get(pk=b.pk).status == Status.PENDING
+
+
+def test_it_drops_a_row_after_a_row_of_another_status_in_the_manual_list(alice_client, alice):
+    a, b = tasks_at(alice, [0, GAP])
+    (doing,) = tasks_at(alice, [2 * GAP], status=Status.IN_PROGRESS)
+
+    response = alice_client.post(
+        move_url(a), {"status": "pending", "after": doing.pk}, **htmx_on("/?sort=manual")
+    )
+
+    assert response.status_code == 200
+    assert row_ids(response) == [b.pk, doing.pk, a.pk]

@@ -128,6 +128,32 @@
     }
   }
 
+  // The list in the Manual sort: rows are dragged too (the grip is drawn by kanban.css).
+  function initListSortable() {
+    const list = $("#tasks");
+    if (typeof Sortable === "undefined" || !list || list.sortable) return;
+    if ($("#filter-sort")?.value !== "manual") return;
+    list.sortable = Sortable.create(list, {
+      draggable: "li[data-task]",
+      filter: "button, a, input, select, textarea, [data-editing]",
+      preventOnFilter: false,
+      animation: 0,
+      forceFallback: true,
+      fallbackOnBody: true,
+      ghostClass: "kanban-ghost",
+      onEnd(event) {
+        if (event.oldIndex === event.newIndex) return;
+        const li = event.item;
+        const prev = li.previousElementSibling?.matches("[data-task]") ? li.previousElementSibling : null;
+        const next = li.nextElementSibling?.matches("[data-task]") ? li.nextElementSibling : null;
+        const values = { csrfmiddlewaretoken: $("#row-post input[name=csrfmiddlewaretoken]")?.value };
+        if (prev) values.after = prev.dataset.taskId;
+        else if (next) values.before = next.dataset.taskId;
+        htmx.ajax("POST", `/task/${li.dataset.taskId}/move/`, { source: li, target: "#task-list", swap: "outerHTML", values });
+      },
+    });
+  }
+
   // --- keys ----------------------------------------------------------------------------------
   const tm = () => window.taskmanager;
 
@@ -199,10 +225,12 @@
     if (!window.taskmanager) return setTimeout(init, 20); // board.js (deferred) runs first
     register();
     initSortable(document);
+    initListSortable();
     const first = $(CARD);
     if (first) first.tabIndex = 0;
     htmx.onLoad((root) => {
       initSortable(root);
+      initListSortable();
       if (!$$(CARD).some((c) => c.tabIndex === 0) && $(CARD)) $(CARD).tabIndex = 0;
     });
   }

@@ -220,6 +220,7 @@ def move(
     *,
     after: int | None = None,
     before: int | None = None,
+    anchor_in_column: bool = True,
 ) -> Move:
     """Move `task` into `column` (its status `status`): right after task `after`, else right
     before task `before`, else to the top of `column`. The neighbours are found on the user's
@@ -239,7 +240,8 @@ def move(
         if anchor_id == task.pk:
             raise AnchorMoved
         anchor = line.only("id", "position", "status").get(pk=anchor_id)
-        if anchor.status != status:
+        # On the board the anchor is a card of the target column; in the Manual list, any row.
+        if anchor_in_column and anchor.status != status:
             raise AnchorMoved
         if after is not None:
             prev, next_ = anchor, successor(line, anchor, exclude=task.pk)

@@ -83,10 +83,13 @@ def task_move(request: HtmxRequest, pk: int):
         return HttpResponseBadRequest(f"Bad move ({errors})", content_type="text/plain")
     data = form.cleaned_data
     view = BoardView.on_screen(request)
-    status = data["status"] or task.status
+    # The list (Manual sort) mixes statuses: a move there reorders and keeps the status.
+    status = data["status"] if view.is_kanban and data["status"] else task.status
     anchor = {"after": data["after"], "before": data["before"]}
     if data["dir"]:
-        visible = Task.objects.for_user(request.user).filtered(view).filter(status=task.status)
+        visible = Task.objects.for_user(request.user).filtered(view)
+        if view.is_kanban:
+            visible = visible.filter(status=task.status)
         anchor = ordering.step(visible, task, -1 if data["dir"] == "up" else 1)
         status = task.status
         if anchor is None:
@@ -95,7 +98,14 @@ def task_move(request: HtmxRequest, pk: int):
             return _answer(request, view, task, moved=False)
     column = Task.objects.for_user(request.user).filtered(view).filter(status=status)
     try:
-        ordering.move(task, status, column, after=anchor.get("after"), before=anchor.get("before"))
+        ordering.move(
+            task,
+            status,
+            column,
+            after=anchor.get("after"),
+            before=anchor.get("before"),
+            anchor_in_column=view.is_kanban,
+        )
     except ordering.AnchorMoved:
         return _conflict(request, view)
     except Task.DoesNotExist:
