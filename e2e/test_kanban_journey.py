@@ -123,6 +123,31 @@ def test_it_reorders_the_list_in_the_manual_sort(board, user, three):
     expect(rows.first).to_contain_text("Call plumber")
 
 
+def drag(page, source, target, below=0.75):
+    """Press on `source`, move in steps (Sortable hit-tests along the way), release on
+    `target` at `below` of its height."""
+    box, to = source.bounding_box(), target.bounding_box()
+    page.mouse.move(box["x"] + 8, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    for step in range(1, 11):
+        x = box["x"] + 8 + (to["x"] + 20 - box["x"] - 8) * step / 10
+        y = box["y"] + box["height"] / 2
+        y += (to["y"] + to["height"] * below - y) * step / 10
+        page.mouse.move(x, y)
+    page.mouse.up()
+
+
+def test_it_drags_a_row_in_the_manual_list(board, user, three):
+    page = open_board(board, "/?sort=manual")
+    rows = page.get_by_role("list", name="Tasks").locator("> li")
+
+    drag(page, rows.nth(2), rows.nth(0), below=0.2)
+
+    expect(rows.first).to_contain_text("Call plumber")
+    expect(page.get_by_role("status")).to_contain_text("Moved “Call plumber” to Pending")
+    assert order(user, Status.PENDING) == ["Call plumber", "Renew passport", "Book dentist"]
+
+
 def test_it_moves_cards_without_javascript(new_context, login, user, three):
     context = new_context(java_script_enabled=False)
     login(context, user)

@@ -365,3 +365,12 @@ def test_it_drops_a_row_after_a_row_of_another_status_in_the_manual_list(alice_c
 
     assert response.status_code == 200
     assert row_ids(response) == [b.pk, doing.pk, a.pk]
+
+
+def test_it_accepts_a_list_drop_that_names_only_a_neighbour(alice_client, alice):
+    a, b = tasks_at(alice, [0, GAP])
+
+    response = alice_client.post(move_url(b), {"before": a.pk}, **htmx_on("/?sort=manual"))
+
+    assert response.status_code == 200
+    assert row_ids(response) == [b.pk, a.pk]

@@ -67,8 +67,8 @@ class MoveForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("status") and not data.get("dir"):
-            raise forms.ValidationError("Say where to: a column or up/down.")
+        if not any(data.get(name) for name in ("status", "dir", "after", "before")):
+            raise forms.ValidationError("Say where to: a column, a neighbour or up/down.")
         return data
 
 
