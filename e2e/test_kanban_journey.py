@@ -234,3 +234,18 @@ def test_it_saves_the_kanban_screenshot(new_context, login, user, tmp_path):
     page.screenshot(path=folder / "board-kanban.png", animations="disabled", caret="hide")
 
     assert (folder / "board-kanban.png").stat().st_size > 10_000
+
+
+@pytest.mark.browser_context_args(
+    viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+)
+def test_it_shows_one_column_at_a_time_on_a_phone(board, user, three):
+    page = open_board(board, BOARD)
+    doing = page.locator("#column-in_progress")
+    expect(page.locator("#column-pending")).to_be_in_viewport(ratio=0.9)
+    expect(doing).not_to_be_in_viewport(ratio=0.5)
+
+    page.get_by_role("navigation", name="Columns").get_by_role("link", name="In progress").click()
+
+    expect(doing).to_be_in_viewport(ratio=0.9)
+    expect(page.locator("#column-pending")).not_to_be_in_viewport(ratio=0.5)
