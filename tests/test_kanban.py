@@ -374,3 +374,15 @@ def test_it_accepts_a_list_drop_that_names_only_a_neighbour(alice_client, alice)
 
     assert response.status_code == 200
     assert row_ids(response) == [b.pk, a.pk]
+
+
+def test_it_caps_a_filtered_columns_count(alice_client, alice, settings, monkeypatch):
+    from tasks import kanban
+
+    monkeypatch.setattr(kanban, "COUNT_CAP", 3)
+    tasks_at(alice, [i * GAP for i in range(5)], priority="high")
+
+    response = alice_client.get(BOARD + "&priority=high")
+
+    assert find(response, "span", id="column-count-pending").text.startswith("3+")
+    assert column_count(alice_client.get(BOARD), "pending") == 5

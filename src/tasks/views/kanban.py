@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
@@ -119,7 +119,9 @@ def _answer(request: HtmxRequest, view: BoardView, task: Task, moved: bool):
     prefetch_related_objects([task], "tags")
     task_counts = counts(request)
     position, total = kanban.place_in_column(request.user, view, task, task_counts)
-    said = f"Moved “{task.title}” to {task.get_status_display()}, position {position} of {total}"
+    capped = view.active and total > kanban.COUNT_CAP
+    of = f"more than {kanban.COUNT_CAP}" if capped else total
+    said = f"Moved “{task.title}” to {task.get_status_display()}, position {position} of {of}"
     if moved:
         messages.success(request, said)
     if not request.htmx:
@@ -136,6 +138,8 @@ def _answer(request: HtmxRequest, view: BoardView, task: Task, moved: bool):
         "filters": view,
         "said": said if moved else "",
         "column_counts": _column_counts(request, view, task_counts),
+        "capped": view.active,
+        "cap": kanban.COUNT_CAP,
     }
     return render(request, f"{KANBAN}#moved", context)
 
@@ -143,8 +147,7 @@ def _answer(request: HtmxRequest, view: BoardView, task: Task, moved: bool):
 def _column_counts(request: HtmxRequest, view: BoardView, task_counts: dict) -> list[tuple]:
     if not view.active:
         return [(s, task_counts.get(s, 0)) for s, _ in kanban.COLUMNS]
-    tasks = Task.objects.for_user(request.user).filtered(view)
-    totals = tasks.aggregate(**{s: Count("id", filter=Q(status=s)) for s, _ in kanban.COLUMNS})
+    totals = kanban.capped_counts(request.user, view)
     return [(s, totals[s]) for s, _ in kanban.COLUMNS]
 
 
