@@ -136,15 +136,14 @@ def place(
     if position is None:
         position, written = _rebalance(task, prev)
     now = timezone.now()
-    task.status = status
-    task._sync_completed_at()
-    Task.objects.filter(pk=task.pk).update(
-        status=status,
-        position=position,
-        completed_at=task.completed_at,
-        version=F("version") + 1,
-        updated_at=now,
-    )
+    values = {"position": position, "version": F("version") + 1, "updated_at": now}
+    if status != task.status:
+        # Only a change of column names the status: the count triggers fire on any UPDATE OF
+        # status, so a reorder within a column leaves them out.
+        task.status = status
+        task._sync_completed_at()
+        values |= {"status": status, "completed_at": task.completed_at}
+    Task.objects.filter(pk=task.pk).update(**values)
     task.position = position
     task.version += 1
     task.updated_at = now
