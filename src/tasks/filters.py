@@ -209,6 +209,10 @@ class BoardView:
     def is_kanban(self) -> bool:
         return self.layout == BOARD_LAYOUT
 
+    @property
+    def is_manual(self) -> bool:
+        return self.sort == Sort.MANUAL
+
     @classmethod
     def on_screen(cls, request: HtmxRequest) -> BoardView:
         """The view the person is looking at when they act.
