@@ -386,3 +386,14 @@ def test_it_caps_a_filtered_columns_count(alice_client, alice, settings, monkeyp
 
     assert find(response, "span", id="column-count-pending").text.startswith("3+")
     assert column_count(alice_client.get(BOARD), "pending") == 5
+
+
+def test_it_sends_no_counts_for_a_reorder_within_a_column(alice_client, alice):
+    a, b = tasks_at(alice, [0, GAP])
+
+    response = alice_client.post(move_url(a), {"status": "pending", "after": b.pk}, **HTMX_BOARD)
+
+    assert row_ids(response) == [a.pk]
+    assert not find(response, "ul", id="status-counts")
+    assert not find(response, "span", id="column-count-pending")
+    assert "position 2 of 2" in oob_toasts(response)

@@ -110,10 +110,12 @@ def task_move(request: HtmxRequest, pk: int):
         return _conflict(request, view)
     except Task.DoesNotExist:
         raise Http404("That task is gone.") from None
-    return _answer(request, view, task, moved=True)
+    return _answer(request, view, task, moved=True, changed_column=status != task.status)
 
 
-def _answer(request: HtmxRequest, view: BoardView, task: Task, moved: bool):
+def _answer(
+    request: HtmxRequest, view: BoardView, task: Task, moved: bool, changed_column: bool = False
+):
     # The card as it is now, with its project and tags (what a card shows).
     task = kanban.board_tasks(request.user, BoardView()).get(pk=task.pk)
     prefetch_related_objects([task], "tags")
@@ -137,7 +139,9 @@ def _answer(request: HtmxRequest, view: BoardView, task: Task, moved: bool):
         "counts": task_counts,
         "filters": view,
         "said": said if moved else "",
-        "column_counts": _column_counts(request, view, task_counts),
+        # A reorder within a column changes no count: only the card and the toast go back.
+        "column_counts": _column_counts(request, view, task_counts) if changed_column else [],
+        "changed_column": changed_column,
         "capped": view.active,
         "cap": kanban.COUNT_CAP,
     }
