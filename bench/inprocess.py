@@ -16,6 +16,7 @@ from pathlib import Path
 from bench.scenarios import (
     BIG,
     CREATE_PREFIX,
+    KANBAN,
     ROOT,
     SCENARIOS,
     SEARCH_NO_MATCH,
@@ -175,6 +176,40 @@ class InProcess:
             "cpu_p95": percentile(cpu, 95),
         }
 
+    def timed_moves(self, user: str, rounds: int) -> dict:
+        """A kanban move's server time, concurrency 1: two cards near the top of the pending
+        column swapped back and forth (each a move between neighbours: the gap halves, and now
+        and then a small window is rebalanced, as when a person reorders by hand)."""
+        from tasks.models import Status, Task
+
+        headers = {
+            "HTTP_HX_REQUEST": "true",
+            "HTTP_HX_CURRENT_URL": "http://127.0.0.1/?layout=board",
+        }
+        column = Task.objects.for_user(self.users[user]).filter(status=Status.PENDING)
+        a, b = column.order_by("position", "id").values_list("id", flat=True)[:2]
+        client = self.clients[user]
+        wall, cpu = [], []
+        for n in range(rounds + 2):
+            moved, anchor = (a, b) if n % 2 == 0 else (b, a)
+            started, started_cpu = time.perf_counter(), time.thread_time()
+            response = client.post(
+                f"/task/{moved}/move/", {"status": "pending", "after": anchor}, **headers
+            )
+            if n >= 2:  # the first two warm the caches
+                cpu.append((time.thread_time() - started_cpu) * 1000)
+                wall.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.status_code
+        return {
+            "n": len(wall),
+            "p50": statistics.median(wall),
+            "p95": percentile(wall, 95),
+            "p99": percentile(wall, 99),
+            "best_batch_p95": percentile(wall, 95),
+            "cpu_p50": statistics.median(cpu),
+            "cpu_p95": percentile(cpu, 95),
+        }
+
     def explain(self, sql: str) -> str:
         from django.db import connection
 
@@ -242,6 +277,7 @@ EXPLAIN_PLANS = {
     "deep_page": "page_200",
     "trash": "trash",
     "undo": "undo_last",  # not a load scenario (it would empty the trash): InProcess.undo_queries
+    "board_kanban": "board_kanban",
 }
 
 
@@ -290,4 +326,6 @@ def server_side_timings(ip: InProcess, cursor: str, rounds: int) -> dict:
         "board_cold_ms": ip.timed(BIG, ["/"], False, rounds, cold=True),
         "trash_ms": ip.timed(BIG, ["/trash/"], False, rounds),
         "ceiling_ms": ip.timed(BIG, ["/bench/ceiling"], False, rounds),
+        "board_kanban_ms": ip.timed(BIG, [KANBAN], False, rounds),
+        "kanban_move_ms": ip.timed_moves(BIG, rounds),
     }

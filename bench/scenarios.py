@@ -22,6 +22,8 @@ CREATE_PREFIX = "Bench create "
 # shows (TASKS_PAGE_SIZE * 4), spread over the user's ids, deleted within the purge window.
 TRASHED = {BIG: 3_000, SMALL: 300}
 
+KANBAN = "/?layout=board"
+
 # name -> (user, method, paths, htmx, body)
 SCENARIOS = {
     "ceiling": (BIG, "GET", ["/bench/ceiling"], False, None),
@@ -50,6 +52,10 @@ SCENARIOS = {
     "board_10k": (SMALL, "GET", ["/"], False, None),
     "fragment_filter_10k": (SMALL, "GET", ["/?status=pending&priority=high"], True, None),
     "trash_10k": (SMALL, "GET", ["/trash/"], False, None),
+    # The kanban layout (issue 15): three columns of 50 cards, counts, tags; moves are timed
+    # in-process (InProcess.timed_moves), not under wrk (a move needs two live task ids).
+    "board_kanban": (BIG, "GET", [KANBAN], False, None),
+    "board_kanban_10k": (SMALL, "GET", [KANBAN], False, None),
 }
 
 

@@ -25,6 +25,7 @@ from .models import Due, Priority, Sort, Status
 from .query import MAX_WORDS
 
 MAX_QUERY_LENGTH = 200
+BOARD_LAYOUT = "board"  # ?layout=board: the kanban columns (tasks/kanban.py)
 
 STATUS_WORDS = {
     "pending": "pending",
@@ -147,6 +148,13 @@ class FilterForm(forms.Form):
         widget=forms.Select(attrs={"id": "filter-sort", "class": "form-select js-filter"}),
     )
 
+    # The board's layout (list or kanban columns), kept by every filter change: the URL says it.
+    layout = forms.ChoiceField(
+        required=False,
+        choices=[("", "List"), ("board", "Board")],
+        widget=forms.HiddenInput(attrs={"id": "filter-layout"}),
+    )
+
     hide = forms.BooleanField(
         label="Hide completed",
         required=False,
@@ -161,7 +169,9 @@ class FilterForm(forms.Form):
         return self.cleaned_data["q"][:MAX_QUERY_LENGTH].replace("\x00", "").strip()
 
     def clean_sort(self) -> str:
-        return self.cleaned_data["sort"] or Sort.NEWEST
+        # The kanban columns default to the manual order (drag and drop needs it).
+        default = Sort.MANUAL if self.data.get("layout") == BOARD_LAYOUT else Sort.NEWEST
+        return self.cleaned_data["sort"] or default
 
 
 class Scope:
@@ -205,6 +215,7 @@ class BoardView:
     due: str = ""
     sort: str = Sort.NEWEST
     hide: bool = False  # completed tasks, remembered in the URL as hide=completed
+    layout: str = ""  # "" the list, "board" the kanban columns
     search: Search = field(init=False, compare=False, repr=False)
 
     def __post_init__(self):
@@ -222,7 +233,7 @@ class BoardView:
         values = {
             name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data
         }
-        values.setdefault("sort", Sort.NEWEST)
+        values.setdefault("sort", cls.default_sort_for(values.get("layout", "")))
         return cls(scope=scope, project=project, **values)
 
     @classmethod
@@ -230,6 +241,18 @@ class BoardView:
         """The view at a board URL (path and query); any other path reads as All."""
         scope, project = read_path(path) or (Scope.ALL, None)
         return cls.from_query(query, scope, project)
+
+    @staticmethod
+    def default_sort_for(layout: str) -> str:
+        return Sort.MANUAL if layout == BOARD_LAYOUT else Sort.NEWEST
+
+    @property
+    def is_kanban(self) -> bool:
+        return self.layout == BOARD_LAYOUT
+
+    @property
+    def is_manual(self) -> bool:
+        return self.sort == Sort.MANUAL
 
     @classmethod
     def on_screen(cls, request: HtmxRequest) -> BoardView:
@@ -293,10 +316,12 @@ class BoardView:
     def as_params(self) -> dict[str, str]:
         """Non-default values, for building URLs that keep the current view."""
         params = {"q": self.q, "status": self.status, "priority": self.priority, "due": self.due}
-        if self.sort != Sort.NEWEST:
+        if self.sort != self.default_sort_for(self.layout):
             params["sort"] = self.sort
         if self.hide:
             params["hide"] = "completed"
+        if self.layout:
+            params["layout"] = self.layout
         return {k: v for k, v in params.items() if v}
 
     def form(self) -> FilterForm:

@@ -26,4 +26,5 @@ urlpatterns = [
         views.completion_undo,
         name="completion_undo",
     ),
+    path("task/<int:pk>/move/", views.task_move, name="move"),
 ]

@@ -146,7 +146,12 @@
 
   let pendingPrefix = null;
   document.addEventListener("keydown", (event) => {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey) return;
+    // Shift and Alt with an arrow are keys of their own ("Shift+ArrowUp", "Alt+ArrowUp": moves,
+    // kanban.js); any other Alt combination stays the browser's.
+    const arrow = event.key.startsWith("Arrow");
+    const name = (event.altKey ? "Alt+" : "") + (event.shiftKey && arrow ? "Shift+" : "") + event.key;
+    if (event.altKey && !(arrow && KEYS[name])) return;
     const target = event.target;
     const dialog = $("#shortcuts");
     if (dialog && dialog.open) return; // the dialog handles Escape itself
@@ -172,8 +177,8 @@
       event.preventDefault();
       return;
     }
-    if (!$("#tasks") && event.key !== "?") return;
-    const action = KEYS[event.key];
+    if (!$("#tasks, [data-kanban]") && event.key !== "?") return;
+    const action = KEYS[name];
     const li = currentTask();
     if (action && action(li, Boolean(li) && target === li) !== false) event.preventDefault();
   });

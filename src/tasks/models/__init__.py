@@ -1,6 +1,8 @@
-"""The tasks app's models: tasks (task.py) and how they are organized (organize.py)."""
+"""The tasks app's models: tasks (task.py), how they are organized (organize.py) and their
+manual order (ordering.py)."""
 
 from .completion import TaskCompletion, Toggle
+from .ordering import GAP, AnchorMoved, Move, new_position
 from .organize import (
     INBOX_NAME,
     PROJECT_NAME_MAX,
@@ -32,14 +34,17 @@ from .task import (
 
 __all__ = [
     "FAR_FUTURE",
+    "GAP",
     "INBOX_NAME",
     "PROJECT_NAME_MAX",
     "SORTS",
     "TAG_NAME_MAX",
     "VIEW_NAME_MAX",
+    "AnchorMoved",
     "Colour",
     "Due",
     "Edit",
+    "Move",
     "NavItem",
     "Navigation",
     "Priority",
@@ -56,5 +61,6 @@ __all__ = [
     "TaskQuerySet",
     "TaskTag",
     "Toggle",
+    "new_position",
     "today",
 ]

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .. import query as search_syntax
+from .ordering import new_position
 
 if TYPE_CHECKING:
     from ..filters import BoardView
@@ -41,6 +42,7 @@ class Sort(models.TextChoices):
     DUE = "due", "Due date"
     PRIORITY = "priority", "Priority"
     TITLE = "title", "Title"
+    MANUAL = "manual", "Manual"
 
 
 class RepeatFrom(models.TextChoices):
@@ -73,6 +75,7 @@ SORTS: dict[str, SortSpec] = {
     Sort.DUE: SortSpec(("due_sort", "due_time_sort", "id"), descending=False),
     Sort.PRIORITY: SortSpec(("priority_rank", "id"), descending=True),
     Sort.TITLE: SortSpec(("title", "id"), descending=False),
+    Sort.MANUAL: SortSpec(("position", "id"), descending=False),  # see ordering.py
 }
 
 
@@ -289,7 +292,7 @@ class Task(models.Model):
     recurrence = models.CharField(max_length=500, blank=True, default="")
     repeat_from = models.CharField(max_length=10, choices=RepeatFrom, default=RepeatFrom.DUE)
     # Manual order within the task's project (the Manual sort and the kanban columns).
-    position = models.BigIntegerField(default=0)
+    position = models.BigIntegerField(default=new_position)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -360,6 +363,20 @@ class Task(models.Model):
                 fields=["project", "due_sort", "due_time_sort", "id"],
                 condition=live,
                 name="task_project_due_at",
+            ),
+            # Manual order (ordering.py): the Manual list, the kanban columns, a move's neighbours.
+            models.Index(
+                fields=["user", "position", "id"], condition=live, name="task_user_position"
+            ),
+            models.Index(
+                fields=["user", "status", "position", "id"],
+                condition=live,
+                name="task_user_status_position",
+            ),
+            models.Index(
+                fields=["project", "status", "position", "id"],
+                condition=live,
+                name="task_project_status_position",
             ),
             models.Index(
                 fields=["deleted_at"], condition=Q(deleted_at__isnull=False), name="task_deleted"

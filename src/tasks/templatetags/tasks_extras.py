@@ -117,3 +117,30 @@ def taskrowcache(parser, token):
     nodelist = parser.parse(("endtaskrowcache",))
     parser.delete_first_token()
     return TaskRowCacheNode(nodelist, parser.compile_filter(bits[1]), version)
+
+
+@register.simple_tag
+def layout_links(view) -> list[dict]:
+    """List and Board links for the layout toggle: the same view in the other layout (each
+    layout's default sort is left out, so switching keeps a chosen sort and drops a default)."""
+    params = view.as_params() if view else {}
+    params.pop("layout", None)
+    sort = params.pop("sort", None)
+    current = getattr(view, "layout", "")
+    links = []
+    for layout, label, icon in (("", "List", "bi-list-ul"), ("board", "Board", "bi-kanban")):
+        links.append(
+            {
+                "label": label,
+                "icon": icon,
+                "query": query(params, sort=sort, layout=layout or None),
+                "current": current == layout,
+            }
+        )
+    return links
+
+
+@register.simple_tag
+def status_choices() -> list[tuple[str, str]]:
+    """The statuses in column order (the kanban card's "Move to …" buttons)."""
+    return models.Status.choices

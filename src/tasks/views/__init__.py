@@ -1,6 +1,7 @@
 """The tasks app's views, a module per area; urls.py names them from here."""
 
 from .board import board
+from .kanban import task_move
 from .quickadd import task_parse
 from .recur import completion_undo
 from .task import task_create, task_delete, task_detail, task_edit, task_toggle
@@ -13,6 +14,7 @@ __all__ = [
     "task_delete",
     "task_detail",
     "task_edit",
+    "task_move",
     "task_parse",
     "task_restore",
     "task_toggle",

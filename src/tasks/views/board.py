@@ -12,16 +12,17 @@ from ..forms import TaskForm
 from ..http import HtmxRequest, wants_fragment
 from ..models import Navigation, Project
 from .common import BOARD, board_context, counts
+from .kanban import kanban_board
 
 
 @login_required
 @require_safe
 def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
     view = BoardView.from_query(request.GET, scope, pk)
+    page: dict = {}
     if wants_fragment(request):
         if pk is not None and not Project.objects.for_user(request.user).filter(pk=pk).exists():
             raise Http404("No such project")
-        response = render(request, f"{BOARD}#list-read", board_context(request, view))
     else:
         # The sidebar's projects, tags and saved views in one query; it also tells whether
         # the project in the URL is the person's (another user's id is a 404 like a missing one).
@@ -29,12 +30,14 @@ def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
         project = nav.project(pk) if pk is not None else None
         if pk is not None and project is None:
             raise Http404("No such project")
-        context = board_context(request, view) | {
-            "counts": counts(request),
-            "form": TaskForm(),
-            "nav": nav,
-            "scope_title": project.name if project else Scope.TITLES[scope],
-        }
+        page = {"nav": nav, "scope_title": project.name if project else Scope.TITLES[scope]}
+    if view.is_kanban:
+        return kanban_board(request, view, page)
+    if wants_fragment(request):
+        response = render(request, f"{BOARD}#list-read", board_context(request, view))
+    else:
+        context = board_context(request, view) | page
+        context |= {"counts": counts(request), "form": TaskForm()}
         response = render(request, BOARD, context)
     # The same URL answers with a fragment or a page: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])

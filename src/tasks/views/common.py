@@ -49,6 +49,10 @@ def counts(request: HtmxRequest) -> dict[str, int]:
 
 def board_context(request: HtmxRequest, view: BoardView, query=None) -> dict:
     """The list for `view`, on the page named by the cursors in `query` (default: GET)."""
+    if view.is_kanban:
+        from .kanban import kanban_context
+
+        return kanban_context(request, view, query)
     query = request.GET if query is None else query
     tasks = Task.objects.for_user(request.user).filtered(view)
     page = paginate(
@@ -106,9 +110,10 @@ def answer_write(
     newest_first = view.sort == Sort.NEWEST and not (
         on_screen.get("after") or on_screen.get("before")
     )
-    if created and not newest_first:
+    if (created and not newest_first) or view.is_kanban:
         # Where a new task belongs depends on the sort and the page: re-render the list.
         # (Newest first on the first page it is the top row, which quick add inserts itself.)
+        # On the kanban board a new or toggled card changes columns: the columns are re-read.
         context |= board_context(request, view, on_screen)
         response = render(request, f"{BOARD}#list-changed", context)
         return reswap(retarget(response, "#task-list"), "outerHTML")

@@ -1,0 +1,264 @@
+"""Manual order: where a task stands among its neighbours (the Manual sort, the kanban columns).
+
+Every list in manual order is sorted by the key (position, id), ascending. Positions are gapped
+integers: a move puts the task at the midpoint between its new neighbours, one UPDATE. Only when
+two neighbours leave no integer between them is a small window of the tasks that follow
+renumbered (doubling its size until the range it spans has room), so a move writes O(1) rows
+amortized and never renumbers a whole project or column.
+
+All of a user's tasks share one number line. A column (one status, perhaps one project) or the
+list is a subset of it, and a window is always renumbered in the order of the user's whole line:
+spreading it keeps every subset's order too, so a rebalance made for one column cannot reorder
+another column, project or the Manual list.
+
+Moves of one user are serialized by a row lock on the user (FOR NO KEY UPDATE, which does not
+block inserts that reference the user): two tabs moving at once both land, one after the other,
+each reading the positions the other wrote, so no two moves compute the same midpoint.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from .task import Task, TaskQuerySet
+
+# The distance a move to either end of a column leaves, and the spacing of renumbered ranks.
+GAP = 1 << 16
+# Positions stay inside +-2**62: a move past either end can never overflow a 64-bit column.
+MIN_RANK = -(1 << 62)
+MAX_RANK = 1 << 62
+# The first window a rebalance tries; it doubles until the range it spans leaves every task at
+# least SPREAD apart, so the next rebalance there is some halvings away (amortized O(1) writes).
+WINDOW = 8
+SPREAD = GAP // 16
+
+
+def new_position() -> int:
+    """A new task's position: newer tasks first (top of their column), like the default sort.
+
+    Minus the time in microseconds, so creating a task needs no query and no lock; tasks created
+    seconds apart are a million apart, and two created in the same microsecond tie on position
+    and are ordered by id.
+    """
+    return -time.time_ns() // 1000
+
+
+@dataclass(frozen=True)
+class Move:
+    """What a move did: the task's new position, and how many rows it wrote."""
+
+    position: int
+    written: int
+    version: int = 0
+
+
+def _after_key(position: int, pk: int) -> Q:
+    return Q(position__gt=position) | Q(position=position, id__gt=pk)
+
+
+def _before_key(position: int, pk: int) -> Q:
+    return Q(position__lt=position) | Q(position=position, id__lt=pk)
+
+
+def successor(scope: TaskQuerySet, task: Task, exclude: int | None = None) -> Task | None:
+    """The task right after `task` in `scope`'s manual order (skipping `exclude`)."""
+    qs = scope.filter(_after_key(task.position, task.pk))
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return qs.order_by("position", "id").only("id", "position").first()
+
+
+def predecessor(scope: TaskQuerySet, task: Task, exclude: int | None = None) -> Task | None:
+    """The task right before `task` in `scope`'s manual order (skipping `exclude`)."""
+    qs = scope.filter(_before_key(task.position, task.pk))
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return qs.order_by("-position", "-id").only("id", "position").first()
+
+
+def first_in(scope: TaskQuerySet, exclude: int | None = None) -> Task | None:
+    qs = scope.exclude(pk=exclude) if exclude is not None else scope
+    return qs.order_by("position", "id").only("id", "position").first()
+
+
+def lock_user_moves(user_id: int) -> None:
+    """Serialize one user's moves (see the module docstring); a no-op on SQLite, which
+    serializes every write anyway."""
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=user_id).exists()
+
+
+def between(lo: int | None, hi: int | None) -> int | None:
+    """A position strictly between `lo` and `hi` (None: that end is open), or None if there is
+    no integer room (then the caller rebalances)."""
+    if lo is None and hi is None:
+        return 0
+    if lo is None:
+        return hi - GAP if hi - GAP >= MIN_RANK else None
+    if hi is None:
+        return lo + GAP if lo + GAP <= MAX_RANK else None
+    if hi - lo >= 2:
+        return lo + (hi - lo) // 2
+    return None
+
+
+def spread(lo: int | None, hi: int | None, count: int, min_step: int = 1) -> list[int] | None:
+    """`count` increasing positions strictly between `lo` and `hi` (None: open end), evenly
+    spaced, or None when the range cannot hold them `min_step` apart."""
+    low = MIN_RANK - 1 if lo is None else lo
+    high = min(MAX_RANK + 1, low + (count + 1) * GAP) if hi is None else hi
+    step = (high - low) // (count + 1)
+    if step < min_step:
+        return None
+    return [low + step * (i + 1) for i in range(count)]
+
+
+def place(
+    task: Task, status: str, prev: Task | None, next_: Task | None, keep: bool = False
+) -> Move:
+    """Put `task` in column `status`, right after `prev` and before `next_` (None: that end),
+    which are neighbours in the order of the list the person sees. Call inside a transaction,
+    after lock_user_moves(). Writes the task and, when there is no room, a small window."""
+    from .task import Task
+
+    if keep:
+        position = task.position
+    else:
+        position = between(prev.position if prev else None, next_.position if next_ else None)
+    written = 0
+    if position is None:
+        position, written = _rebalance(task, prev)
+    now = timezone.now()
+    values = {"position": position, "version": F("version") + 1, "updated_at": now}
+    if status != task.status:
+        # Only a change of column names the status: the count triggers fire on any UPDATE OF
+        # status, so a reorder within a column leaves them out.
+        task.status = status
+        task._sync_completed_at()
+        values |= {"status": status, "completed_at": task.completed_at}
+    Task.objects.filter(pk=task.pk).update(**values)
+    task.position = position
+    task.version += 1
+    task.updated_at = now
+    return Move(position=position, written=written + 1, version=task.version)
+
+
+def _rebalance(task: Task, prev: Task | None) -> tuple[int, int]:
+    """Make room right after `prev` (None: at the very start) in the user's whole order by
+    renumbering the fewest following tasks that fit; the moved task's new position and the
+    number of other rows written."""
+    from .task import Task
+
+    line = Task.objects.filter(user_id=task.user_id, deleted_at__isnull=True).exclude(pk=task.pk)
+    following = line.filter(_after_key(prev.position, prev.pk)) if prev else line
+    following = following.order_by("position", "id").only("id", "position")
+    lo = prev.position if prev else None
+    size = WINDOW
+    while True:
+        rows = list(following[: size + 1])
+        window, beyond = rows[:size], rows[size:]
+        hi = beyond[0].position if beyond else None
+        # The moved task takes the first slot, the window the rest, in their old order.
+        slots = spread(lo, hi, len(window) + 1, SPREAD if beyond else 1)
+        if slots is not None:
+            break
+        if not beyond:  # the room is used up right up to MAX_RANK: spread the whole line once
+            return _renumber_all(task, prev)
+        size *= 2
+    changed = [row for row, slot in zip(window, slots[1:], strict=True) if row.position != slot]
+    for row, slot in zip(window, slots[1:], strict=True):
+        row.position = slot
+    if changed:
+        Task.objects.bulk_update(changed, ["position"])
+    return slots[0], len(changed)
+
+
+def _renumber_all(task: Task, prev: Task | None) -> tuple[int, int]:
+    """The last resort at the ends of the number line: the user's whole order, GAP apart."""
+    from .task import Task
+
+    line = list(
+        Task.objects.filter(user_id=task.user_id, deleted_at__isnull=True)
+        .exclude(pk=task.pk)
+        .order_by("position", "id")
+        .only("id", "position")
+    )
+    at = 0 if prev is None else next(i for i, t in enumerate(line) if t.pk == prev.pk) + 1
+    ordered = [*line[:at], None, *line[at:]]
+    start = -(len(ordered) // 2) * GAP
+    position = 0
+    for i, row in enumerate(ordered):
+        if row is None:
+            position = start + i * GAP
+        else:
+            row.position = start + i * GAP
+    Task.objects.bulk_update(line, ["position"], batch_size=1000)
+    return position, len(line)
+
+
+def ids_in_order(scope: TaskQuerySet) -> Sequence[int]:
+    """`scope`'s ids in manual order (tests and the property check)."""
+    return list(scope.order_by("position", "id").values_list("id", flat=True))
+
+
+class AnchorMoved(Exception):
+    """The neighbour a move was aimed at is no longer in that column (another tab moved it)."""
+
+
+def move(
+    task: Task,
+    status: str,
+    column: TaskQuerySet,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    anchor_in_column: bool = True,
+) -> Move:
+    """Move `task` into `column` (its status `status`): right after task `after`, else right
+    before task `before`, else to the top of `column`. The neighbours are found on the user's
+    whole line, so the task lands next to its anchor in every list that shows both.
+
+    Call inside a transaction; it takes the user's move lock and re-reads every row it uses
+    after that. Raises AnchorMoved when the anchor left the column, Task.DoesNotExist when the
+    task or anchor is gone.
+    """
+    from .task import Task
+
+    lock_user_moves(task.user_id)
+    line = Task.objects.filter(user_id=task.user_id, deleted_at__isnull=True)
+    task = line.get(pk=task.pk)
+    anchor_id = after if after is not None else before
+    if anchor_id is not None:
+        if anchor_id == task.pk:
+            raise AnchorMoved
+        anchor = line.only("id", "position", "status").get(pk=anchor_id)
+        # On the board the anchor is a card of the target column; in the Manual list, any row.
+        if anchor_in_column and anchor.status != status:
+            raise AnchorMoved
+        if after is not None:
+            prev, next_ = anchor, successor(line, anchor, exclude=task.pk)
+        else:
+            prev, next_ = predecessor(line, anchor, exclude=task.pk), anchor
+    else:
+        next_ = first_in(column, exclude=task.pk)
+        if next_ is None:  # an empty column: the task keeps its place on the line
+            return place(task, status, None, None, keep=True)
+        prev = predecessor(line, next_, exclude=task.pk)
+    return place(task, status, prev, next_)
+
+
+def step(column: TaskQuerySet, task: Task, delta: int) -> dict[str, int] | None:
+    """The anchor that moves `task` one place up (-1) or down (+1) in `column` as shown, or
+    None when it is already first or last."""
+    if delta < 0:
+        neighbour = predecessor(column, task)
+        return {"before": neighbour.pk} if neighbour else None
+    neighbour = successor(column, task)
+    return {"after": neighbour.pk} if neighbour else None

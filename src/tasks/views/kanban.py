@@ -1,0 +1,165 @@
+"""The kanban layout of the board (?layout=board) and moving a task: to another column, up or
+down, or next to another card (drag and drop, the keyboard, the no-JavaScript buttons)."""
+
+from types import SimpleNamespace
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
+
+from .. import kanban
+from ..filters import BoardView
+from ..forms import TaskForm
+from ..http import HtmxRequest, page_query, wants_fragment
+from ..models import Status, Task, ordering
+from .common import BOARD, CONFLICT, atomic_post, back_to_board, board_context, counts
+
+KANBAN = "tasks/kanban.html"
+
+
+def kanban_context(request: HtmxRequest, view: BoardView, query=None, task_counts=None) -> dict:
+    """The board's context in the kanban layout (common.board_context's counterpart)."""
+    query = request.GET if query is None else query
+    task_counts = counts(request) if task_counts is None else task_counts
+    column = query.get("column")
+    cols = kanban.columns(request.user, view, task_counts, column, query.get("after"))
+    cards = [task for col in cols for task in col.tasks]
+    # list-summary and view-title read a page; the board's is every card on screen.
+    page = SimpleNamespace(
+        tasks=cards, has_other_pages=any(c.next_cursor for c in cols), prev_cursor=None
+    )
+    return {"filters": view, "params": view.as_params(), "columns": cols, "page": page}
+
+
+def kanban_board(request: HtmxRequest, view: BoardView, page: dict):
+    """GET in the kanban layout: the page, the columns (a filter change), or one column's
+    next cards (scrolling to its end)."""
+    column = request.GET.get("column")
+    if wants_fragment(request) and column in Status.values:
+        col = kanban.more(request.user, view, column, request.GET.get("after"))
+        context = {"column": col, "filters": view, "params": view.as_params()}
+        response = render(request, f"{KANBAN}#more-cards", context)
+    else:
+        task_counts = counts(request)
+        context = kanban_context(request, view, task_counts=task_counts)
+        if wants_fragment(request):
+            response = render(request, f"{BOARD}#list-read", context)
+        else:
+            context |= page | {"counts": task_counts, "form": TaskForm()}
+            response = render(request, BOARD, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+class MoveForm(forms.Form):
+    """Where to: a column (status) and a neighbour (after/before a card), or a step up/down."""
+
+    status = forms.ChoiceField(choices=Status.choices, required=False)
+    after = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    before = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    dir = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")], required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(name) for name in ("status", "dir", "after", "before")):
+            raise forms.ValidationError("Say where to: a column, a neighbour or up/down.")
+        return data
+
+
+@login_required
+@require_POST
+@atomic_post
+def task_move(request: HtmxRequest, pk: int):
+    task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(f"{name}: {' '.join(e)}" for name, e in form.errors.items())
+        return HttpResponseBadRequest(f"Bad move ({errors})", content_type="text/plain")
+    data = form.cleaned_data
+    view = BoardView.on_screen(request)
+    # The list (Manual sort) mixes statuses: a move there reorders and keeps the status.
+    status = data["status"] if view.is_kanban and data["status"] else task.status
+    anchor = {"after": data["after"], "before": data["before"]}
+    if data["dir"]:
+        visible = Task.objects.for_user(request.user).filtered(view)
+        if view.is_kanban:
+            visible = visible.filter(status=task.status)
+        anchor = ordering.step(visible, task, -1 if data["dir"] == "up" else 1)
+        status = task.status
+        if anchor is None:
+            edge = "top" if data["dir"] == "up" else "bottom"
+            messages.info(request, f"“{task.title}” is already at the {edge}.")
+            return _answer(request, view, task, moved=False)
+    column = Task.objects.for_user(request.user).filtered(view).filter(status=status)
+    try:
+        ordering.move(
+            task,
+            status,
+            column,
+            after=anchor.get("after"),
+            before=anchor.get("before"),
+            anchor_in_column=view.is_kanban,
+        )
+    except ordering.AnchorMoved:
+        return _conflict(request, view)
+    except Task.DoesNotExist:
+        raise Http404("That task is gone.") from None
+    return _answer(request, view, task, moved=True, changed_column=status != task.status)
+
+
+def _answer(
+    request: HtmxRequest, view: BoardView, task: Task, moved: bool, changed_column: bool = False
+):
+    # The card as it is now, with its project and tags (what a card shows).
+    task = kanban.board_tasks(request.user, BoardView()).get(pk=task.pk)
+    prefetch_related_objects([task], "tags")
+    task_counts = counts(request)
+    position, total = kanban.place_in_column(request.user, view, task, task_counts)
+    capped = view.active and total > kanban.COUNT_CAP
+    of = f"more than {kanban.COUNT_CAP}" if capped else total
+    said = f"Moved “{task.title}” to {task.get_status_display()}, position {position} of {of}"
+    if moved:
+        messages.success(request, said)
+    if not request.htmx:
+        return back_to_board(request)
+    if not view.is_kanban:
+        # The list in the Manual sort: the list itself, re-read (a row moved within it).
+        on_screen = page_query(request)
+        context = board_context(request, view, on_screen) | {"counts": task_counts}
+        response = render(request, f"{BOARD}#list-changed", context)
+        return reswap(retarget(response, "#task-list"), "outerHTML")
+    context = {
+        "task": task,
+        "counts": task_counts,
+        "filters": view,
+        "said": said if moved else "",
+        # A reorder within a column changes no count: only the card and the toast go back.
+        "column_counts": _column_counts(request, view, task_counts) if changed_column else [],
+        "changed_column": changed_column,
+        "capped": view.active,
+        "cap": kanban.COUNT_CAP,
+    }
+    return render(request, f"{KANBAN}#moved", context)
+
+
+def _column_counts(request: HtmxRequest, view: BoardView, task_counts: dict) -> list[tuple]:
+    if not view.active:
+        return [(s, task_counts.get(s, 0)) for s, _ in kanban.COLUMNS]
+    totals = kanban.capped_counts(request.user, view)
+    return [(s, totals[s]) for s, _ in kanban.COLUMNS]
+
+
+def _conflict(request: HtmxRequest, view: BoardView):
+    messages.warning(request, "The board changed meanwhile; here it is as it is now. Try again.")
+    if not request.htmx:
+        return back_to_board(request)
+    on_screen = page_query(request)
+    context = board_context(request, view, on_screen) | {"counts": counts(request)}
+    response = render(request, f"{BOARD}#list-changed", context, status=CONFLICT)
+    return reswap(retarget(response, "#task-list"), "outerHTML")
