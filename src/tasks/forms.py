@@ -8,8 +8,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.validators import RegexValidator
+from django.db import transaction
+from django.db.models import Q
 
-from .models import Priority, Status, Task
+from .models import Priority, Project, Status, Task
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -24,7 +26,17 @@ def _is_iso_date(text: str) -> bool:
 
 
 # The fields a person edits, compared one by one when two edits of a task meet (TaskQuerySet.edit).
-EDITABLE = ["title", "description", "priority", "status", "due_date"]
+EDITABLE = ["title", "description", "priority", "status", "due_date", "project"]
+# Fields an older or smaller form may not send: left out, they keep the task's value.
+OPTIONAL = {"project"}
+
+
+class ProjectChoiceField(forms.ModelChoiceField):
+    """A task's project: the person's own projects only (another user's id is "not one of
+    the choices", never saved)."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
 
 
 def new_idempotency_key() -> str:
@@ -68,7 +80,8 @@ class TaskForm(forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = ["title", "description", "priority", "status", "due_date"]
+        fields = ["title", "description", "priority", "status", "due_date", "project"]
+        field_classes = {"project": ProjectChoiceField}
         widgets = {
             "due_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -85,8 +98,9 @@ class TaskForm(forms.ModelForm):
 
     idempotency_key = IdempotencyKeyField()
 
-    def __init__(self, *args, submit_label: str = "Save", **kwargs):
+    def __init__(self, *args, submit_label: str = "Save", user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self._limit_projects(user)
         if self.instance.pk:
             del self.fields["idempotency_key"]  # only creating can be repeated by accident
         elif not self.is_bound:
@@ -97,6 +111,39 @@ class TaskForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", submit_label))
+
+    def _limit_projects(self, user) -> None:
+        """The project select: the owner's active projects plus the task's current one. With
+        no owner known (the board's quick-add form renders the title alone) there is none, and
+        a new task goes to the project on screen or the Inbox."""
+        owner = self.instance.user_id if self.instance.pk else getattr(user, "pk", None)
+        if owner is None:
+            del self.fields["project"]
+            return
+        field = self.fields["project"]
+        current = Q(pk=self.instance.project_id) if self.instance.pk else Q(pk__in=[])
+        field.queryset = Project.objects.filter(
+            Q(archived=False) | current, user_id=owner, deleted_at__isnull=True
+        )
+        field.required = False
+        field.empty_label = None if self.instance.pk else "Inbox (or the project on screen)"
+        field.error_messages["invalid_choice"] = "Choose one of your projects."
+        # Left out of a request (quick add, an editor opened before projects existed), the
+        # project stays as it is.
+        if self.is_bound and "project" not in self.data:
+            del self.fields["project"]
+
+    def clean_project(self):
+        project = self.cleaned_data.get("project")
+        if project is None:
+            return self.instance.project if self.instance.pk else None
+        if transaction.get_connection().in_atomic_block:
+            # Lock the project: a delete running now either finished (then it is gone, say so)
+            # or waits for this save, and then trashes the task with its project.
+            live = Project.objects.select_for_update().filter(pk=project.pk, deleted_at=None)
+            if not live.exists():
+                raise forms.ValidationError("That project was just deleted; choose another.")
+        return project
 
     def clean_priority(self):
         return self.cleaned_data.get("priority") or (
@@ -159,12 +206,14 @@ class OriginalValuesForm(forms.Form):
         return cls(initial={name: getattr(task, name) for name in EDITABLE}, auto_id=False)
 
     def values(self) -> dict | None:
-        """The original values, or None when the form sent none (or garbled ones)."""
-        if not all(self.add_prefix(name) in self.data for name in EDITABLE):
+        """The original values, or None when the form sent none (or garbled ones). An
+        OPTIONAL field the form did not send is left out."""
+        sent = [name for name in EDITABLE if self.add_prefix(name) in self.data]
+        if not set(EDITABLE) - OPTIONAL <= set(sent):
             return None
         if not self.is_valid():
             return None
-        return {name: self.cleaned_data[name] for name in EDITABLE}
+        return {name: self.cleaned_data[name] for name in sent}
 
 
 def original_of(task: Task) -> OriginalValuesForm:
@@ -178,4 +227,6 @@ def display(task: Task, name: str) -> str:
         return getattr(task, f"get_{name}_display")()
     if name == "due_date":
         return value.strftime("%a %-d %b %Y") if value else "No date"
+    if name == "project":
+        return value.name
     return value or "(empty)"

@@ -20,4 +20,12 @@ urlpatterns = [
     path("trash/undo/", views.trash_undo, name="undo_last"),
     path("trash/<int:pk>/restore/", views.trash_restore, name="trash_restore"),
     path("trash/<int:pk>/delete/", views.trash_purge, name="trash_purge"),
+    path("projects/", views.project_list, name="projects"),
+    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/archive/", views.project_archive, name="project_archive"),
+    path("projects/<int:pk>/move/", views.project_move, name="project_move"),
+    path("projects/<int:pk>/delete/", views.project_delete, name="project_delete"),
+    path("projects/<int:pk>/restore/", views.project_restore, name="project_restore"),
+    path("task/<int:pk>/move/", views.task_move, name="move"),
 ]

@@ -203,7 +203,8 @@ class TaskQuerySet(models.QuerySet):
         under a row lock, so the merge reads and writes one state. Raises DoesNotExist when the
         task is gone (deleted, another user's).
         """
-        current = self.select_for_update().get(pk=pk)
+        # The project comes along for the answer's row (its chip); only the task is locked.
+        current = self.select_related("project").select_for_update(of=("self",)).get(pk=pk)
         if current.version == version:
             changed = set(mine)
             merged = False
@@ -211,7 +212,8 @@ class TaskQuerySet(models.QuerySet):
             elsewhere = _differing(current, mine)
             return Edit(current, saved=False, elsewhere=elsewhere, changed=set(mine))
         else:
-            changed = {name for name, value in mine.items() if value != original[name]}
+            # A field without its original value (a crafted form) counts as unchanged.
+            changed = {n for n, value in mine.items() if n in original and value != original[n]}
             elsewhere = _differing(current, original)
             clashes = {n for n in changed & set(elsewhere) if mine[n] != elsewhere[n]}
             if clashes:

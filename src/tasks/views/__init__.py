@@ -1,15 +1,33 @@
 """The tasks app's views, a module per area; urls.py names them from here."""
 
 from .board import board
+from .projects import (
+    project_archive,
+    project_create,
+    project_delete,
+    project_edit,
+    project_list,
+    project_move,
+    project_restore,
+    task_move,
+)
 from .task import task_create, task_delete, task_detail, task_edit, task_toggle
 from .trash import task_restore, trash, trash_purge, trash_restore, trash_undo
 
 __all__ = [
     "board",
+    "project_archive",
+    "project_create",
+    "project_delete",
+    "project_edit",
+    "project_list",
+    "project_move",
+    "project_restore",
     "task_create",
     "task_delete",
     "task_detail",
     "task_edit",
+    "task_move",
     "task_restore",
     "task_toggle",
     "trash",

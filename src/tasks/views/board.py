@@ -34,6 +34,7 @@ def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
             "form": TaskForm(),
             "nav": nav,
             "scope_title": project.name if project else Scope.TITLES[scope],
+            "project_colour_class": f"project-colour-{project.extra}" if project else "",
         }
         response = render(request, BOARD, context)
     # The same URL answers with a fragment or a page: caches must keep them apart.

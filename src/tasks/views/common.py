@@ -50,7 +50,8 @@ def counts(request: HtmxRequest) -> dict[str, int]:
 def board_context(request: HtmxRequest, view: BoardView, query=None) -> dict:
     """The list for `view`, on the page named by the cursors in `query` (default: GET)."""
     query = request.GET if query is None else query
-    tasks = Task.objects.for_user(request.user).filtered(view)
+    # The project in the same query: each row shows its chip (no query per row).
+    tasks = Task.objects.for_user(request.user).filtered(view).select_related("project")
     page = paginate(
         tasks,
         view.sort,

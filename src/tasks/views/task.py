@@ -30,6 +30,7 @@ from .common import (
     counts,
     next_for_form,
 )
+from .projects import project_on_screen
 
 
 @login_required
@@ -39,8 +40,9 @@ def task_create(request: HtmxRequest):
     template = "tasks/task_form.html"
     context = {"next": next_for_form(request)}
     if request.method != "POST":
-        return render(request, template, context | {"form": TaskForm(submit_label="Add task")})
-    form = TaskForm(request.POST, submit_label="Add task")
+        form = TaskForm(submit_label="Add task", user=request.user)
+        return render(request, template, context | {"form": form})
+    form = TaskForm(request.POST, submit_label="Add task", user=request.user)
     if not form.is_valid():
         if request.htmx:
             context = {"form": form, "board_path": board_path(*page_location(request))}
@@ -49,6 +51,8 @@ def task_create(request: HtmxRequest):
         return render(request, template, context | {"form": form}, status=UNPROCESSABLE)
     task = form.save(commit=False)
     task.user = request.user
+    if task.project_id is None:  # quick add on a project's page adds to that project
+        task.project = project_on_screen(request)
     task = task.save_once(form.cleaned_data.get("idempotency_key") or None)
     return answer_write(request, task, "Task added", created=True)
 
@@ -116,7 +120,8 @@ def task_edit(request: HtmxRequest, pk: int):
 @require_POST
 @atomic_post
 def task_toggle(request: HtmxRequest, pk: int):
-    task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
+    # With its project: the answer's row shows the project's chip.
+    task = get_object_or_404(Task.objects.for_user(request.user).select_related("project"), pk=pk)
     if not task.toggle_completed():
         raise Http404("This task was deleted meanwhile.")
     done = "completed" if task.is_completed else "marked not completed"
