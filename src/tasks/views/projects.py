@@ -31,7 +31,9 @@ class ProjectForm(forms.Form):
             "max_length": "Keep the name to %(limit_value)d characters (it has %(show_value)d).",
         },
     )
-    colour = forms.ChoiceField(label="Colour", choices=Colour.choices, initial=Colour.GREY)
+    colour = forms.ChoiceField(
+        label="Colour", choices=Colour.choices, initial=Colour.GREY, required=False
+    )
 
     def __init__(self, *args, user=None, project: Project | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,6 +52,9 @@ class ProjectForm(forms.Form):
         if taken.exists():
             raise forms.ValidationError("You already have a project with this name.")
         return name
+
+    def clean_colour(self) -> str:
+        return self.cleaned_data["colour"] or Colour.GREY
 
     def name_taken(self) -> None:
         self.add_error("name", "You already have a project with this name.")
@@ -81,10 +86,12 @@ def _projects(request: HtmxRequest) -> dict:
 def _answer(request: HtmxRequest, status: int = 200, **context):
     """A change's answer: the whole list (order, archive and counts may all have moved) for
     htmx, with the toasts out of band; a redirect to the manage page for a plain POST."""
-    if not request.htmx:
+    if not request.htmx and status < 400:
         return redirect("tasks:projects")
     context = _projects(request) | {"create_form": ProjectForm(user=request.user)} | context
-    return render(request, f"{PAGE}#list-changed", context, status=status)
+    # A refused plain POST shows the page with its message (and the refusal's status).
+    template = f"{PAGE}#list-changed" if request.htmx else PAGE
+    return render(request, template, context, status=status)
 
 
 def _owned(request: HtmxRequest, pk: int) -> Project:
@@ -156,13 +163,13 @@ def project_edit(request: HtmxRequest, pk: int):
         return render(request, template, context, status=UNPROCESSABLE)
     if not saved:
         current = _owned(request, pk)
-        form = ProjectForm(initial={"name": current.name, "colour": current.colour})
-        form.add_error(
-            None,
-            f"This project was changed elsewhere; it is now “{current.name}” "
+        context = {
+            "project": current,
+            "form": ProjectForm(initial={"name": current.name, "colour": current.colour}),
+            "conflict": f"This project was changed elsewhere; it is now “{current.name}” "
             f"({current.get_colour_display()}). Check and save again.",
-        )
-        return render(request, template, {"project": current, "form": form}, status=CONFLICT)
+        }
+        return render(request, template, context, status=CONFLICT)
     messages.success(request, f"Saved “{project.name}”")
     return _answer(request)
 
