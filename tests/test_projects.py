@@ -273,7 +273,7 @@ def test_it_moves_a_project_up_and_down(alice_client, alice, work, home, headers
 
 def test_it_refuses_an_unknown_direction(alice_client, alice, work, home):
     response = alice_client.post(f"/projects/{work.pk}/move/", {"direction": "sideways"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert names(alice) == ["Work", "Home"]
 
 
@@ -343,8 +343,10 @@ def test_a_deleted_projects_name_is_free_and_undo_then_renames(alice_client, ali
     assert sorted(names(alice)) == ["Work", "Work (restored)"]
 
 
-def test_undo_of_a_project_that_is_not_deleted_is_a_404(alice_client, work):
-    assert alice_client.post(f"/projects/{work.pk}/restore/").status_code == 404
+def test_undo_of_a_project_that_is_not_deleted_is_nothing_to_undo(alice_client, work):
+    response = alice_client.post(f"/projects/{work.pk}/restore/", **HTMX)
+    assert response.status_code == 200
+    assert "Nothing to undo." in oob_toasts(response)
 
 
 def test_a_deleted_project_is_gone_from_the_board_and_sidebar(alice_client, alice, work):

@@ -185,9 +185,10 @@ def project_archive(request: HtmxRequest, pk: int):
     if project.is_inbox:
         messages.error(request, "The Inbox cannot be archived.")
         return _answer(request, status=BAD_REQUEST)
-    if not version.is_valid() or not project.update_if_current(
-        version.cleaned_data["version"], archived=archived
-    ):
+    if not version.is_valid():
+        messages.error(request, "This form is out of date; reload the page and try again.")
+        return _answer(request, status=UNPROCESSABLE)
+    if not project.update_if_current(version.cleaned_data["version"], archived=archived):
         messages.warning(request, f"“{project.name}” changed elsewhere; here it is as it is now.")
         return _answer(request, status=CONFLICT)
     messages.success(request, f"{'Archived' if archived else 'Unarchived'} “{project.name}”")
@@ -203,7 +204,7 @@ def project_move(request: HtmxRequest, pk: int):
     step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if step is None:
         messages.error(request, "Move a project up or down.")
-        return _answer(request, status=BAD_REQUEST)
+        return _answer(request, status=UNPROCESSABLE)
     Project.objects.move(request.user, pk, step)
     return _answer(request, moved=pk, direction=request.POST["direction"])
 
@@ -240,7 +241,8 @@ def project_delete(request: HtmxRequest, pk: int):
 @atomic_post
 def project_restore(request: HtmxRequest, pk: int):
     """Undo a project's delete: it and the tasks deleted with it come back."""
-    project = get_object_or_404(Project.objects.deleted_for_user(request.user), pk=pk)
+    # Any of the person's projects: undoing twice (or a live one) is "nothing to undo".
+    project = get_object_or_404(Project.objects.filter(user=request.user), pk=pk)
     restored = project.restore()
     if restored is None:
         messages.info(request, "Nothing to undo.")
@@ -266,9 +268,12 @@ def task_move(request: HtmxRequest, pk: int):
     target = live.filter(pk=target_pk).first() if target_pk else None
     if target is None:
         messages.error(request, "Choose one of your projects.")
-        return _move_refused(request, task, BAD_REQUEST)
+        return _move_refused(request, task, UNPROCESSABLE)
     moved_from = task.project_id
-    if not version.is_valid() or not target.take(task, version.cleaned_data["version"]):
+    if not version.is_valid():
+        messages.error(request, "This row is out of date; reload the page and try again.")
+        return _move_refused(request, task, UNPROCESSABLE)
+    if not target.take(task, version.cleaned_data["version"]):
         task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
         messages.warning(request, f"“{task.title}” changed elsewhere; here it is as it is now.")
         return _move_refused(request, task, CONFLICT)
