@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import reswap, retarget
 
 from ..filters import BoardView, Scope
 from ..forms import VersionForm
@@ -90,8 +91,11 @@ def _answer(request: HtmxRequest, status: int = 200, **context):
         return redirect("tasks:projects")
     context = _projects(request) | {"create_form": ProjectForm(user=request.user)} | context
     # A refused plain POST shows the page with its message (and the refusal's status).
-    template = f"{PAGE}#list-changed" if request.htmx else PAGE
-    return render(request, template, context, status=status)
+    if not request.htmx:
+        return render(request, PAGE, context, status=status)
+    # Whatever the form aimed at (a row being edited, the create form), the list is replaced.
+    response = render(request, f"{PAGE}#list-changed", context, status=status)
+    return reswap(retarget(response, "#project-list"), "outerHTML")
 
 
 def _owned(request: HtmxRequest, pk: int) -> Project:
@@ -125,8 +129,11 @@ def project_create(request: HtmxRequest):
         else:
             messages.success(request, f"Created “{project.name}”")
             return _answer(request)
-    if request.htmx:
-        return render(request, f"{PAGE}#create-form", {"create_form": form}, status=UNPROCESSABLE)
+    if request.htmx:  # the form with its errors, in place of the form (not the list)
+        response = render(
+            request, f"{PAGE}#create-form", {"create_form": form}, status=UNPROCESSABLE
+        )
+        return reswap(retarget(response, "#project-create"), "outerHTML")
     return render(request, f"{PAGE}#create-page", {"create_form": form}, status=UNPROCESSABLE)
 
 
