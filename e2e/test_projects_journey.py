@@ -57,6 +57,8 @@ def test_it_manages_projects_in_place_by_keyboard_and_mouse(board, user):
     page.get_by_role("button", name="Move Home up").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#project-list > ul > li .project-name").nth(1)).to_have_text("Home")
+    # The moved project keeps the focus: now at the top, on its "down" button.
+    expect(page.get_by_role("button", name="Move Home down")).to_be_focused()
 
     # Archive, then bring it back from the archived section.
     page.get_by_role("button", name="Archive Job").click()

@@ -78,7 +78,9 @@ def _projects(request: HtmxRequest) -> dict:
     for project in projects:
         project.open_tasks = counts["open_by_project"].get(project.pk, 0)
     return {
-        "active": [p for p in projects if not p.archived],
+        "inbox": next((p for p in projects if p.is_inbox), None),
+        # The Inbox stays first and out of the reorderable list (forloop.first/last are ends).
+        "active": [p for p in projects if not p.archived and not p.is_inbox],
         "archived": [p for p in projects if p.archived],
         "counts": counts,
     }
