@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import SavedView, Task
+from .models import Project, SavedView, Task
 
 
 @admin.register(Task)
@@ -35,3 +35,24 @@ class SavedViewAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     readonly_fields = ["created_at", "version"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "colour", "open_tasks", "archived", "is_inbox", "deleted_at"]
+    list_filter = ["archived", "is_inbox", "colour"]
+    search_fields = ["name", "user__username"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["is_inbox", "created_at", "deleted_at", "version"]
+
+    def get_queryset(self, request):
+        # Open counts from the trigger-kept counters, in the list's own query (no N+1).
+        return super().get_queryset(request).with_open_counts()
+
+    @admin.display(description="Open tasks", ordering="open_tasks")
+    def open_tasks(self, project: Project) -> int:
+        return project.open_tasks
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))

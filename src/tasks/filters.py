@@ -163,6 +163,11 @@ class FilterForm(forms.Form):
         ),
     )
 
+    # A project's view hides completed tasks unless its "Show completed" link asked for them.
+    completed = forms.ChoiceField(
+        required=False, choices=[("", ""), ("show", "show")], widget=forms.HiddenInput
+    )
+
     def clean_q(self) -> str:
         # Free text from a URL: NUL would be refused by PostgreSQL, and a short cap keeps every
         # search cheap whatever is pasted.
@@ -216,6 +221,7 @@ class BoardView:
     sort: str = Sort.NEWEST
     hide: bool = False  # completed tasks, remembered in the URL as hide=completed
     layout: str = ""  # "" the list, "board" the kanban columns
+    completed: str = ""  # "show": a project's view lists its completed tasks too
     search: Search = field(init=False, compare=False, repr=False)
 
     def __post_init__(self):
@@ -282,13 +288,20 @@ class BoardView:
     def terms(self) -> tuple[tuple[str, str], ...]:
         """Every condition: the scope's, then the search field's and the selects'."""
         selected = [(name, getattr(self, name)) for name in ("status", "priority", "due")]
-        if self.hide:
+        if self.hide or self.project_hides_completed:
             selected.append(("status", "open"))
         return (
             self.scope_terms
             + self.search.terms
             + tuple((name, value) for name, value in selected if value)
         )
+
+    @property
+    def project_hides_completed(self) -> bool:
+        """A project's view leaves completed tasks out by default ("Show completed (N)"), unless
+        a status is asked for (then that status shows, never an empty contradiction)."""
+        asked = self.status or any(name == "status" for name, _ in self.search.terms)
+        return self.scope == Scope.PROJECT and self.completed != "show" and not asked
 
     @property
     def scope_terms(self) -> tuple[tuple[str, str], ...]:
@@ -322,6 +335,8 @@ class BoardView:
             params["hide"] = "completed"
         if self.layout:
             params["layout"] = self.layout
+        if self.completed == "show" and self.scope == Scope.PROJECT:
+            params["completed"] = "show"
         return {k: v for k, v in params.items() if v}
 
     def form(self) -> FilterForm:

@@ -8,9 +8,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.validators import RegexValidator
+from django.db import transaction
+from django.db.models import Q
 
 from . import recurrence
-from .models import Priority, RepeatFrom, Status, Task, today
+from .models import Priority, Project, RepeatFrom, Status, Task, today
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -34,6 +36,7 @@ EDITABLE = [
     "due_time",
     "recurrence",
     "repeat_from",
+    "project",
 ]
 # The recurrence presets (RecurrenceFields); they build the task's RRULE, `recurrence`.
 REPEAT_FIELDS = [
@@ -45,6 +48,16 @@ REPEAT_FIELDS = [
     "repeat_until",
     "repeat_count",
 ]
+# Fields an older or smaller form may not send: left out, they keep the task's value.
+OPTIONAL = {"due_time", "recurrence", "repeat_from", "project"}
+
+
+class ProjectChoiceField(forms.ModelChoiceField):
+    """A task's project: the person's own projects only (another user's id is "not one of
+    the choices", never saved)."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
 
 
 def new_idempotency_key() -> str:
@@ -104,7 +117,9 @@ class TaskForm(forms.ModelForm):
             "due_time",
             "recurrence",
             "repeat_from",
+            "project",
         ]
+        field_classes = {"project": ProjectChoiceField}
         labels = {"due_time": "Due time", "repeat_from": "Repeat from"}
         help_texts = {"due_time": "Optional; in your time zone. Leave empty for all day."}
         widgets = {
@@ -183,8 +198,9 @@ class TaskForm(forms.ModelForm):
         label="Number of times", required=False, min_value=1, max_value=9999
     )
 
-    def __init__(self, *args, submit_label: str = "Save", **kwargs):
+    def __init__(self, *args, submit_label: str = "Save", user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self._limit_projects(user)
         if self.instance.pk:
             del self.fields["idempotency_key"]  # only creating can be repeated by accident
         elif not self.is_bound:
@@ -212,6 +228,39 @@ class TaskForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", submit_label))
+
+    def _limit_projects(self, user) -> None:
+        """The project select: the owner's active projects plus the task's current one. With
+        no owner known (the board's quick-add form renders the title alone) there is none, and
+        a new task goes to the project on screen or the Inbox."""
+        owner = self.instance.user_id if self.instance.pk else getattr(user, "pk", None)
+        if owner is None:
+            del self.fields["project"]
+            return
+        field = self.fields["project"]
+        current = Q(pk=self.instance.project_id) if self.instance.pk else Q(pk__in=[])
+        field.queryset = Project.objects.filter(
+            Q(archived=False) | current, user_id=owner, deleted_at__isnull=True
+        )
+        field.required = False
+        field.empty_label = None if self.instance.pk else "Inbox (or the project on screen)"
+        field.error_messages["invalid_choice"] = "Choose one of your projects."
+        # Left out of a request (quick add, an editor opened before projects existed), the
+        # project stays as it is.
+        if self.is_bound and "project" not in self.data:
+            del self.fields["project"]
+
+    def clean_project(self):
+        project = self.cleaned_data.get("project")
+        if project is None:
+            return self.instance.project if self.instance.pk else None
+        if transaction.get_connection().in_atomic_block:
+            # Lock the project: a delete running now either finished (then it is gone, say so)
+            # or waits for this save, and then trashes the task with its project.
+            live = Project.objects.select_for_update().filter(pk=project.pk, deleted_at=None)
+            if not live.exists():
+                raise forms.ValidationError("That project was just deleted; choose another.")
+        return project
 
     def clean_priority(self):
         return self.cleaned_data.get("priority") or (
@@ -361,19 +410,17 @@ class OriginalValuesForm(forms.Form):
         return cls(initial={name: getattr(task, name) for name in EDITABLE}, auto_id=False)
 
     def values(self) -> dict | None:
-        """The original values, or None when the form sent none (or garbled ones).
-
-        The fields added later (due time, recurrence) may be missing, from a form opened
-        before they existed: that form does not send them either, so they are not compared.
-        """
-        if not all(self.add_prefix(name) in self.data for name in EDITABLE[:5]):
+        """The original values, or None when the form sent none (or garbled ones). An
+        OPTIONAL field the form did not send is left out."""
+        sent = [name for name in EDITABLE if self.add_prefix(name) in self.data]
+        if not set(EDITABLE) - OPTIONAL <= set(sent):
             return None
         for name in EDITABLE[5:]:
             if self.add_prefix(name) not in self.data:
                 del self.fields[name]
         if not self.is_valid():
             return None
-        return {name: self.cleaned_data[name] for name in EDITABLE if name in self.fields}
+        return {name: self.cleaned_data[name] for name in sent}
 
 
 def original_of(task: Task) -> OriginalValuesForm:
@@ -391,4 +438,6 @@ def display(task: Task, name: str) -> str:
         return value.strftime("%H:%M") if value else "All day"
     if name == "recurrence":
         return task.recurrence_text or "Does not repeat"
+    if name == "project":
+        return value.name
     return value or "(empty)"

@@ -26,5 +26,13 @@ urlpatterns = [
         views.completion_undo,
         name="completion_undo",
     ),
+    path("projects/", views.project_list, name="projects"),
+    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/archive/", views.project_archive, name="project_archive"),
+    path("projects/<int:pk>/move/", views.project_move, name="project_move"),
+    path("projects/<int:pk>/delete/", views.project_delete, name="project_delete"),
+    path("projects/<int:pk>/restore/", views.project_restore, name="project_restore"),
     path("task/<int:pk>/move/", views.task_move, name="move"),
+    path("task/<int:pk>/project/", views.task_set_project, name="set_project"),
 ]

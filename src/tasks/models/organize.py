@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, Value
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 PROJECT_NAME_MAX = 80
@@ -43,8 +43,66 @@ class ProjectQuerySet(models.QuerySet):
         """A user's projects that are not in the trash (archived ones included)."""
         return _owned_by(self, user).filter(deleted_at__isnull=True)
 
+    def deleted_for_user(self, user) -> ProjectQuerySet:
+        """A user's projects in the trash (their delete can still be undone)."""
+        return _owned_by(self, user).filter(deleted_at__isnull=False)
+
     def active(self) -> ProjectQuerySet:
         return self.filter(archived=False)
+
+    def with_open_counts(self) -> ProjectQuerySet:
+        """Each project's open (not completed) live tasks, summed from the trigger-kept
+        counters in the same query (the admin's list: no query per project)."""
+        from .task import Status, TaskCount
+
+        open_counts = (
+            TaskCount.objects.filter(project=models.OuterRef("pk"))
+            .exclude(status=Status.COMPLETED)
+            .order_by()
+            .values("project")
+            .annotate(total=models.Sum("total"))
+            .values("total")
+        )
+        return self.annotate(open_tasks=Coalesce(models.Subquery(open_counts), 0))
+
+    def create_for(self, user, name: str, colour: str = Colour.GREY) -> Project:
+        """A new project at the end of the user's list. Raises IntegrityError when the name is
+        taken (the unique constraint decides between two creates racing each other)."""
+        last = self.for_user(user).aggregate(last=models.Max("position"))["last"]
+        with transaction.atomic():
+            return self.create(
+                user=user, name=name, colour=colour, position=0 if last is None else last + 1
+            )
+
+    def move(self, user, pk: int, step: int) -> bool:
+        """Move project `pk` one place up (step -1) or down (+1) among the user's projects of
+        the same kind (active or archived), renumbering them all. Runs under a lock on every
+        one of the user's projects, so two reorders apply one after the other. False when
+        there is no such project or it is already at that end."""
+        with transaction.atomic():
+            projects = list(
+                self.for_user(user)
+                .filter(is_inbox=False)
+                .select_for_update()
+                .order_by("position", "id")
+            )
+            current = next((p for p in projects if p.pk == pk), None)
+            if current is None:
+                return False
+            group = [p for p in projects if p.archived == current.archived]
+            index = group.index(current)
+            target = index + step
+            if not 0 <= target < len(group):
+                return False
+            group[index], group[target] = group[target], group[index]
+            ordered = [p for p in projects if p.archived != current.archived] + group
+            changed = []
+            for position, project in enumerate(ordered):
+                if project.position != position:
+                    project.position = position
+                    changed.append(project)
+            self.bulk_update(changed, ["position"])
+            return True
 
 
 class Project(models.Model):
@@ -82,6 +140,88 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def css_class(self) -> str:
+        return f"project-colour-{self.colour}"
+
+    def update_if_current(self, version: int, **values) -> bool:
+        """Save `values` only if nobody saved since `version` (compare-and-swap), and only
+        while the project is live. The Inbox cannot be archived. False when it moved on."""
+        if self.is_inbox and values.get("archived"):
+            raise ValueError("The Inbox cannot be archived.")
+        updated = Project.objects.filter(
+            pk=self.pk, version=version, deleted_at__isnull=True
+        ).update(version=models.F("version") + 1, **values)
+        if updated:
+            for name, value in values.items():
+                setattr(self, name, value)
+            self.version = version + 1
+        return bool(updated)
+
+    def take(self, task, version: int) -> bool:
+        """Move `task` into this project if it is still at `version` (compare-and-swap). The
+        caller holds a lock on this project's row (see `trash`). False when the task moved on."""
+        from .task import Task
+
+        now = timezone.now()
+        updated = Task.objects.filter(
+            pk=task.pk, user_id=self.user_id, version=version, deleted_at__isnull=True
+        ).update(project=self, version=models.F("version") + 1, updated_at=now)
+        if updated:
+            task.project, task.version, task.updated_at = self, version + 1, now
+        return bool(updated)
+
+    def trash(self) -> int | None:
+        """Move the project and its live tasks to the trash, all with ONE deleted_at stamp, so
+        undo brings back exactly these (not tasks that were in the trash before). Locks the
+        project row first: a task being moved into it (which locks it too) either lands before
+        and goes to the trash with it, or waits and then finds the project gone. Returns the
+        number of tasks trashed, None when the project was already gone. The Inbox refuses."""
+        from .task import Task
+
+        if self.is_inbox:
+            raise ValueError("The Inbox cannot be deleted.")
+        with transaction.atomic():
+            locked = Project.objects.select_for_update().filter(pk=self.pk, deleted_at=None)
+            if not locked.exists():
+                return None
+            stamp = timezone.now()
+            moved = Task.objects.filter(project=self, deleted_at__isnull=True).update(
+                deleted_at=stamp
+            )
+            locked.update(deleted_at=stamp, version=models.F("version") + 1)
+            self.deleted_at = stamp
+            return moved
+
+    def restore(self) -> int | None:
+        """Undo `trash`: the project and exactly the tasks trashed with it come back. A project
+        created meanwhile under the same name keeps it; this one is renamed "Name (restored)".
+        Returns the number of tasks restored, None when the project was not in the trash."""
+        from .task import Task
+
+        with transaction.atomic():
+            project = (
+                Project.objects.select_for_update()
+                .filter(pk=self.pk, deleted_at__isnull=False)
+                .first()
+            )
+            if project is None:
+                return None
+            name = project.name
+            taken = Project.objects.filter(
+                user_id=project.user_id, deleted_at__isnull=True, name__iexact=name
+            )
+            if taken.exists():
+                name = f"{name[: PROJECT_NAME_MAX - 11]} (restored)"
+            restored = Task.objects.filter(project=project, deleted_at=project.deleted_at).update(
+                deleted_at=None
+            )
+            Project.objects.filter(pk=self.pk).update(
+                deleted_at=None, name=name, version=models.F("version") + 1
+            )
+            self.refresh_from_db()
+            return restored
 
     @classmethod
     def inbox_for(cls, user) -> Project:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -221,7 +221,8 @@ class TaskQuerySet(models.QuerySet):
         under a row lock, so the merge reads and writes one state. Raises DoesNotExist when the
         task is gone (deleted, another user's).
         """
-        current = self.select_for_update().get(pk=pk)
+        # The project comes along for the answer's row (its chip); only the task is locked.
+        current = self.select_related("project").select_for_update(of=("self",)).get(pk=pk)
         if current.version == version:
             changed = set(mine)
             merged = False
@@ -530,8 +531,21 @@ class Task(models.Model):
         return self._set_deleted_at(timezone.now(), live=True)
 
     def restore(self) -> bool:
-        """Bring the task back from the trash; False if it was not in it."""
-        return self._set_deleted_at(None, live=False)
+        """Bring the task back from the trash; False if it was not in it. A task whose project
+        is in the trash (deleted with it) comes back alone, into its owner's Inbox: the project
+        returns only through its own Undo."""
+        from .organize import Project
+
+        # One UPDATE, as before projects existed: the Inbox is chosen in the database.
+        gone = Exists(Project.objects.filter(pk=OuterRef("project_id"), deleted_at__isnull=False))
+        inbox = Project.objects.filter(user_id=OuterRef("user_id"), is_inbox=True).values("pk")
+        updated = Task.objects.filter(pk=self.pk, deleted_at__isnull=False).update(
+            deleted_at=None,
+            project=Case(When(gone, then=Subquery(inbox[:1])), default=F("project")),
+        )
+        if updated:
+            self.refresh_from_db(fields=["deleted_at", "project"])
+        return bool(updated)
 
     def _set_deleted_at(self, value, live: bool) -> bool:
         # A compare-and-swap on the trash state: of two concurrent deletes (or restores) one

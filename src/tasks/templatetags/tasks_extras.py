@@ -23,6 +23,15 @@ def undo_task_id(message) -> int | None:
     return None
 
 
+@register.filter
+def undo_project_id(message) -> int | None:
+    """The project a "Deleted project" message can bring back (tagged `undo-project-<id>`)."""
+    for tag in str(getattr(message, "extra_tags", "") or "").split():
+        if tag.startswith("undo-project-") and tag[13:].isdigit():
+            return int(tag[13:])
+    return None
+
+
 @register.simple_tag
 def query(params: dict, **extra) -> str:
     """`?a=1&b=2` from the current filters plus/minus extras (None removes a key)."""
@@ -96,9 +105,15 @@ class TaskRowCacheNode(template.Node):
     def render(self, context):
         task = self.task.resolve(context)
         day = context.get("today") or models.today()  # set by tasks.context_processors.today
+        # The project's chip: renaming or recolouring a project leaves its tasks untouched, so
+        # its name and colour are part of the key, and whether the chip shows at all (not in
+        # the project's own view).
+        project = task.project
+        own_view = getattr(context.get("filters"), "project", None) == task.project_id
         key = (
             f"task-row:{ROW_CACHE_VERSION}:{self.version}:{task.pk}:{task.version}:"
-            f"{task.updated_at.timestamp()}:{day}:{task.is_overdue:d}"
+            f"{task.updated_at.timestamp()}:{day}:{task.is_overdue:d}:{project.colour}:{own_view}:"
+            f"{hashlib.blake2b(project.name.encode(), digest_size=6).hexdigest()}"
         )
         rows = fragment_cache()
         html = rows.get(key)

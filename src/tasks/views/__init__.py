@@ -2,6 +2,16 @@
 
 from .board import board
 from .kanban import task_move
+from .projects import (
+    project_archive,
+    project_create,
+    project_delete,
+    project_edit,
+    project_list,
+    project_move,
+    project_restore,
+    task_set_project,
+)
 from .quickadd import task_parse
 from .recur import completion_undo
 from .task import task_create, task_delete, task_detail, task_edit, task_toggle
@@ -10,6 +20,13 @@ from .trash import task_restore, trash, trash_purge, trash_restore, trash_undo
 __all__ = [
     "board",
     "completion_undo",
+    "project_archive",
+    "project_create",
+    "project_delete",
+    "project_edit",
+    "project_list",
+    "project_move",
+    "project_restore",
     "task_create",
     "task_delete",
     "task_detail",
@@ -17,6 +34,7 @@ __all__ = [
     "task_move",
     "task_parse",
     "task_restore",
+    "task_set_project",
     "task_toggle",
     "trash",
     "trash_purge",

@@ -30,7 +30,11 @@ def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
         project = nav.project(pk) if pk is not None else None
         if pk is not None and project is None:
             raise Http404("No such project")
-        page = {"nav": nav, "scope_title": project.name if project else Scope.TITLES[scope]}
+        page = {
+            "nav": nav,
+            "scope_title": project.name if project else Scope.TITLES[scope],
+            "project_colour_class": f"project-colour-{project.extra}" if project else "",
+        }
     if view.is_kanban:
         return kanban_board(request, view, page)
     if wants_fragment(request):

@@ -54,7 +54,8 @@ def board_context(request: HtmxRequest, view: BoardView, query=None) -> dict:
 
         return kanban_context(request, view, query)
     query = request.GET if query is None else query
-    tasks = Task.objects.for_user(request.user).filtered(view)
+    # The project in the same query: each row shows its chip (no query per row).
+    tasks = Task.objects.for_user(request.user).filtered(view).select_related("project")
     page = paginate(
         tasks,
         view.sort,

@@ -32,6 +32,7 @@ from .common import (
     counts,
     next_for_form,
 )
+from .projects import project_on_screen
 
 
 @login_required
@@ -41,13 +42,14 @@ def task_create(request: HtmxRequest):
     template = "tasks/task_form.html"
     context = {"next": next_for_form(request)}
     if request.method != "POST":
-        return render(request, template, context | {"form": TaskForm(submit_label="Add task")})
+        form = TaskForm(submit_label="Add task", user=request.user)
+        return render(request, template, context | {"form": form})
     # The quick-add field says so (`quick`): its words set the date, priority, tags, project.
     quick = "quick" in request.POST
     if quick:
         form = QuickAddForm(request.POST, user=request.user)
     else:
-        form = TaskForm(request.POST, submit_label="Add task")
+        form = TaskForm(request.POST, submit_label="Add task", user=request.user)
     if not form.is_valid():
         if quick and not request.htmx:
             context |= {"form": form, "board_path": context["next"]}
@@ -59,6 +61,8 @@ def task_create(request: HtmxRequest):
         return render(request, template, context | {"form": form}, status=UNPROCESSABLE)
     task = form.save(commit=False)
     task.user = request.user
+    if task.project_id is None:  # quick add on a project's page adds to that project
+        task.project = project_on_screen(request)
     task = task.save_once(form.cleaned_data.get("idempotency_key") or None)
     if quick:
         form.save_tags(task)
@@ -130,7 +134,8 @@ def task_edit(request: HtmxRequest, pk: int):
 @require_POST
 @atomic_post
 def task_toggle(request: HtmxRequest, pk: int):
-    task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
+    # With its project: the answer's row shows the project's chip.
+    task = get_object_or_404(Task.objects.for_user(request.user).select_related("project"), pk=pk)
     # A repeating task moves on to its next occurrence (views/recur.py).
     return recur.toggle(request, task)
 

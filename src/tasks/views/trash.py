@@ -15,13 +15,13 @@ from ..models import Task
 from .common import BOARD, CONFLICT, TRASH, atomic_post, back_to_board, board_context, counts
 
 
-def restored(request: HtmxRequest, task: Task | None):
+def restored(request: HtmxRequest, task: Task | None, done: str = "Task restored"):
     """The answer to an undo: the task back in its place in the list on screen."""
     if task is None:
         messages.info(request, "Nothing to undo.")
     else:
         task.restore()  # a compare-and-swap: restoring twice is harmless
-        messages.success(request, "Task restored")
+        messages.success(request, done)
     if not request.htmx:
         return back_to_board(request)
     if task is None:
@@ -49,8 +49,17 @@ def task_restore(request: HtmxRequest, pk: int):
 @atomic_post
 def trash_undo(request: HtmxRequest):
     """`z` and the board's undo: bring back the most recently deleted task, one per press."""
-    in_trash = Task.objects.deleted_for_user(request.user).select_for_update()
-    return restored(request, in_trash.last_deleted())
+    in_trash = (
+        Task.objects.deleted_for_user(request.user)
+        .select_related("project")
+        .select_for_update(of=("self",))
+    )
+    task = in_trash.last_deleted()
+    if task is not None and task.project.deleted_at == task.deleted_at:
+        # The last delete was a project's: undo brings back the project with its tasks.
+        task.project.restore()
+        return restored(request, task, f"Restored “{task.project.name}” and its tasks")
+    return restored(request, task)
 
 
 @login_required

@@ -1,0 +1,28 @@
+"""Template helpers for projects: sidebar counts (read from the page's one counts query)."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def open_count(counts: dict | None, project_id) -> int:
+    """A project's open tasks from TaskCount.for_user's `open_by_project` (0 when none)."""
+    return ((counts or {}).get("open_by_project") or {}).get(project_id, 0)
+
+
+@register.filter
+def completed_count(counts: dict | None, project_id) -> int:
+    return ((counts or {}).get("completed_by_project") or {}).get(project_id, 0)
+
+
+@register.simple_tag
+def changed_project_counts(counts: dict | None, *project_ids) -> list[tuple[int, int]]:
+    """(project id, open tasks) for the sidebar badges a write answer renews out of band: every
+    project with open tasks plus the ones the write touched (which may have dropped to 0,
+    and then have no counter row)."""
+    by_project = dict((counts or {}).get("open_by_project") or {})
+    for pk in project_ids:
+        if pk:
+            by_project.setdefault(pk, 0)
+    return sorted(by_project.items())
