@@ -10,6 +10,7 @@ from django import forms
 from django.core.validators import RegexValidator
 
 from .models import Priority, Status, Task
+from .tagging import TagNamesField
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -24,7 +25,8 @@ def _is_iso_date(text: str) -> bool:
 
 
 # The fields a person edits, compared one by one when two edits of a task meet (TaskQuerySet.edit).
-EDITABLE = ["title", "description", "priority", "status", "due_date"]
+# Tags (tag_names: a sorted tuple of names) are part of the edit, saved in its transaction.
+EDITABLE = ["title", "description", "priority", "status", "due_date", "tag_names"]
 
 
 def new_idempotency_key() -> str:
@@ -84,9 +86,16 @@ class TaskForm(forms.ModelForm):
         }
 
     idempotency_key = IdempotencyKeyField()
+    tag_names = TagNamesField()
 
     def __init__(self, *args, submit_label: str = "Save", **kwargs):
         super().__init__(*args, **kwargs)
+        # A form without a tags field (quick add, a page loaded before tags existed) leaves
+        # the task's tags alone rather than removing them.
+        if self.is_bound and self.add_prefix("tag_names") not in self.data:
+            del self.fields["tag_names"]
+        elif self.instance.pk and "tag_names" not in self.initial:
+            self.initial["tag_names"] = self.instance.tag_names
         if self.instance.pk:
             del self.fields["idempotency_key"]  # only creating can be repeated by accident
         elif not self.is_bound:
@@ -149,8 +158,10 @@ class OriginalValuesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in EDITABLE:
-            model_field = Task._meta.get_field(name)
-            field = model_field.formfield(required=False)
+            if name == "tag_names":
+                field = TagNamesField()
+            else:
+                field = Task._meta.get_field(name).formfield(required=False)
             field.widget = forms.HiddenInput()
             self.fields[name] = field
 
@@ -160,11 +171,13 @@ class OriginalValuesForm(forms.Form):
 
     def values(self) -> dict | None:
         """The original values, or None when the form sent none (or garbled ones)."""
-        if not all(self.add_prefix(name) in self.data for name in EDITABLE):
+        # Tags may be missing (a form from before they existed): the others are needed.
+        sent = [name for name in EDITABLE if self.add_prefix(name) in self.data]
+        if set(EDITABLE) - set(sent) - {"tag_names"}:
             return None
         if not self.is_valid():
             return None
-        return {name: self.cleaned_data[name] for name in EDITABLE}
+        return {name: self.cleaned_data[name] for name in sent}
 
 
 def original_of(task: Task) -> OriginalValuesForm:
@@ -178,4 +191,6 @@ def display(task: Task, name: str) -> str:
         return getattr(task, f"get_{name}_display")()
     if name == "due_date":
         return value.strftime("%a %-d %b %Y") if value else "No date"
+    if name == "tag_names":
+        return ", ".join(f"#{tag}" for tag in value) if value else "No tags"
     return value or "(empty)"

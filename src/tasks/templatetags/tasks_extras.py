@@ -97,7 +97,7 @@ class TaskRowCacheNode(template.Node):
         day = context.get("today") or models.today()  # set by tasks.context_processors.today
         key = (
             f"task-row:{ROW_CACHE_VERSION}:{self.version}:{task.pk}:{task.version}:"
-            f"{task.updated_at.timestamp()}:{day}"
+            f"{task.updated_at.timestamp()}:{day}:{_digest(task.tag_key)}"
         )
         rows = fragment_cache()
         html = rows.get(key)
@@ -105,6 +105,12 @@ class TaskRowCacheNode(template.Node):
             html = self.nodelist.render(context)
             rows.set(key, html, ROW_CACHE_SECONDS)
         return html
+
+
+def _digest(text: str) -> str:
+    # Tag names are not in the task's version (a rename or merge leaves it), so they are in the
+    # key; hashed, since 20 names of 40 characters would outgrow a memcached key.
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest() if text else ""
 
 
 @register.tag

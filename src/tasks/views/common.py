@@ -50,7 +50,7 @@ def counts(request: HtmxRequest) -> dict[str, int]:
 def board_context(request: HtmxRequest, view: BoardView, query=None) -> dict:
     """The list for `view`, on the page named by the cursors in `query` (default: GET)."""
     query = request.GET if query is None else query
-    tasks = Task.objects.for_user(request.user).filtered(view)
+    tasks = Task.objects.for_user(request.user).filtered(view).with_tag_names()
     page = paginate(
         tasks,
         view.sort,

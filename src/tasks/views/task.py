@@ -19,6 +19,7 @@ from ..forms import (
 )
 from ..http import HtmxRequest, page_location
 from ..models import Task
+from ..tagging import set_task_tags
 from .common import (
     BOARD,
     CONFLICT,
@@ -49,14 +50,19 @@ def task_create(request: HtmxRequest):
         return render(request, template, context | {"form": form}, status=UNPROCESSABLE)
     task = form.save(commit=False)
     task.user = request.user
+    fresh = task
     task = task.save_once(form.cleaned_data.get("idempotency_key") or None)
+    if form.cleaned_data.get("tag_names"):
+        set_task_tags(task, form.cleaned_data["tag_names"])
+    elif task is fresh:
+        task.tag_names = ()  # a new task without tags: its row needs no query to say so
     return answer_write(request, task, "Task added", created=True)
 
 
 @login_required
 @require_safe
 def task_detail(request: HtmxRequest, pk: int):
-    task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
+    task = get_object_or_404(Task.objects.for_user(request.user).with_tag_names(), pk=pk)
     if request.htmx:
         return render(request, f"{BOARD}#task-row", {"task": task})
     return render(request, "tasks/task_detail.html", {"task": task})
@@ -116,7 +122,7 @@ def task_edit(request: HtmxRequest, pk: int):
 @require_POST
 @atomic_post
 def task_toggle(request: HtmxRequest, pk: int):
-    task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
+    task = get_object_or_404(Task.objects.for_user(request.user).with_tag_names(), pk=pk)
     if not task.toggle_completed():
         raise Http404("This task was deleted meanwhile.")
     done = "completed" if task.is_completed else "marked not completed"
