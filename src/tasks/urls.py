@@ -20,4 +20,9 @@ urlpatterns = [
     path("trash/undo/", views.trash_undo, name="undo_last"),
     path("trash/<int:pk>/restore/", views.trash_restore, name="trash_restore"),
     path("trash/<int:pk>/delete/", views.trash_purge, name="trash_purge"),
+    path("tags/", views.tag_list, name="tags"),
+    path("tags/suggest/", views.tag_suggest, name="tag_suggest"),
+    path("tags/<int:pk>/rename/", views.tag_rename, name="tag_rename"),
+    path("tags/<int:pk>/merge/", views.tag_merge, name="tag_merge"),
+    path("tags/<int:pk>/delete/", views.tag_delete, name="tag_delete"),
 ]
