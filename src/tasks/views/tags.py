@@ -107,7 +107,9 @@ def tag_rename(request: HtmxRequest, pk: int):
         context = {"clash": {"tag": tag, "other": clash.other}}
         if request.htmx:
             return list_answer(request, CONFLICT, **context)
-        return render(request, "tasks/tag_form.html", context | {"tag": tag, "form": form}, 409)
+        return render(
+            request, "tasks/tag_form.html", context | {"tag": tag, "form": form}, status=409
+        )
     except Tag.DoesNotExist:
         raise Http404 from None
     messages.success(request, f"Renamed #{old} to #{tag.name}")
