@@ -153,13 +153,15 @@ def tags_for(user, names: Iterable[str]) -> list[Tag]:
 def set_task_tags(task: Task, names: Iterable[str]) -> None:
     """Make `task`'s tags exactly `names` (the owner's tags, created on the fly). The caller
     holds the task's row (an edit's CAS, a create) inside a transaction."""
-    wanted = {tag.pk: tag for tag in tags_for(task.user, names)}
-    links = TaskTag.objects.filter(task=task)
-    links.exclude(tag_id__in=list(wanted)).delete()
-    have = set(links.values_list("tag_id", flat=True))
-    TaskTag.objects.bulk_create(
-        [TaskTag(task=task, tag_id=pk) for pk in wanted if pk not in have], ignore_conflicts=True
-    )
+    with transaction.atomic():  # the caller's, or one of its own
+        wanted = {tag.pk: tag for tag in tags_for(task.user, names)}
+        links = TaskTag.objects.filter(task=task)
+        links.exclude(tag_id__in=list(wanted)).delete()
+        have = set(links.values_list("tag_id", flat=True))
+        TaskTag.objects.bulk_create(
+            [TaskTag(task=task, tag_id=pk) for pk in wanted if pk not in have],
+            ignore_conflicts=True,
+        )
     task.__dict__["tag_string"] = SEPARATOR.join(tag.name for tag in wanted.values())
 
 
