@@ -366,3 +366,28 @@ def test_merge_keeps_a_task_that_had_both_tags_linked_once(alice, make_task):
 
     assert merge_tags(a, b) == 0
     assert list(TaskTag.objects.filter(task=task).values_list("tag_id", flat=True)) == [b.pk]
+
+
+# --- admin ----------------------------------------------------------------------------------------
+
+
+def tag_changelist_queries(admin_client, alice, make_task, n) -> tuple[int, str]:
+    for i in range(n):
+        tag(make_task(alice, f"T{i}"), f"tag{i}", "common")
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get("/admin/tasks/tag/", {"q": "tag"})
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_the_admin_lists_tags_with_task_counts_without_a_query_per_tag(
+    admin_client, alice, make_task, django_user_model
+):
+    few, _ = tag_changelist_queries(admin_client, alice, make_task, 2)
+    many, html = tag_changelist_queries(admin_client, alice, make_task, 30)
+
+    assert few == many
+    assert "column-task_count" in html
+    assert "tag29" in html
+    response = admin_client.get("/admin/tasks/tag/", {"q": "common"})
+    assert '<td class="field-task_count">32</td>' in response.content.decode()
