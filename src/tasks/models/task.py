@@ -96,7 +96,18 @@ class TaskQuerySet(models.QuerySet):
         """The tasks a user may see: their own and not deleted. Every view starts here."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(user=user, deleted_at__isnull=True)
+        qs = self.filter(user=user, deleted_at__isnull=True)
+        qs._owner_id = user.pk
+        return qs
+
+    # The owner for_user() named, kept through chaining: with_tag finds the tag by it, so the
+    # tag lookup is a constant, not a subplan run for every task walked.
+    _owner_id: int | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._owner_id = self._owner_id
+        return clone
 
     def deleted_for_user(self, user) -> TaskQuerySet:
         """A user's deleted tasks that can still be restored (the Trash page, undo)."""
@@ -180,16 +191,18 @@ class TaskQuerySet(models.QuerySet):
         return self.annotate(tag_string=Subquery(links.annotate(names=names).values("names")))
 
     def with_tag(self, name: str) -> TaskQuerySet:
-        """Tasks with the owner's tag `name` (any case): EXISTS on TaskTag, which the planner
-        reads from the (tag, task) index after finding the tag by (user, lower(name))."""
+        """Tasks with the owner's tag `name` (any case): `id IN` the tag's links, read from
+        the (tag, task) index after finding the tag by the (user, lower(name)) index. Tasks
+        not narrowed by for_user() match the tag of each task's own owner (slower: per row)."""
         from .organize import Tag, TaskTag
 
-        tags = Tag.objects.alias(lname=Lower("name")).filter(
-            user=OuterRef(OuterRef("user")), lname=Lower(Value(name))
-        )
-        return self.filter(
-            Exists(TaskTag.objects.filter(task=OuterRef("pk"), tag__in=tags.values("pk")))
-        )
+        owner = self._owner_id if self._owner_id is not None else OuterRef(OuterRef("user"))
+        tags = Tag.objects.alias(lname=Lower("name")).filter(user=owner, lname=Lower(Value(name)))
+        if self._owner_id is None:
+            links = TaskTag.objects.filter(task=OuterRef("pk"), tag__in=tags.values("pk"))
+            return self.filter(Exists(links))
+        links = TaskTag.objects.filter(tag__in=tags.values("pk")).values("task_id")
+        return self.filter(pk__in=links)
 
     # The conditions a BoardView's terms name (filters.TOKEN_RULES and the filter bar).
     FILTERS = {
