@@ -137,7 +137,22 @@ def test_it_spreads_tasks_over_projects_and_tags_in_bulk(django_assert_max_num_q
     from tasks.models import Project, Tag, TaskTag
 
     with django_assert_max_num_queries(60):  # bulk: not a query per task or link
-        seed(*"--user loadtest --count 400 --seed 3 --projects 5 --tags 30 --max-tags 5".split())
+        seed(
+            *[
+                "--user",
+                "loadtest",
+                "--count",
+                "400",
+                "--seed",
+                "3",
+                "--projects",
+                "5",
+                "--tags",
+                "30",
+                "--max-tags",
+                "5",
+            ]
+        )
 
     user = get_user_model().objects.get(username="loadtest")
     assert Project.objects.for_user(user).count() == 6  # and the Inbox
@@ -153,7 +168,19 @@ def test_it_organizes_an_already_seeded_user_once():
     from tasks.models import TaskTag
 
     seed("--user", "loadtest", "--count", "100", "--seed", "1")
-    args = "--user loadtest --count 100 --top-up --seed 1 --projects 3 --tags 10".split()
+    args = [
+        "--user",
+        "loadtest",
+        "--count",
+        "100",
+        "--top-up",
+        "--seed",
+        "1",
+        "--projects",
+        "3",
+        "--tags",
+        "10",
+    ]
     out, _ = seed(*args)
     links = TaskTag.objects.count()
     seed(*args)

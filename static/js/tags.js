@@ -182,8 +182,8 @@
     listbox.addEventListener("click", (event) => {
       const option = event.target.closest("[role=option]");
       if (!option) return;
-      addChip(option.dataset.tagOption);
       input.value = "";
+      addChip(option.dataset.tagOption);
       close();
       input.focus();
     });
