@@ -42,6 +42,8 @@ from bench.scenarios import (
     DEEP_PAGE,
     DEFAULT_DATABASE_URL,
     PASSWORD,
+    PLACEHOLDERS,
+    SEED_ORGANIZE,
     TRASHED,
     USERS,
 )
@@ -135,6 +137,7 @@ def prepare_database(database_url: str, env: dict) -> None:
     timed_manage(env, "migrate", "--verbosity", "0")
     for user, count in USERS.items():
         seed = ["--user", user, "--count", str(count), "--password", PASSWORD]
+        seed += SEED_ORGANIZE
         timed_manage(env, "seed_tasks", *seed, "--top-up", "--seed", "1", timeout=600)
     timed_manage(env, "collectstatic", "--noinput", "--verbosity", "0")
 
@@ -148,7 +151,8 @@ def fill_trash(ip: InProcess, env: dict) -> None:
         # Always, not only after a move: a run interrupted between the two steps left it short.
         # No --password: setting it again would log out the in-process clients (session hash).
         seed = ["--user", user, "--count", str(USERS[user]), "--top-up", "--seed", "1"]
-        timed_manage(env, "seed_tasks", *seed, timeout=600)
+        timed_manage(env, "seed_tasks", *seed, *SEED_ORGANIZE, timeout=600)
+    PLACEHOLDERS.update(ip.placeholders())
 
 
 def measure_in_process(ip: InProcess, args, results: dict) -> tuple[str, dict, dict]:

@@ -56,6 +56,18 @@ class InProcess:
         qs = Task.objects.for_user(self.users[user]).order_by("id")
         return list(qs.values_list("id", flat=True)[offset : offset + count])
 
+    def placeholders(self) -> dict[str, str]:
+        """`project_<user>`: each bench user's first seeded project (scenarios.PLACEHOLDERS)."""
+        from bench.scenarios import SEED_PROJECT
+        from tasks.models import Project
+
+        found = {}
+        for name, user in self.users.items():
+            project = Project.objects.for_user(user).filter(name=SEED_PROJECT).first()
+            if project is not None:
+                found[f"project_{name}"] = str(project.pk)
+        return found
+
     def versions(self, ids: list[int]) -> list[int]:
         from tasks.models import Task
 
@@ -278,6 +290,11 @@ EXPLAIN_PLANS = {
     "trash": "trash",
     "undo": "undo_last",  # not a load scenario (it would empty the trash): InProcess.undo_queries
     "board_kanban": "board_kanban",
+    # Issue 12's views (bench/scenarios.py SEED_ORGANIZE).
+    "project": "project",
+    "tag_filter": "tag_filter",
+    "today": "today",
+    "upcoming": "upcoming",
 }
 
 

@@ -163,6 +163,28 @@ TARGETS: dict[str, tuple[str, Check]] = {
 }
 
 
+def _queries_at_most(scenario: str, most: int) -> Check:
+    def check(results):
+        sc = results["scenarios"]
+        big, small = sc[scenario]["queries"], sc[f"{scenario}_10k"]["queries"]
+        return big, big <= most and big == small, f"100k: {big}, 10k: {small}"
+
+    return check
+
+
+# Issue 12: the organized views, on 50 projects and 200 tags (up to 5 per task).
+for _name, _label in [
+    ("project", "a project"),
+    ("tag_filter", "a tag filter (#home)"),
+    ("today", "Today"),
+    ("upcoming", "Upcoming"),
+]:
+    TARGETS[f"queries_{_name}"] = (
+        f"{_label}: <= 5 queries, same at 10k and 100k",
+        _queries_at_most(_name, 5),
+    )
+
+
 def evaluate(results: dict) -> list[dict]:
     rows = []
     for key, (goal, check) in TARGETS.items():

@@ -60,4 +60,26 @@ SCENARIOS = {
 
 
 def scenario_paths(paths: list[str], cursor: str) -> list[str]:
-    return [p.replace("{cursor}", cursor) for p in paths]
+    paths = [p.replace("{cursor}", cursor) for p in paths]
+    for key, value in PLACEHOLDERS.items():
+        paths = [p.replace("{" + key + "}", value) for p in paths]
+    return paths
+
+
+# Issue 12: each bench user's tasks spread over 50 projects and 200 tags (up to 5 per task), and
+# the views that read them. `{project_<user>}` is that user's first seeded project, looked up
+# once the data is there (InProcess.placeholders fills PLACEHOLDERS).
+SEED_ORGANIZE = ["--projects", "50", "--tags", "200", "--max-tags", "5"]
+SEED_PROJECT = "Project 01"
+SEED_TAG = "home"
+PLACEHOLDERS: dict[str, str] = {}
+SCENARIOS |= {
+    "project": (BIG, "GET", ["/projects/{project_bench100k}/"], False, None),
+    "tag_filter": (BIG, "GET", [f"/?q=%23{SEED_TAG}"], False, None),
+    "today": (BIG, "GET", ["/today/"], False, None),
+    "upcoming": (BIG, "GET", ["/upcoming/"], False, None),
+    "project_10k": (SMALL, "GET", ["/projects/{project_bench10k}/"], False, None),
+    "tag_filter_10k": (SMALL, "GET", [f"/?q=%23{SEED_TAG}"], False, None),
+    "today_10k": (SMALL, "GET", ["/today/"], False, None),
+    "upcoming_10k": (SMALL, "GET", ["/upcoming/"], False, None),
+}

@@ -131,3 +131,61 @@ def test_it_rejects_a_negative_count():
 def test_it_rejects_a_zero_batch_size():
     with pytest.raises(CommandError, match="--batch-size"):
         seed("--user", "loadtest", "--count", "10", "--batch-size", "0")
+
+
+def test_it_spreads_tasks_over_projects_and_tags_in_bulk(django_assert_max_num_queries):
+    from tasks.models import Project, Tag, TaskTag
+
+    with django_assert_max_num_queries(60):  # bulk: not a query per task or link
+        seed(
+            *[
+                "--user",
+                "loadtest",
+                "--count",
+                "400",
+                "--seed",
+                "3",
+                "--projects",
+                "5",
+                "--tags",
+                "30",
+                "--max-tags",
+                "5",
+            ]
+        )
+
+    user = get_user_model().objects.get(username="loadtest")
+    assert Project.objects.for_user(user).count() == 6  # and the Inbox
+    used = Counter(Task.objects.for_user(user).values_list("project__name", flat=True))
+    assert len(used) == 6
+    assert Tag.objects.for_user(user).count() == 30
+    per_task = Counter(TaskTag.objects.filter(task__user=user).values_list("task_id", flat=True))
+    assert max(per_task.values()) <= 5
+    assert 400 < sum(per_task.values()) < 1600  # about 2.5 per task
+
+
+def test_it_organizes_an_already_seeded_user_once():
+    from tasks.models import TaskTag
+
+    seed("--user", "loadtest", "--count", "100", "--seed", "1")
+    args = [
+        "--user",
+        "loadtest",
+        "--count",
+        "100",
+        "--top-up",
+        "--seed",
+        "1",
+        "--projects",
+        "3",
+        "--tags",
+        "10",
+    ]
+    out, _ = seed(*args)
+    links = TaskTag.objects.count()
+    seed(*args)
+
+    assert "tag links" in out
+    assert links > 0
+    assert TaskTag.objects.count() == links
+    assert Task.objects.exclude(project__is_inbox=True).exists()

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.db.models import Count
 
-from .models import Project, SavedView, Task
+from .models import Project, SavedView, Tag, Task
 
 
 @admin.register(Task)
@@ -53,6 +54,25 @@ class ProjectAdmin(admin.ModelAdmin):
     @admin.display(description="Open tasks", ordering="open_tasks")
     def open_tasks(self, project: Project) -> int:
         return project.open_tasks
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """Tags, searchable by name or owner, each with its task count: an annotation on the
+    changelist's one query (no query per row)."""
+
+    list_display = ["name", "user", "task_count", "created_at"]
+    search_fields = ["name", "user__username"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_task_count=Count("tasks", distinct=True))
+
+    @admin.display(description="Tasks", ordering="_task_count")
+    def task_count(self, tag) -> int:
+        return tag._task_count
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.replace("\x00", ""))

@@ -42,6 +42,13 @@ PRIORITY_WORDS = {"low": "low", "medium": "medium", "med": "medium", "high": "hi
 DUE_WORDS = {"overdue": "overdue", "today": "today", "week": "week", "none": "none"}
 
 
+def tag_name_or_none(text: str) -> str | None:
+    """A `#tag` token's name when it is a valid tag name (tasks.tagging), else None."""
+    from .tagging import TAG_NAME
+
+    return text if TAG_NAME.fullmatch(text) else None
+
+
 def one_of(words: Mapping[str, str]) -> Callable[[str], str | None]:
     """A value reader for a fixed vocabulary, case-insensitive; None when the word is unknown."""
     return lambda value: words.get(value.lower())
@@ -65,6 +72,7 @@ TOKEN_RULES: tuple[TokenRule, ...] = (
     TokenRule("status", ("is:",), one_of(STATUS_WORDS)),
     TokenRule("priority", ("priority:", "p:"), one_of(PRIORITY_WORDS)),
     TokenRule("due", ("due:",), one_of(DUE_WORDS)),
+    TokenRule("tag", ("#",), tag_name_or_none),
 )
 
 # What one token is. Quoted phrases will become an alternative here.

@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from . import recurrence
 from .models import Priority, Project, RepeatFrom, Status, Task, today
+from .tagging import TagNamesField
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -27,6 +28,7 @@ def _is_iso_date(text: str) -> bool:
 
 
 # The fields a person edits, compared one by one when two edits of a task meet (TaskQuerySet.edit).
+# Tags (tag_names: a sorted tuple of names) are part of the edit, saved in its transaction.
 EDITABLE = [
     "title",
     "description",
@@ -37,6 +39,7 @@ EDITABLE = [
     "recurrence",
     "repeat_from",
     "project",
+    "tag_names",
 ]
 # The recurrence presets (RecurrenceFields); they build the task's RRULE, `recurrence`.
 REPEAT_FIELDS = [
@@ -49,7 +52,7 @@ REPEAT_FIELDS = [
     "repeat_count",
 ]
 # Fields an older or smaller form may not send: left out, they keep the task's value.
-OPTIONAL = {"due_time", "recurrence", "repeat_from", "project"}
+OPTIONAL = {"due_time", "recurrence", "repeat_from", "project", "tag_names"}
 
 
 class ProjectChoiceField(forms.ModelChoiceField):
@@ -197,10 +200,17 @@ class TaskForm(forms.ModelForm):
     repeat_count = forms.IntegerField(
         label="Number of times", required=False, min_value=1, max_value=9999
     )
+    tag_names = TagNamesField()
 
     def __init__(self, *args, submit_label: str = "Save", user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._limit_projects(user)
+        # A form without a tags field (quick add, a page loaded before tags existed) leaves
+        # the task's tags alone rather than removing them.
+        if self.is_bound and self.add_prefix("tag_names") not in self.data:
+            del self.fields["tag_names"]
+        elif self.instance.pk and "tag_names" not in self.initial:
+            self.initial["tag_names"] = self.instance.tag_names
         if self.instance.pk:
             del self.fields["idempotency_key"]  # only creating can be repeated by accident
         elif not self.is_bound:
@@ -400,8 +410,10 @@ class OriginalValuesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in EDITABLE:
-            model_field = Task._meta.get_field(name)
-            field = model_field.formfield(required=False)
+            if name == "tag_names":
+                field = TagNamesField()
+            else:
+                field = Task._meta.get_field(name).formfield(required=False)
             field.widget = forms.HiddenInput()
             self.fields[name] = field
 
@@ -440,4 +452,6 @@ def display(task: Task, name: str) -> str:
         return task.recurrence_text or "Does not repeat"
     if name == "project":
         return value.name
+    if name == "tag_names":
+        return ", ".join(f"#{tag}" for tag in value) if value else "No tags"
     return value or "(empty)"

@@ -2,8 +2,8 @@
 page of KANBAN_PAGE_SIZE cards that loads more as it scrolls.
 
 The columns are read in ONE query (three index range scans, each LIMITed), and
-their tags in one more, so the full page stays within five queries whatever the number of tasks:
-session, user, the status counts, the columns, their tags.
+their tag names in the same query (a subquery), so the full page stays within five queries
+whatever the number of tasks: session, user, the sidebar, the status counts, the columns.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import F, IntegerField, Q, Subquery, prefetch_related_objects
+from django.db.models import F, IntegerField, Q, Subquery
 
 from .filters import BoardView
 from .models import Status, Task, TaskQuerySet
@@ -111,8 +111,7 @@ def columns(
         chosen = Q(pk__in=arms[0].union(*arms[1:], all=True))
     else:  # SQLite allows no LIMIT inside a UNION
         chosen = Q(pk__in=arms[0]) | Q(pk__in=arms[1]) | Q(pk__in=arms[2])
-    rows = list(tasks.filter(chosen).annotate(**totals).ordered_by(view.sort))
-    prefetch_related_objects(rows, "tags")
+    rows = list(tasks.filter(chosen).annotate(**totals).with_tag_names().ordered_by(view.sort))
     result = []
     for status, label in COLUMNS:
         mine = [t for t in rows if t.status == status]
@@ -133,8 +132,7 @@ def more(user, view: BoardView, status: str, after: str | None) -> Column:
     key = decode_cursor(after, view.sort)
     if key is not None:
         tasks = tasks.after(view.sort, key)
-    rows = list(tasks.ordered_by(view.sort)[: KANBAN_PAGE_SIZE + 1])
-    prefetch_related_objects(rows, "tags")
+    rows = list(tasks.with_tag_names().ordered_by(view.sort)[: KANBAN_PAGE_SIZE + 1])
     col = Column(status=status, label=Status(status).label, tasks=rows[:KANBAN_PAGE_SIZE])
     if len(rows) > KANBAN_PAGE_SIZE:
         col.next_cursor = encode_cursor(rows[KANBAN_PAGE_SIZE - 1], view.sort)

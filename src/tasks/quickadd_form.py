@@ -90,6 +90,7 @@ class QuickAddForm(TaskForm):
         """Tag `task` with the parsed tags, creating the person's missing ones (three queries
         at most, however many tags)."""
         wanted = {name.lower(): name for name in self.parsed.tags}
+        task.tag_names = tuple(wanted.values())  # so its row needs no query to show them
         if not wanted:
             return
         known = {t.name.lower(): t.id for t in self._nav.tags}

@@ -35,4 +35,9 @@ urlpatterns = [
     path("projects/<int:pk>/restore/", views.project_restore, name="project_restore"),
     path("task/<int:pk>/move/", views.task_move, name="move"),
     path("task/<int:pk>/project/", views.task_set_project, name="set_project"),
+    path("tags/", views.tag_list, name="tags"),
+    path("tags/suggest/", views.tag_suggest, name="tag_suggest"),
+    path("tags/<int:pk>/rename/", views.tag_rename, name="tag_rename"),
+    path("tags/<int:pk>/merge/", views.tag_merge, name="tag_merge"),
+    path("tags/<int:pk>/delete/", views.tag_delete, name="tag_delete"),
 ]

@@ -68,6 +68,12 @@ def toggle(task: Task, occurrence=NOT_GIVEN) -> Toggle | None:
         current = Task.objects.select_for_update().filter(pk=task.pk, deleted_at=None).first()
         if current is None:
             return None
+        # What the caller read with the task (its project, tag names) stays valid: the lock
+        # re-reads the row's own fields only.
+        if "tag_string" in task.__dict__:
+            current.tag_names = task.tag_names
+        if Task.project.is_cached(task):
+            current.project = task.project
         if current.is_completed:
             return _reopen(current)
         if occurrence is not NOT_GIVEN and occurrence != current.due_date:

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, StringAgg, Subquery, Value, When
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from .. import query as search_syntax
@@ -114,7 +114,18 @@ class TaskQuerySet(models.QuerySet):
         """The tasks a user may see: their own and not deleted. Every view starts here."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(user=user, deleted_at__isnull=True)
+        qs = self.filter(user=user, deleted_at__isnull=True)
+        qs._owner_id = user.pk
+        return qs
+
+    # The owner for_user() named, kept through chaining: with_tag finds the tag by it, so the
+    # tag lookup is a constant, not a subplan run for every task walked.
+    _owner_id: int | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._owner_id = self._owner_id
+        return clone
 
     def deleted_for_user(self, user) -> TaskQuerySet:
         """A user's deleted tasks that can still be restored (the Trash page, undo)."""
@@ -182,6 +193,35 @@ class TaskQuerySet(models.QuerySet):
             condition &= Q(title__icontains=word) | Q(description__icontains=word)
         return self.filter(condition)
 
+    def with_tag_names(self) -> TaskQuerySet:
+        """Each task's tag names, comma-joined (Task.tag_names reads them), in the list query
+        itself: a correlated subquery per row on TaskTag's (task, tag) key, so rows show their
+        chips without a query per row or per page."""
+        from django.db import connection
+
+        from .organize import TaskTag
+
+        # Sorted here where the database can (SQLite before 3.44 cannot): Task.tag_names
+        # sorts again, so the chips keep one order either way.
+        ordered = connection.features.supports_aggregate_order_by_clause
+        names = StringAgg("tag__name", Value(","), order_by=Lower("tag__name") if ordered else None)
+        links = TaskTag.objects.filter(task=OuterRef("pk")).order_by().values("task")
+        return self.annotate(tag_string=Subquery(links.annotate(names=names).values("names")))
+
+    def with_tag(self, name: str) -> TaskQuerySet:
+        """Tasks with the owner's tag `name` (any case): `id IN` the tag's links, read from
+        the (tag, task) index after finding the tag by the (user, lower(name)) index. Tasks
+        not narrowed by for_user() match the tag of each task's own owner (slower: per row)."""
+        from .organize import Tag, TaskTag
+
+        owner = self._owner_id if self._owner_id is not None else OuterRef(OuterRef("user"))
+        tags = Tag.objects.alias(lname=Lower("name")).filter(user=owner, lname=Lower(Value(name)))
+        if self._owner_id is None:
+            links = TaskTag.objects.filter(task=OuterRef("pk"), tag__in=tags.values("pk"))
+            return self.filter(Exists(links))
+        links = TaskTag.objects.filter(tag__in=tags.values("pk")).values("task_id")
+        return self.filter(pk__in=links)
+
     # The conditions a BoardView's terms name (filters.TOKEN_RULES and the filter bar).
     FILTERS = {
         "status": lambda qs, value: qs.open() if value == "open" else qs.with_status(value),
@@ -189,6 +229,7 @@ class TaskQuerySet(models.QuerySet):
         "due": lambda qs, value: qs.due(value),
         "project": lambda qs, value: qs.filter(project_id=int(value)),
         "inbox": lambda qs, value: qs.filter(project__is_inbox=True),
+        "tag": lambda qs, value: qs.with_tag(value),
     }
 
     def filtered(self, view: BoardView) -> TaskQuerySet:
@@ -221,8 +262,16 @@ class TaskQuerySet(models.QuerySet):
         under a row lock, so the merge reads and writes one state. Raises DoesNotExist when the
         task is gone (deleted, another user's).
         """
-        # The project comes along for the answer's row (its chip); only the task is locked.
-        current = self.select_related("project").select_for_update(of=("self",)).get(pk=pk)
+        # The project and tag names come along for the merge and the answer's row (its
+        # chips); only the task is locked.
+        current = (
+            self.select_related("project")
+            .with_tag_names()
+            .select_for_update(of=("self",))
+            .get(pk=pk)
+        )
+        if original is not None and not set(mine) <= set(original):
+            original = None  # the form sent a field (tags) without its original value
         if current.version == version:
             changed = set(mine)
             merged = False
@@ -238,7 +287,14 @@ class TaskQuerySet(models.QuerySet):
             merged = True
         for name in changed:
             setattr(current, name, mine[name])
-        saved = current.save_if_current(current.version, sorted(changed) or ["title"])
+        # Tags live in TaskTag, not in the row: the CAS bumps the version, then they are set
+        # in the same transaction, under the row lock taken above.
+        columns = sorted(changed - {"tag_names"})
+        saved = current.save_if_current(current.version, columns or ["title"])
+        if saved and "tag_names" in changed:
+            from ..tagging import set_task_tags
+
+            set_task_tags(current, mine["tag_names"])
         return Edit(current, saved=saved, merged=merged and bool(changed))
 
     def purgeable(self, before: dt.datetime) -> TaskQuerySet:
@@ -409,6 +465,29 @@ class Task(models.Model):
 
             self.project = Project.inbox_for(self.user)
         super().save(*args, **kwargs)
+
+    @property
+    def tag_names(self) -> tuple[str, ...]:
+        """The task's tag names, sorted ignoring case: from the list query's `tag_string`
+        (TaskQuerySet.with_tag_names) when it has one, else read now."""
+        if "tag_string" not in self.__dict__:
+            if self.pk is None:
+                return ()
+            names = self.tags.values_list("name", flat=True)
+            self.__dict__["tag_string"] = ",".join(names)
+        text = self.__dict__["tag_string"] or ""
+        return tuple(sorted(filter(None, text.split(",")), key=lambda n: (n.casefold(), n)))
+
+    @tag_names.setter
+    def tag_names(self, names) -> None:
+        # An edit's new tags, before set_task_tags links them (TaskQuerySet.edit).
+        self.__dict__["tag_string"] = ",".join(names)
+
+    @property
+    def tag_key(self) -> str:
+        """The tag names as one string, for the row cache's key (a tag renamed, merged or
+        deleted changes the row without changing the task's version)."""
+        return ",".join(self.tag_names)
 
     @property
     def is_completed(self) -> bool:

@@ -26,7 +26,7 @@ class KanbanCardCacheNode(template.Node):
         task = self.task.resolve(context)
         manual = bool(self.manual.resolve(context))
         day = context.get("today") or models.today()
-        tags = "\x1f".join(tag.name for tag in task.tags.all())
+        tags = task.tag_key
         project = f"{getattr(task, 'project_name', '')}\x1f{getattr(task, 'project_colour', '')}"
         key = (
             f"kanban-card:{self.version}:{task.pk}:{task.version}:{task.updated_at.timestamp()}:"

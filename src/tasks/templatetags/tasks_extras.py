@@ -113,7 +113,8 @@ class TaskRowCacheNode(template.Node):
         key = (
             f"task-row:{ROW_CACHE_VERSION}:{self.version}:{task.pk}:{task.version}:"
             f"{task.updated_at.timestamp()}:{day}:{task.is_overdue:d}:{project.colour}:{own_view}:"
-            f"{hashlib.blake2b(project.name.encode(), digest_size=6).hexdigest()}"
+            f"{hashlib.blake2b(project.name.encode(), digest_size=6).hexdigest()}:"
+            f"{_digest(task.tag_key)}"
         )
         rows = fragment_cache()
         html = rows.get(key)
@@ -121,6 +122,12 @@ class TaskRowCacheNode(template.Node):
             html = self.nodelist.render(context)
             rows.set(key, html, ROW_CACHE_SECONDS)
         return html
+
+
+def _digest(text: str) -> str:
+    # Tag names are not in the task's version (a rename or merge leaves it), so they are in the
+    # key; hashed, since 20 names of 40 characters would outgrow a memcached key.
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest() if text else ""
 
 
 @register.tag

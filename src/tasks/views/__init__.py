@@ -14,6 +14,7 @@ from .projects import (
 )
 from .quickadd import task_parse
 from .recur import completion_undo
+from .tags import tag_delete, tag_list, tag_merge, tag_rename, tag_suggest
 from .task import task_create, task_delete, task_detail, task_edit, task_toggle
 from .trash import task_restore, trash, trash_purge, trash_restore, trash_undo
 
@@ -27,6 +28,11 @@ __all__ = [
     "project_list",
     "project_move",
     "project_restore",
+    "tag_delete",
+    "tag_list",
+    "tag_merge",
+    "tag_rename",
+    "tag_suggest",
     "task_create",
     "task_delete",
     "task_detail",

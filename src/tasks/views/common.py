@@ -54,8 +54,14 @@ def board_context(request: HtmxRequest, view: BoardView, query=None) -> dict:
 
         return kanban_context(request, view, query)
     query = request.GET if query is None else query
-    # The project in the same query: each row shows its chip (no query per row).
-    tasks = Task.objects.for_user(request.user).filtered(view).select_related("project")
+    # The project and the tag names in the same query: each row shows its chips (no query
+    # per row).
+    tasks = (
+        Task.objects.for_user(request.user)
+        .filtered(view)
+        .select_related("project")
+        .with_tag_names()
+    )
     page = paginate(
         tasks,
         view.sort,

@@ -6,7 +6,6 @@ from types import SimpleNamespace
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
@@ -117,8 +116,7 @@ def _answer(
     request: HtmxRequest, view: BoardView, task: Task, moved: bool, changed_column: bool = False
 ):
     # The card as it is now, with its project and tags (what a card shows).
-    task = kanban.board_tasks(request.user, BoardView()).get(pk=task.pk)
-    prefetch_related_objects([task], "tags")
+    task = kanban.board_tasks(request.user, BoardView()).with_tag_names().get(pk=task.pk)
     task_counts = counts(request)
     position, total = kanban.place_in_column(request.user, view, task, task_counts)
     capped = view.active and total > kanban.COUNT_CAP

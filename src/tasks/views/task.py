@@ -20,6 +20,7 @@ from ..forms import (
 from ..http import HtmxRequest, page_location
 from ..models import Task
 from ..quickadd_form import QuickAddForm
+from ..tagging import set_task_tags
 from . import recur
 from .common import (
     BOARD,
@@ -61,18 +62,26 @@ def task_create(request: HtmxRequest):
         return render(request, template, context | {"form": form}, status=UNPROCESSABLE)
     task = form.save(commit=False)
     task.user = request.user
-    if task.project_id is None:  # quick add on a project's page adds to that project
-        task.project = project_on_screen(request)
+    # Added on a project's page, a task goes into that project (unless its words say +Other).
+    if task.project_id is None or (quick and form.parsed.project is None):
+        on_screen = project_on_screen(request)
+        if on_screen is not None:
+            task.project = on_screen
+    fresh = task
     task = task.save_once(form.cleaned_data.get("idempotency_key") or None)
     if quick:
         form.save_tags(task)
+    elif form.cleaned_data.get("tag_names"):
+        set_task_tags(task, form.cleaned_data["tag_names"])
+    elif task is fresh:
+        task.tag_names = ()  # a new task without tags: its row needs no query to say so
     return answer_write(request, task, "Task added", created=True)
 
 
 @login_required
 @require_safe
 def task_detail(request: HtmxRequest, pk: int):
-    task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
+    task = get_object_or_404(Task.objects.for_user(request.user).with_tag_names(), pk=pk)
     if request.htmx:
         return render(request, f"{BOARD}#task-row", {"task": task})
     completions = task.completions.all()[:50] if task.recurrence else []
@@ -134,8 +143,10 @@ def task_edit(request: HtmxRequest, pk: int):
 @require_POST
 @atomic_post
 def task_toggle(request: HtmxRequest, pk: int):
-    # With its project: the answer's row shows the project's chip.
-    task = get_object_or_404(Task.objects.for_user(request.user).select_related("project"), pk=pk)
+    # With its project and tag names: the answer's row shows their chips.
+    task = get_object_or_404(
+        Task.objects.for_user(request.user).select_related("project").with_tag_names(), pk=pk
+    )
     # A repeating task moves on to its next occurrence (views/recur.py).
     return recur.toggle(request, task)
 

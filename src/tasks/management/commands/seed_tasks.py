@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tasks.models import Priority, Project, Status, Task
+from tasks.models import Priority, Project, Status, Tag, Task, TaskTag
 
 VERBS = (
     "Review",
@@ -254,11 +254,27 @@ class Command(BaseCommand):
             help="Only create what is missing for the user to have COUNT live tasks.",
         )
         parser.add_argument("--batch-size", type=int, default=5000)
+        parser.add_argument(
+            "--projects",
+            type=int,
+            default=0,
+            help="Spread the tasks over this many projects (and the Inbox); made when missing.",
+        )
+        parser.add_argument(
+            "--tags",
+            type=int,
+            default=0,
+            help="Give the tasks tags out of this many (made when missing), 0 to --max-tags each.",
+        )
+        parser.add_argument("--max-tags", type=int, default=5, help="Most tags on one task.")
         parser.add_argument("--seed", type=int, default=None, help="Random seed (repeatable data).")
 
     def handle(self, *args, user, count, password, top_up, batch_size, seed, **options):
+        projects, tags, max_tags = options["projects"], options["tags"], options["max_tags"]
         if count < 0:
             raise CommandError("--count must be 0 or more.")
+        if projects < 0 or tags < 0 or not 0 <= max_tags <= 20:
+            raise CommandError("--projects and --tags must be 0 or more, --max-tags 0 to 20.")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         user_model = get_user_model()
@@ -273,7 +289,11 @@ class Command(BaseCommand):
         existing = Task.objects.for_user(owner).count()
         to_create = max(0, count - existing) if top_up else count
         if to_create == 0:
-            self.stdout.write(f"{owner.username} already has {existing:,} tasks; nothing to do.")
+            # A user seeded before --projects/--tags existed gets them spread now, once.
+            organized = spread(owner, projects, tags, max_tags, random.Random(seed), batch_size)
+            self.stdout.write(
+                f"{owner.username} already has {existing:,} tasks; nothing to do{organized}."
+            )
             return
 
         started = time.monotonic()
@@ -289,15 +309,111 @@ class Command(BaseCommand):
             for start in range(0, to_create, batch_size):
                 Task.objects.bulk_create(tasks[start : start + batch_size])
                 progress.update(min(start + batch_size, to_create))
+            organized = spread(owner, projects, tags, max_tags, rng, batch_size, tasks)
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # Fresh planner statistics and visibility map right after a bulk load, so the
             # next queries get index(-only) scans rather than plans made for an empty table.
             with connection.cursor() as cursor:
                 cursor.execute(f"VACUUM (ANALYZE) {Task._meta.db_table}")
+                if organized:
+                    cursor.execute(f"VACUUM (ANALYZE) {TaskTag._meta.db_table}")
+                    cursor.execute(f"VACUUM (ANALYZE) {Tag._meta.db_table}")
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {to_create:,} tasks for {owner.username} in {elapsed:.1f}s "
-                f"({to_create / elapsed:,.0f} tasks/s); they now have {existing + to_create:,}."
+                f"({to_create / elapsed:,.0f} tasks/s); they now have {existing + to_create:,}"
+                f"{organized}."
             )
         )
+
+
+TAG_WORDS = (
+    "home",
+    "work",
+    "errand",
+    "phone",
+    "email",
+    "waiting",
+    "someday",
+    "urgent",
+    "quick",
+    "deep",
+    "family",
+    "money",
+    "health",
+    "garden",
+    "car",
+    "travel",
+    "reading",
+    "admin",
+    "team",
+    "client",
+)
+
+
+def seed_projects(owner, n: int) -> list[Project]:
+    """The owner's Inbox and `n` seed projects ("Project 01"...), made when missing."""
+    have = {p.name: p for p in Project.objects.for_user(owner)}
+    new = [
+        Project(user=owner, name=f"Project {i:02d}", position=i)
+        for i in range(1, n + 1)
+        if f"Project {i:02d}" not in have
+    ]
+    Project.objects.bulk_create(new)
+    names = {f"Project {i:02d}" for i in range(1, n + 1)}
+    return [Project.inbox_for(owner)] + [
+        p for p in Project.objects.for_user(owner) if p.name in names
+    ]
+
+
+def seed_tags(owner, n: int) -> list[Tag]:
+    """`n` tags ("home", "work-2"...), made when missing."""
+    names = [
+        TAG_WORDS[i % len(TAG_WORDS)] + (f"-{i // len(TAG_WORDS)}" if i >= len(TAG_WORDS) else "")
+        for i in range(n)
+    ]
+    have = set(Tag.objects.for_user(owner).values_list("name", flat=True))
+    Tag.objects.bulk_create([Tag(user=owner, name=name) for name in names if name not in have])
+    return list(Tag.objects.for_user(owner).filter(name__in=names))
+
+
+def spread(owner, projects, tags, max_tags, rng, batch_size, tasks=None) -> str:
+    """Put `tasks` (the ones just created; None: the owner's tasks when none are organized yet)
+    into random projects and give them 0 to `max_tags` random tags, in bulk: an UPDATE per
+    project and TaskTag bulk_create. A summary for the command's output ("" if nothing)."""
+    said = []
+    with transaction.atomic():
+        if projects:
+            targets = seed_projects(owner, projects)
+            if tasks is not None:
+                ids = [t.pk for t in tasks]
+            elif not Task.objects.filter(user=owner).exclude(project__is_inbox=True).exists():
+                ids = list(Task.objects.filter(user=owner).values_list("pk", flat=True))
+            else:
+                ids = []
+            by_project: dict[int, list[int]] = {}
+            for pk in ids:
+                by_project.setdefault(rng.choice(targets).pk, []).append(pk)
+            for project_id, pks in by_project.items():
+                for start in range(0, len(pks), batch_size):
+                    Task.objects.filter(pk__in=pks[start : start + batch_size]).update(
+                        project_id=project_id
+                    )
+            said.append(f"{len(ids):,} spread over {len(targets) - 1} projects and the Inbox")
+        if tags and max_tags:
+            pool = seed_tags(owner, tags)
+            if tasks is not None:
+                ids = [t.pk for t in tasks]
+            elif not TaskTag.objects.filter(tag__user=owner).exists():
+                ids = list(Task.objects.filter(user=owner).values_list("pk", flat=True))
+            else:
+                ids = []
+            links = [
+                TaskTag(task_id=pk, tag_id=tag.pk)
+                for pk in ids
+                for tag in rng.sample(pool, rng.randint(0, min(max_tags, len(pool))))
+            ]
+            TaskTag.objects.bulk_create(links, batch_size=batch_size)
+            said.append(f"{len(links):,} tag links out of {len(pool)} tags")
+    return f" ({'; '.join(said)})" if said else ""
