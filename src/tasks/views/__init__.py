@@ -1,11 +1,25 @@
 """The tasks app's views, a module per area; urls.py names them from here."""
 
 from .board import board
+from .saved_views import (
+    saved_view_create,
+    saved_view_delete,
+    saved_view_move,
+    saved_view_rename,
+    saved_views,
+    search_syntax,
+)
 from .task import task_create, task_delete, task_detail, task_edit, task_toggle
 from .trash import task_restore, trash, trash_purge, trash_restore, trash_undo
 
 __all__ = [
     "board",
+    "saved_view_create",
+    "saved_view_delete",
+    "saved_view_move",
+    "saved_view_rename",
+    "saved_views",
+    "search_syntax",
     "task_create",
     "task_delete",
     "task_detail",

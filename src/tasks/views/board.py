@@ -19,9 +19,19 @@ from .common import BOARD, board_context, counts
 def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
     view = BoardView.from_query(request.GET, scope, pk)
     if wants_fragment(request):
-        if pk is not None and not Project.objects.for_user(request.user).filter(pk=pk).exists():
-            raise Http404("No such project")
-        response = render(request, f"{BOARD}#list-read", board_context(request, view))
+        title = Scope.TITLES.get(scope, "")
+        if pk is not None:
+            # The project's name for the page title; another user's id is a 404 like a missing one.
+            title = (
+                Project.objects.for_user(request.user)
+                .filter(pk=pk)
+                .values_list("name", flat=True)
+                .first()
+            )
+            if title is None:
+                raise Http404("No such project")
+        context = board_context(request, view) | {"scope_title": title}
+        response = render(request, f"{BOARD}#list-read", context)
     else:
         # The sidebar's projects, tags and saved views in one query; it also tells whether
         # the project in the URL is the person's (another user's id is a 404 like a missing one).

@@ -14,6 +14,7 @@ from django_htmx.http import reswap, retarget
 from ..filters import BoardView, read_path, safe_next
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_location
+from ..listing import list_extras
 from ..models import Sort, Task, TaskCount
 from ..pagination import paginate
 
@@ -58,7 +59,8 @@ def board_context(request: HtmxRequest, view: BoardView, query=None) -> dict:
         query.get("before"),
         settings.TASKS_PAGE_SIZE,
     )
-    return {"filters": view, "page": page, "params": view.as_params()}
+    context = {"filters": view, "page": page, "params": view.as_params()}
+    return context | list_extras(request, view, page, query)
 
 
 def back_to_board(request: HtmxRequest):
@@ -97,12 +99,14 @@ def answer_write(request: HtmxRequest, task: Task, done: str, created: bool = Fa
             "fresh_quick_add": True,
             "board_path": board_path(path, on_screen),
         }
-    if not listed:
+    if not listed and not view.by_day:
         return render(request, f"{BOARD}#row-removed", context)
     newest_first = view.sort == Sort.NEWEST and not (
         on_screen.get("after") or on_screen.get("before")
     )
-    if created and not newest_first:
+    # Under day headings a task whose due date changed belongs under another heading (and one
+    # that left may leave an empty heading): re-render the list.
+    if (created and not newest_first) or view.by_day:
         # Where a new task belongs depends on the sort and the page: re-render the list.
         # (Newest first on the first page it is the top row, which quick add inserts itself.)
         context |= board_context(request, view, on_screen)
