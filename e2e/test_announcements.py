@@ -19,11 +19,11 @@ def test_it_announces_the_number_of_tasks_and_retitles_the_page_after_a_filter(
     make_task(user, "Done already", status=Status.COMPLETED)
     open_board(board)
     announcer = board.locator("[aria-live='polite']:not([role])")
-    expect(board).to_have_title("Board · taskmanager")
+    expect(board).to_have_title("All tasks · taskmanager")
 
     board.get_by_label("Status").select_option("completed")
     expect(announcer).to_have_text("1 task")
-    expect(board).to_have_title(re.compile(r"^Filtered tasks"))
+    expect(board).to_have_title(re.compile(r"^All tasks, filtered"))
 
     board.get_by_label("Status").select_option("")
     board.get_by_role("searchbox", name="Search tasks").fill("buy")

@@ -267,3 +267,19 @@ def test_it_offers_save_view_on_every_scope(alice_client):
         form = find(alice_client.get(url), "details", id="save-view").find("form")
         assert form["action"] == "/views/new/"
         assert find_all(form.outer_html, "input", name="url")[0]["value"] == url
+
+
+def test_it_puts_each_views_version_in_its_forms(alice_client, views):
+    SavedView.objects.filter(pk=views[1].pk).update(version=7)
+
+    rows = {
+        li["id"]: {i["value"] for i in li.find_all("input", name="version")}
+        for li in find_all(alice_client.get("/views/"), "li", id=True)
+        if li["id"].startswith("view-")
+    }
+
+    assert rows == {
+        f"view-{views[0].pk}": {"1"},
+        f"view-{views[1].pk}": {"7"},
+        f"view-{views[2].pk}": {"1"},
+    }

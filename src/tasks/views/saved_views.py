@@ -84,10 +84,12 @@ def _mine(request: HtmxRequest):
 
 def _page(request: HtmxRequest, status: int = 200, **extra):
     """The Saved views page, or its list fragment for htmx."""
-    nav = Navigation.for_user(request.user)
     errors = extra.pop("errors", {})
-    rows = [{"view": v, "errors": errors.get(v.id)} for v in nav.views]
-    context = {"nav": nav, "rows": rows, "filters": None} | extra
+    # The rows themselves (not the sidebar's Navigation): each form carries its view's version.
+    views = _mine(request).order_by("position", "id")
+    rows = [{"view": v, "errors": errors.get(v.pk)} for v in views]
+    moves = [("up", "up", "arrow-up"), ("down", "down", "arrow-down")]
+    context = {"rows": rows, "filters": None, "moves": moves} | extra
     template = f"{PAGE}#view-list" if request.htmx else PAGE
     return render(request, template, context, status=status)
 
