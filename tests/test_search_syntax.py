@@ -264,3 +264,19 @@ def test_it_links_the_search_syntax_from_the_board_and_serves_it(alice_client):
     assert page.status_code == 200
     assert b"+&quot;Big Project&quot;" in page.content or b'+"Big Project"' in page.content
     assert b"-is:completed" in page.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [3, 40])
+def test_it_names_unknown_projects_within_the_pages_query_budget(
+    alice_client, alice, make_task, django_assert_max_num_queries, n
+):
+    work = Project.objects.create(user=alice, name="Work")
+    for i in range(n):
+        make_task(alice, f"Task {i}", project=work)
+
+    with django_assert_max_num_queries(5):  # session, user, page, counts, sidebar
+        response = alice_client.get("/", {"q": "+work -+Nowhere"})
+
+    assert len(row_ids(response)) == min(n, 25)
+    assert "+Nowhere — you have no project by that name" in notes(response)

@@ -110,15 +110,19 @@ def conflicts(view: BoardView) -> list[str]:
     return reasons
 
 
-def not_understood(view: BoardView, user) -> list[str]:
-    """The search tokens the board did not understand, each with what it did instead."""
+def not_understood(view: BoardView, user, nav=None) -> list[str]:
+    """The search tokens the board did not understand, each with what it did instead. The
+    person's project names come from `nav` (the sidebar's one query) when the page has it."""
     notes = [f"{token} — searched as text" for token in view.search.unknown]
     names = view.search.project_names
     if names:
-        named = Q()
-        for name in names:
-            named |= Q(name__iexact=name)
-        mine = Project.objects.for_user(user).filter(named).values_list("name", flat=True)
+        if nav is not None:
+            mine = [project.name for project in nav.projects]
+        else:
+            named = Q()
+            for name in names:
+                named |= Q(name__iexact=name)
+            mine = Project.objects.for_user(user).filter(named).values_list("name", flat=True)
         known = {name.casefold() for name in mine}
         notes += [
             f"+{_quoted(name)} — you have no project by that name"
@@ -132,11 +136,11 @@ def _quoted(name: str) -> str:
     return f'"{name}"' if any(c.isspace() for c in name) else name
 
 
-def list_extras(request, view: BoardView, page: TaskPage, query) -> dict:
+def list_extras(request, view: BoardView, page: TaskPage, query, nav=None) -> dict:
     """The list's extras for the template: `day_groups`, `not_understood`, `conflicts`."""
     return {
         "day_groups": day_groups(page, view, query.get("after")),
-        "not_understood": not_understood(view, request.user),
+        "not_understood": not_understood(view, request.user, nav),
         "conflicts": conflicts(view) if not page.tasks else [],
     }
 

@@ -39,7 +39,7 @@ def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
         project = nav.project(pk) if pk is not None else None
         if pk is not None and project is None:
             raise Http404("No such project")
-        context = board_context(request, view) | {
+        context = board_context(request, view, nav=nav) | {
             "counts": counts(request),
             "form": TaskForm(),
             "nav": nav,

@@ -48,8 +48,10 @@ def counts(request: HtmxRequest) -> dict[str, int]:
     return TaskCount.for_user(request.user)
 
 
-def board_context(request: HtmxRequest, view: BoardView, query=None) -> dict:
-    """The list for `view`, on the page named by the cursors in `query` (default: GET)."""
+def board_context(request: HtmxRequest, view: BoardView, query=None, nav=None) -> dict:
+    """The list for `view`, on the page named by the cursors in `query` (default: GET).
+    `nav` (the sidebar's Navigation, when the page has one) spares a query for the search's
+    project names."""
     query = request.GET if query is None else query
     tasks = Task.objects.for_user(request.user).filtered(view)
     page = paginate(
@@ -60,7 +62,7 @@ def board_context(request: HtmxRequest, view: BoardView, query=None) -> dict:
         settings.TASKS_PAGE_SIZE,
     )
     context = {"filters": view, "page": page, "params": view.as_params()}
-    return context | list_extras(request, view, page, query)
+    return context | list_extras(request, view, page, query, nav)
 
 
 def back_to_board(request: HtmxRequest):
