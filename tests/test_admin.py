@@ -101,3 +101,16 @@ def test_it_keeps_regular_users_out_of_the_admin_over_htmx(alice_client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_it_lists_and_searches_saved_views(admin_client, alice):
+    from tasks.models import SavedView
+
+    SavedView.objects.create(user=alice, name="Due this week", url="/?due=week")
+    SavedView.objects.create(user=alice, name="High", url="/?priority=high")
+
+    response = admin_client.get("/admin/tasks/savedview/", {"q": "week"})
+
+    assert response.status_code == 200
+    assert b"Due this week" in response.content
+    assert b"/?priority=high" not in response.content

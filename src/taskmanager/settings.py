@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "accounts",
     "tasks",
+    "feeds",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("feeds/", include("feeds.urls")),
     path("", include("tasks.urls")),
 ]
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Task
+from .models import SavedView, Task
 
 
 @admin.register(Task)
@@ -26,3 +26,12 @@ class TaskAdmin(admin.ModelAdmin):
                 cleaned.setlist(key, [value.replace("\x00", "") for value in values])
             request.GET = cleaned
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "url", "position", "created_at"]
+    search_fields = ["name", "url", "user__username"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_at", "version"]

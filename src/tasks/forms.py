@@ -9,7 +9,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.validators import RegexValidator
 
-from .models import Priority, Status, Task
+from . import recurrence
+from .models import Priority, RepeatFrom, Status, Task, today
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -24,7 +25,26 @@ def _is_iso_date(text: str) -> bool:
 
 
 # The fields a person edits, compared one by one when two edits of a task meet (TaskQuerySet.edit).
-EDITABLE = ["title", "description", "priority", "status", "due_date"]
+EDITABLE = [
+    "title",
+    "description",
+    "priority",
+    "status",
+    "due_date",
+    "due_time",
+    "recurrence",
+    "repeat_from",
+]
+# The recurrence presets (RecurrenceFields); they build the task's RRULE, `recurrence`.
+REPEAT_FIELDS = [
+    "repeat",
+    "repeat_interval",
+    "repeat_days",
+    "repeat_monthly",
+    "repeat_ends",
+    "repeat_until",
+    "repeat_count",
+]
 
 
 def new_idempotency_key() -> str:
@@ -59,6 +79,13 @@ class DateInput(forms.DateInput):
         return context
 
 
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
 class TaskForm(forms.ModelForm):
     """All fields of a task: the full-page create/edit form and the quick-add field.
 
@@ -68,9 +95,25 @@ class TaskForm(forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = ["title", "description", "priority", "status", "due_date"]
+        fields = [
+            "title",
+            "description",
+            "priority",
+            "status",
+            "due_date",
+            "due_time",
+            "recurrence",
+            "repeat_from",
+        ]
+        labels = {"due_time": "Due time", "repeat_from": "Repeat from"}
+        help_texts = {"due_time": "Optional; in your time zone. Leave empty for all day."}
         widgets = {
             "due_date": DateInput(),
+            "due_time": TimeInput(),
+            # Built from the preset fields (clean); the hidden copy only keeps a rule the
+            # presets cannot show ("keep").
+            "recurrence": forms.HiddenInput(),
+            "repeat_from": forms.RadioSelect(),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
         error_messages = {
@@ -81,9 +124,64 @@ class TaskForm(forms.ModelForm):
                 ),
             },
             "due_date": {"invalid": "Enter a real date, like 2026-12-31."},
+            "due_time": {"invalid": "Enter a time, like 09:30."},
         }
 
     idempotency_key = IdempotencyKeyField()
+    repeat = forms.ChoiceField(
+        label="Repeat",
+        required=False,
+        choices=[
+            ("", "Does not repeat"),
+            ("daily", "Daily, or every N days"),
+            ("weekdays", "Every weekday (Monday to Friday)"),
+            ("weekly", "Weekly, or every N weeks, on chosen days"),
+            ("monthly", "Monthly, or every N months"),
+            ("yearly", "Yearly"),
+        ],
+    )
+    repeat_interval = forms.IntegerField(
+        label="Every N days, weeks or months",
+        required=False,
+        min_value=1,
+        max_value=999,
+        initial=1,
+        help_text="1 for every day, week or month; 2 for every other one, and so on.",
+    )
+    repeat_days = forms.MultipleChoiceField(
+        label="On these days (weekly)",
+        required=False,
+        choices=list(zip(recurrence.DAYS, recurrence.DAY_NAMES, strict=True)),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None chosen: the due date's weekday.",
+    )
+    repeat_monthly = forms.ChoiceField(
+        label="Monthly on",
+        required=False,
+        initial="day",
+        choices=[
+            ("day", "The due date's day of the month (skips months without it, like the 31st)"),
+            ("weekday", "The due date's weekday of the month (like the 2nd Thursday)"),
+            ("last", "The last day of the month"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    repeat_ends = forms.ChoiceField(
+        label="Ends",
+        required=False,
+        initial="never",
+        choices=[("never", "Never"), ("on", "On a date"), ("after", "After a number of times")],
+        widget=forms.RadioSelect,
+    )
+    repeat_until = forms.DateField(
+        label="End date",
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": "Enter a real date, like 2026-12-31."},
+    )
+    repeat_count = forms.IntegerField(
+        label="Number of times", required=False, min_value=1, max_value=9999
+    )
 
     def __init__(self, *args, submit_label: str = "Save", **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,6 +192,23 @@ class TaskForm(forms.ModelForm):
         self.fields["priority"].required = False
         self.fields["status"].required = False
         self.fields["due_date"].error_messages["invalid"] = "Enter a real date, like 2026-12-31."
+        if self.is_bound:
+            # A form from before these fields existed (a page loaded before a deploy, quick
+            # add's title-only post) sends none of them: that leaves them alone, not emptied.
+            if "due_time" not in self.data:
+                del self.fields["due_time"]
+            if "repeat" not in self.data:
+                for name in ["recurrence", "repeat_from", *REPEAT_FIELDS]:
+                    del self.fields[name]
+        if "repeat" not in self.fields:
+            return self._finish(submit_label)
+        self.fields["recurrence"].required = False
+        self.fields["repeat_from"].required = False
+        self.fields["repeat_from"].choices = RepeatFrom.choices
+        self._open_on_rule()
+        self._finish(submit_label)
+
+    def _finish(self, submit_label: str) -> None:
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", submit_label))
@@ -107,6 +222,89 @@ class TaskForm(forms.ModelForm):
         return self.cleaned_data.get("status") or (
             self.instance.status if self.instance.pk else Status.PENDING
         )
+
+    def clean_repeat_from(self):
+        return self.cleaned_data.get("repeat_from") or RepeatFrom.DUE
+
+    def _open_on_rule(self) -> None:
+        """The presets show the task's rule; one they cannot rebuild is offered as "keep"."""
+        if "repeat" not in self.fields or self.is_bound:
+            if self.is_bound and "repeat" in self.fields:
+                self._offer_keep(self.data.get("recurrence", ""))
+            return
+        rule = self.instance.recurrence if self.instance.pk else ""
+        if not rule:
+            return
+        choices = recurrence.preset_of(rule)
+        anchor = self.instance.due_date
+        rebuilt = (
+            recurrence.build(
+                choices["repeat"],
+                interval=choices["interval"],
+                days=choices["days"],
+                monthly=choices["monthly"],
+                anchor=anchor,
+                ends=choices["ends"],
+                until=choices["until"],
+                count=choices["count"],
+            )
+            if choices["repeat"]
+            else ""
+        )
+        if rebuilt != rule:
+            self._offer_keep(rule)
+            self.initial["repeat"] = "keep"
+            return
+        self.initial |= {
+            "repeat": choices["repeat"],
+            "repeat_interval": choices["interval"],
+            "repeat_days": choices["days"],
+            "repeat_monthly": choices["monthly"],
+            "repeat_ends": choices["ends"],
+            "repeat_until": choices["until"],
+            "repeat_count": choices["count"],
+        }
+
+    def _offer_keep(self, rule: str) -> None:
+        if rule and recurrence.is_valid(rule):
+            keep = ("keep", f"Keep: {recurrence.describe(rule)}")
+            self.fields["repeat"].choices = [*self.fields["repeat"].choices, keep]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "repeat" not in self.fields:
+            return cleaned
+        preset = cleaned.get("repeat") or ""
+        if preset == "keep":
+            rule = self.data.get("recurrence", "")
+            cleaned["recurrence"] = rule if recurrence.is_valid(rule) else ""
+            return cleaned
+        ends = cleaned.get("repeat_ends") or "never"
+        if preset and ends == "on" and not cleaned.get("repeat_until"):
+            self.add_error("repeat_until", "Choose the date the repeats end on.")
+        if preset and ends == "after" and not cleaned.get("repeat_count"):
+            self.add_error("repeat_count", "Say how many times it repeats.")
+        due = cleaned.get("due_date")
+        until = cleaned.get("repeat_until")
+        if preset and ends == "on" and due and until and until < due:
+            self.add_error("repeat_until", "The end date is before the due date.")
+        if self.errors:
+            return cleaned
+        rule = recurrence.build(
+            preset,
+            interval=cleaned.get("repeat_interval") or 1,
+            days=cleaned.get("repeat_days") or [],
+            monthly=cleaned.get("repeat_monthly") or "day",
+            anchor=due,
+            ends=ends,
+            until=until,
+            count=cleaned.get("repeat_count"),
+        )
+        cleaned["recurrence"] = rule
+        if rule and due is None:
+            # A repeating task needs a date to repeat from: its first occurrence from today.
+            cleaned["due_date"] = recurrence.first_on_or_after(rule, today())
+        return cleaned
 
 
 class InlineTaskForm(TaskForm):
@@ -124,6 +322,10 @@ class InlineTaskForm(TaskForm):
         # sends none: that leaves the description alone rather than emptying it.
         if self.is_bound and "description" not in self.data:
             del self.fields["description"]
+        # The row's editor is one line: the due time, yes; the repeat presets live on the
+        # full-page form ("More fields"), and leaving them out here leaves the rule alone.
+        for name in ["recurrence", "repeat_from", *REPEAT_FIELDS]:
+            self.fields.pop(name, None)
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = (
@@ -159,12 +361,19 @@ class OriginalValuesForm(forms.Form):
         return cls(initial={name: getattr(task, name) for name in EDITABLE}, auto_id=False)
 
     def values(self) -> dict | None:
-        """The original values, or None when the form sent none (or garbled ones)."""
-        if not all(self.add_prefix(name) in self.data for name in EDITABLE):
+        """The original values, or None when the form sent none (or garbled ones).
+
+        The fields added later (due time, recurrence) may be missing, from a form opened
+        before they existed: that form does not send them either, so they are not compared.
+        """
+        if not all(self.add_prefix(name) in self.data for name in EDITABLE[:5]):
             return None
+        for name in EDITABLE[5:]:
+            if self.add_prefix(name) not in self.data:
+                del self.fields[name]
         if not self.is_valid():
             return None
-        return {name: self.cleaned_data[name] for name in EDITABLE}
+        return {name: self.cleaned_data[name] for name in EDITABLE if name in self.fields}
 
 
 def original_of(task: Task) -> OriginalValuesForm:
@@ -174,8 +383,12 @@ def original_of(task: Task) -> OriginalValuesForm:
 def display(task: Task, name: str) -> str:
     """A field's value as the person reads it (labels, not stored codes)."""
     value = getattr(task, name)
-    if name in ("priority", "status"):
+    if name in ("priority", "status", "repeat_from"):
         return getattr(task, f"get_{name}_display")()
     if name == "due_date":
         return value.strftime("%a %-d %b %Y") if value else "No date"
+    if name == "due_time":
+        return value.strftime("%H:%M") if value else "All day"
+    if name == "recurrence":
+        return task.recurrence_text or "Does not repeat"
     return value or "(empty)"

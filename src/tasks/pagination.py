@@ -33,7 +33,9 @@ class TaskPage:
 def encode_cursor(task: Task, sort: str) -> str:
     values = []
     for value in task.sort_key(sort):
-        values.append(value.isoformat() if isinstance(value, dt.date | dt.datetime) else value)
+        values.append(
+            value.isoformat() if isinstance(value, dt.date | dt.datetime | dt.time) else value
+        )
     raw = json.dumps(values, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 

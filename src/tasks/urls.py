@@ -26,4 +26,10 @@ urlpatterns = [
     path("views/<int:pk>/rename/", views.saved_view_rename, name="saved_view_rename"),
     path("views/<int:pk>/move/", views.saved_view_move, name="saved_view_move"),
     path("views/<int:pk>/delete/", views.saved_view_delete, name="saved_view_delete"),
+    path("task/parse/", views.task_parse, name="parse"),
+    path(
+        "task/<int:pk>/completions/<int:completion_id>/undo/",
+        views.completion_undo,
+        name="completion_undo",
+    ),
 ]

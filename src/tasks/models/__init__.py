@@ -1,5 +1,6 @@
 """The tasks app's models: tasks (task.py) and how they are organized (organize.py)."""
 
+from .completion import TaskCompletion, Toggle
 from .organize import (
     INBOX_NAME,
     PROJECT_NAME_MAX,
@@ -50,8 +51,10 @@ __all__ = [
     "Status",
     "Tag",
     "Task",
+    "TaskCompletion",
     "TaskCount",
     "TaskQuerySet",
     "TaskTag",
+    "Toggle",
     "today",
 ]

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 # Sorting on a stored, never-NULL key lets every sort use a plain (user, key, id) index and a
 # row-value comparison for keyset pagination, the same way on PostgreSQL and SQLite.
 FAR_FUTURE = dt.date(9999, 12, 31)
+# An all-day task sorts after the timed ones of its day: its deadline is the day's end (and it
+# becomes overdue then, where a timed one does at its time).
+END_OF_DAY = dt.time(23, 59, 59)
 
 
 class Priority(models.TextChoices):
@@ -67,7 +70,7 @@ class SortSpec:
 
 SORTS: dict[str, SortSpec] = {
     Sort.NEWEST: SortSpec(("created_at", "id"), descending=True),
-    Sort.DUE: SortSpec(("due_sort", "id"), descending=False),
+    Sort.DUE: SortSpec(("due_sort", "due_time_sort", "id"), descending=False),
     Sort.PRIORITY: SortSpec(("priority_rank", "id"), descending=True),
     Sort.TITLE: SortSpec(("title", "id"), descending=False),
 }
@@ -75,6 +78,18 @@ SORTS: dict[str, SortSpec] = {
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+def now_local() -> dt.datetime:
+    """The wall clock in the active (the person's) zone: due times are wall-clock times."""
+    return timezone.localtime()
+
+
+def overdue_q(day: dt.date, time: dt.time) -> Q:
+    """Open tasks whose deadline passed by `time` on `day` (local wall clock): an earlier
+    day, or that day at a time already gone."""
+    passed = Q(due_date__lt=day) | Q(due_date=day, due_time__lt=time)
+    return passed & ~Q(status=Status.COMPLETED)
 
 
 _DAY_OFFSETS = {"yesterday": -1, "today": 0, "tomorrow": 1}
@@ -88,7 +103,7 @@ def due_condition(when: str | None) -> Q:
     day = today()
     match when:
         case Due.OVERDUE:
-            return Q(due_date__lt=day) & ~Q(status=Status.COMPLETED)
+            return overdue_q(day, now_local().time())
         case Due.TODAY:
             return Q(due_date=day)
         case Due.WEEK:
@@ -266,7 +281,7 @@ class TaskQuerySet(models.QuerySet):
             elsewhere = _differing(current, mine)
             return Edit(current, saved=False, elsewhere=elsewhere, changed=set(mine))
         else:
-            changed = {name for name, value in mine.items() if value != original[name]}
+            changed = {n for n, value in mine.items() if n not in original or value != original[n]}
             elsewhere = _differing(current, original)
             clashes = {n for n in changed & set(elsewhere) if mine[n] != elsewhere[n]}
             if clashes:
@@ -358,6 +373,13 @@ class Task(models.Model):
         output_field=models.DateField(),
         db_persist=True,
     )
+    # The tie-break within a day (the Due sort is due_sort, due_time_sort, id): never NULL, so
+    # the row comparison of keyset pagination and the index work as for due_sort.
+    due_time_sort = models.GeneratedField(
+        expression=Coalesce(F("due_time"), Value(END_OF_DAY, output_field=models.TimeField())),
+        output_field=models.TimeField(),
+        db_persist=True,
+    )
 
     objects = TaskQuerySet.as_manager()
 
@@ -373,7 +395,11 @@ class Task(models.Model):
                 condition=live,
                 name="task_user_status",
             ),
-            models.Index(fields=["user", "due_sort", "id"], condition=live, name="task_user_due"),
+            models.Index(
+                fields=["user", "due_sort", "due_time_sort", "id"],
+                condition=live,
+                name="task_user_due_at",
+            ),
             models.Index(
                 fields=["user", "-priority_rank", "-id"], condition=live, name="task_user_priority"
             ),
@@ -386,7 +412,9 @@ class Task(models.Model):
                 name="task_project_created",
             ),
             models.Index(
-                fields=["project", "due_sort", "id"], condition=live, name="task_project_due"
+                fields=["project", "due_sort", "due_time_sort", "id"],
+                condition=live,
+                name="task_project_due_at",
             ),
             models.Index(
                 fields=["deleted_at"], condition=Q(deleted_at__isnull=False), name="task_deleted"
@@ -425,7 +453,34 @@ class Task(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return bool(self.due_date and not self.is_completed and self.due_date < today())
+        if not self.due_date or self.is_completed:
+            return False
+        day = today()
+        if self.due_date != day:
+            return self.due_date < day
+        return self.due_time is not None and self.due_time < now_local().time()
+
+    @property
+    def due_at(self) -> dt.datetime | None:
+        """The deadline as an aware datetime in the owner's (the active) zone; None for none or
+        an all-day task."""
+        if not self.due_date or self.due_time is None:
+            return None
+        naive = dt.datetime.combine(self.due_date, self.due_time)
+        return timezone.make_aware(naive, timezone.get_current_timezone())
+
+    @property
+    def repeats(self) -> bool:
+        return bool(self.recurrence)
+
+    @property
+    def recurrence_text(self) -> str:
+        from ..recurrence import describe
+
+        words = describe(self.recurrence)
+        if words and self.repeat_from == RepeatFrom.COMPLETION:
+            words += " after completion"
+        return words
 
     @property
     def is_due_today(self) -> bool:

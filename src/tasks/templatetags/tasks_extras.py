@@ -84,7 +84,8 @@ class TaskRowCacheNode(template.Node):
     """{% taskrowcache task %}...{% endtaskrowcache %}: the row's HTML from the fragment cache.
 
     Like Django's {% cache %}, with the key built from the task itself: a row's HTML depends on
-    its fields (every write moves `version` or `updated_at`), on the day ("overdue", "today"),
+    its fields (every write moves `version` or `updated_at`), on the day ("overdue", "today") and
+    whether it is overdue (a due time passes within the day),
     on the template's markup (`version`), and on nothing from the request (no CSRF token, no
     return address). Building the key here, instead of resolving template variables and
     hashing them, is cheaper (figures in docs/performance.md).
@@ -100,7 +101,7 @@ class TaskRowCacheNode(template.Node):
         day = context.get("today") or models.today()  # set by tasks.context_processors.today
         key = (
             f"task-row:{ROW_CACHE_VERSION}:{self.version}:{task.pk}:{task.version}:"
-            f"{task.updated_at.timestamp()}:{day}"
+            f"{task.updated_at.timestamp()}:{day}:{task.is_overdue:d}"
         )
         rows = fragment_cache()
         html = rows.get(key)

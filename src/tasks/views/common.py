@@ -77,20 +77,24 @@ def is_listed(request: HtmxRequest, view: BoardView, task: Task) -> bool:
     return Task.objects.for_user(request.user).filtered(view).filter(pk=task.pk).exists()
 
 
-def left_view(request: HtmxRequest, text: str) -> None:
+def left_view(request: HtmxRequest, text: str, tags: str = "") -> None:
     """Say why a task is not (or no longer) on screen, with a link to show everything."""
-    messages.info(request, f"{text} — not shown under these filters.", extra_tags="show-all")
+    text = f"{text} — not shown under these filters."
+    messages.info(request, text, extra_tags=f"show-all {tags}".strip())
 
 
-def answer_write(request: HtmxRequest, task: Task, done: str, created: bool = False):
+def answer_write(
+    request: HtmxRequest, task: Task, done: str, created: bool = False, tags: str = ""
+):
     """A create, edit or toggle: the task shows where it belongs in the view on screen, or, when
-    it does not match that view, leaves it (and the toast says so). Plain POSTs go back there."""
+    it does not match that view, leaves it (and the toast says so). Plain POSTs go back there.
+    `tags`: extra message tags (a repeating task's completion carries its undo)."""
     view = BoardView.on_screen(request)
     listed = is_listed(request, view, task)
     if listed:
-        messages.success(request, done)
+        messages.success(request, done, extra_tags=tags)
     else:
-        left_view(request, f"{done}: “{task.title}”")
+        left_view(request, f"{done}: “{task.title}”", tags)
     if not request.htmx:
         return back_to_board(request)
     context = {"task": task, "counts": counts(request), "filters": view}

@@ -19,6 +19,8 @@ from ..forms import (
 )
 from ..http import HtmxRequest, page_location
 from ..models import Task
+from ..quickadd_form import QuickAddForm
+from . import recur
 from .common import (
     BOARD,
     CONFLICT,
@@ -40,8 +42,16 @@ def task_create(request: HtmxRequest):
     context = {"next": next_for_form(request)}
     if request.method != "POST":
         return render(request, template, context | {"form": TaskForm(submit_label="Add task")})
-    form = TaskForm(request.POST, submit_label="Add task")
+    # The quick-add field says so (`quick`): its words set the date, priority, tags, project.
+    quick = "quick" in request.POST
+    if quick:
+        form = QuickAddForm(request.POST, user=request.user)
+    else:
+        form = TaskForm(request.POST, submit_label="Add task")
     if not form.is_valid():
+        if quick and not request.htmx:
+            context |= {"form": form, "board_path": context["next"]}
+            return render(request, "tasks/quickadd.html", context, status=UNPROCESSABLE)
         if request.htmx:
             context = {"form": form, "board_path": board_path(*page_location(request))}
             response = render(request, f"{BOARD}#quick-add", context, status=UNPROCESSABLE)
@@ -50,6 +60,8 @@ def task_create(request: HtmxRequest):
     task = form.save(commit=False)
     task.user = request.user
     task = task.save_once(form.cleaned_data.get("idempotency_key") or None)
+    if quick:
+        form.save_tags(task)
     return answer_write(request, task, "Task added", created=True)
 
 
@@ -59,7 +71,9 @@ def task_detail(request: HtmxRequest, pk: int):
     task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
     if request.htmx:
         return render(request, f"{BOARD}#task-row", {"task": task})
-    return render(request, "tasks/task_detail.html", {"task": task})
+    completions = task.completions.all()[:50] if task.recurrence else []
+    context = {"task": task, "completions": completions}
+    return render(request, "tasks/task_detail.html", context)
 
 
 @login_required
@@ -117,10 +131,8 @@ def task_edit(request: HtmxRequest, pk: int):
 @atomic_post
 def task_toggle(request: HtmxRequest, pk: int):
     task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
-    if not task.toggle_completed():
-        raise Http404("This task was deleted meanwhile.")
-    done = "completed" if task.is_completed else "marked not completed"
-    return answer_write(request, task, f"Task {done}")
+    # A repeating task moves on to its next occurrence (views/recur.py).
+    return recur.toggle(request, task)
 
 
 @login_required

@@ -1,0 +1,379 @@
+"""Repeating tasks: RFC 5545 RRULE text built from the form's presets, described in words,
+iterated (python-dateutil) to find a task's next occurrence, and read from quick-add phrases.
+
+A task stores its rule without DTSTART ("FREQ=WEEKLY;BYDAY=MO"): the anchor is the task's own
+due date (or, repeating from completion, the day it was completed), so moving a task's date
+moves its series. Occurrences are whole days; a due time stays the same wall-clock time in the
+owner's zone (09:00 stays 09:00 across a DST change; its UTC instant moves by the hour).
+
+Decisions, for the edge cases RFC 5545 leaves sharp:
+- "Monthly on the 31st" follows the RFC: months without a 31st are skipped (dateutil does the
+  same). Whoever means "the last day of every month" picks that preset: BYMONTHDAY=-1, which
+  lands on 30 Apr, 28 or 29 Feb.
+- "Yearly" on 29 Feb repeats in leap years only (RFC again); BYMONTHDAY=-1 with BYMONTH=2 is
+  the "end of February" rule.
+- "Ends after N" counts completions (TaskCompletion rows), not occurrences generated since the
+  first due date: the task's stored rule keeps COUNT=N, and the Nth completion completes the
+  task for good.
+- Repeating from the due date skips occurrences already in the past: a daily task completed
+  three days late comes back today, not three times in a row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr, weekday
+
+DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+DAY_SHORT = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+WEEKDAYS = DAYS[:5]
+FREQS = {"DAILY": DAILY, "WEEKLY": WEEKLY, "MONTHLY": MONTHLY, "YEARLY": YEARLY}
+UNITS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
+ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
+MAX_LENGTH = 500  # Task.recurrence
+ALLOWED_PARTS = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "COUNT", "UNTIL"}
+
+
+class RuleError(ValueError):
+    """Text that is not a rule this app can store and iterate."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An RRULE's parts, as far as this app builds and describes them."""
+
+    freq: str  # DAILY, WEEKLY, MONTHLY, YEARLY
+    interval: int = 1
+    byday: tuple[str, ...] = ()  # "MO", or with an ordinal for monthly: "2TH", "-1FR"
+    bymonthday: int | None = None  # 1..31 or -1 (the last day)
+    bymonth: int | None = None
+    count: int | None = None
+    until: dt.date | None = None
+
+    def text(self) -> str:
+        parts = [f"FREQ={self.freq}"]
+        if self.interval != 1:
+            parts.append(f"INTERVAL={self.interval}")
+        if self.bymonth:
+            parts.append(f"BYMONTH={self.bymonth}")
+        if self.bymonthday is not None:
+            parts.append(f"BYMONTHDAY={self.bymonthday}")
+        if self.byday:
+            parts.append("BYDAY=" + ",".join(self.byday))
+        if self.count:
+            parts.append(f"COUNT={self.count}")
+        if self.until:
+            parts.append(f"UNTIL={self.until:%Y%m%d}")
+        return ";".join(parts)
+
+
+_BYDAY = re.compile(r"^([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)$")
+
+
+def parse(text: str) -> Rule:
+    """The Rule in RRULE `text` ("FREQ=...;..."), or RuleError. Only the parts the forms build
+    are accepted, so whatever is stored can be described, iterated and put in a feed."""
+    if not text or len(text) > MAX_LENGTH:
+        raise RuleError("empty or too long")
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    parts: dict[str, str] = {}
+    for piece in text.upper().split(";"):
+        name, sep, value = piece.partition("=")
+        if not sep or name not in ALLOWED_PARTS or name in parts or not value:
+            raise RuleError(f"unsupported part {piece!r}")
+        parts[name] = value
+    if parts.get("FREQ") not in FREQS:
+        raise RuleError("FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY")
+    try:
+        interval = int(parts.get("INTERVAL", "1"))
+        count = int(parts["COUNT"]) if "COUNT" in parts else None
+        bymonthday = int(parts["BYMONTHDAY"]) if "BYMONTHDAY" in parts else None
+        bymonth = int(parts["BYMONTH"]) if "BYMONTH" in parts else None
+        until = (
+            dt.datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date() if "UNTIL" in parts else None
+        )
+    except ValueError as error:
+        raise RuleError(str(error)) from None
+    if not 1 <= interval <= 999 or (count is not None and not 1 <= count <= 9999):
+        raise RuleError("INTERVAL or COUNT out of range")
+    if bymonthday is not None and not (1 <= bymonthday <= 31 or bymonthday == -1):
+        raise RuleError("BYMONTHDAY out of range")
+    if bymonth is not None and not 1 <= bymonth <= 12:
+        raise RuleError("BYMONTH out of range")
+    if count and until:
+        raise RuleError("COUNT and UNTIL together")  # RFC 5545: MUST NOT occur in the same rule
+    byday = tuple(parts["BYDAY"].split(",")) if "BYDAY" in parts else ()
+    for day in byday:
+        match = _BYDAY.match(day)
+        if not match or (match.group(1) and parts["FREQ"] not in ("MONTHLY", "YEARLY")):
+            raise RuleError(f"bad BYDAY {day!r}")
+    return Rule(parts["FREQ"], interval, byday, bymonthday, bymonth, count, until)
+
+
+def is_valid(text: str) -> bool:
+    try:
+        parse(text)
+    except RuleError:
+        return False
+    return True
+
+
+# --- Building rules from the form's presets -------------------------------------------------
+
+
+def build(
+    preset: str,
+    *,
+    interval: int = 1,
+    days: list[str] | None = None,
+    monthly: str = "day",
+    anchor: dt.date | None = None,
+    ends: str = "never",
+    until: dt.date | None = None,
+    count: int | None = None,
+) -> str:
+    """RRULE text for a form's choices ("" for no repeat).
+
+    `anchor` (the due date) fills what the preset leaves open: weekly without chosen days
+    repeats on the due date's weekday; monthly "day" on its day of the month, "weekday" on its
+    Nth weekday ("the 2nd Thursday"; in the month's last 7 days, "the last Thursday"), "last"
+    on the month's last day; yearly on its day and month.
+    """
+    anchor = anchor or dt.date.today()
+    interval = max(1, interval or 1)
+    match preset:
+        case "" | "none":
+            return ""
+        case "daily":
+            rule = Rule("DAILY", interval)
+        case "weekdays":
+            rule = Rule("WEEKLY", 1, tuple(WEEKDAYS))
+        case "weekly":
+            chosen = tuple(d for d in DAYS if d in (days or [])) or (DAYS[anchor.weekday()],)
+            rule = Rule("WEEKLY", interval, chosen)
+        case "monthly":
+            if monthly == "weekday":
+                nth = -1 if _is_last_week(anchor) else (anchor.day - 1) // 7 + 1
+                rule = Rule("MONTHLY", interval, (f"{nth}{DAYS[anchor.weekday()]}",))
+            elif monthly == "last":
+                rule = Rule("MONTHLY", interval, bymonthday=-1)
+            else:
+                rule = Rule("MONTHLY", interval, bymonthday=anchor.day)
+        case "yearly":
+            rule = Rule("YEARLY", interval, bymonth=anchor.month, bymonthday=anchor.day)
+        case _:
+            raise RuleError(f"unknown preset {preset!r}")
+    if ends == "after" and count:
+        rule = Rule(**{**rule.__dict__, "count": count})
+    elif ends == "on" and until:
+        rule = Rule(**{**rule.__dict__, "until": until})
+    return rule.text()
+
+
+def _is_last_week(day: dt.date) -> bool:
+    return (day + dt.timedelta(days=7)).month != day.month
+
+
+def preset_of(text: str) -> dict:
+    """The form's choices that build `text` back (the edit form opens on them)."""
+    if not text or not is_valid(text):
+        return {"repeat": ""}
+    rule = parse(text)
+    choices: dict = {"repeat": "", "interval": rule.interval, "days": [], "monthly": "day"}
+    if rule.freq == "DAILY":
+        choices["repeat"] = "daily"
+    elif rule.freq == "WEEKLY" and rule.byday == tuple(WEEKDAYS) and rule.interval == 1:
+        choices["repeat"] = "weekdays"
+    elif rule.freq == "WEEKLY":
+        choices |= {"repeat": "weekly", "days": list(rule.byday)}
+    elif rule.freq == "MONTHLY":
+        choices["repeat"] = "monthly"
+        if rule.byday:
+            choices["monthly"] = "weekday"
+        elif rule.bymonthday == -1:
+            choices["monthly"] = "last"
+    else:
+        choices["repeat"] = "yearly"
+    choices["ends"] = "after" if rule.count else "on" if rule.until else "never"
+    choices["count"] = rule.count
+    choices["until"] = rule.until
+    return choices
+
+
+# --- Words --------------------------------------------------------------------------------
+
+
+def describe(text: str) -> str:
+    """ "Every weekday", "Every 2 weeks on Mon, Thu", "Every month on the last Friday"…"""
+    if not text:
+        return ""
+    try:
+        rule = parse(text)
+    except RuleError:
+        return "Repeats (custom rule)"
+    unit = UNITS[rule.freq]
+    every = f"Every {rule.interval} {unit}s" if rule.interval > 1 else f"Every {unit}"
+    if rule.freq == "WEEKLY" and rule.byday == tuple(WEEKDAYS) and rule.interval == 1:
+        words = "Every weekday"
+    elif rule.freq == "WEEKLY" and rule.byday:
+        if len(rule.byday) == 1 and rule.interval == 1:
+            words = f"Every {DAY_NAMES[DAYS.index(rule.byday[0])]}"
+        else:
+            words = f"{every} on " + ", ".join(DAY_SHORT[DAYS.index(d)] for d in rule.byday)
+    elif rule.freq == "MONTHLY" and rule.byday:
+        match = _BYDAY.match(rule.byday[0])
+        nth = int(match.group(1) or 1)
+        words = f"{every} on the {ORDINALS[nth]} {DAY_NAMES[DAYS.index(match.group(2))]}"
+    elif rule.freq in ("MONTHLY", "YEARLY") and rule.bymonthday == -1:
+        words = f"{every} on the last day"
+    elif rule.freq == "MONTHLY" and rule.bymonthday:
+        words = f"{every} on the {_nth(rule.bymonthday)}"
+    elif rule.freq == "YEARLY" and rule.bymonth and rule.bymonthday:
+        words = f"{every} on {dt.date(2000, rule.bymonth, rule.bymonthday):%-d %b}"
+    else:
+        words = every
+    if rule.count:
+        words += f", {rule.count} time{'s' if rule.count != 1 else ''}"
+    if rule.until:
+        words += f", until {rule.until:%a %-d %b %Y}"
+    return words
+
+
+def _nth(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+# --- Iterating ----------------------------------------------------------------------------
+
+
+def next_due(
+    text: str,
+    *,
+    due: dt.date | None,
+    repeat_from: str,
+    completed_on: dt.date,
+    completions: int = 0,
+) -> dt.date | None:
+    """The date the task moves to when an occurrence is completed, or None when the series is
+    over (the completion then completes the task for good).
+
+    `completions`: occurrences completed before this one (the count "ends after N" uses).
+    """
+    rule = parse(text)
+    if rule.count and completions + 1 >= rule.count:
+        return None
+    start = completed_on if repeat_from == "completion" or due is None else due
+    series = _iterate(rule, start)
+    after = series.after(_midnight(start))
+    if repeat_from != "completion" and due is not None:
+        # Skip occurrences already past: a late completion does not leave a backlog.
+        while after is not None and after.date() < completed_on:
+            after = series.after(after)
+    if after is None:
+        return None
+    if rule.until and after.date() > rule.until:
+        return None
+    return after.date()
+
+
+def first_on_or_after(text: str, day: dt.date) -> dt.date | None:
+    """The rule's first occurrence on or after `day` (a new repeating task's first due date)."""
+    rule = parse(text)
+    found = _iterate(rule, day).after(_midnight(day), inc=True)
+    return found.date() if found else None
+
+
+def _iterate(rule: Rule, start: dt.date) -> rrule:
+    """The series anchored at `start`, without COUNT/UNTIL (the app applies those itself)."""
+    kwargs: dict = {"dtstart": _midnight(start), "interval": rule.interval}
+    if rule.byday:
+        kwargs["byweekday"] = [_weekday(d) for d in rule.byday]
+    if rule.bymonthday is not None:
+        kwargs["bymonthday"] = rule.bymonthday
+    if rule.bymonth:
+        kwargs["bymonth"] = rule.bymonth
+    return rrule(FREQS[rule.freq], **kwargs)
+
+
+def _weekday(day: str) -> weekday:
+    match = _BYDAY.match(day)
+    base = weekday(DAYS.index(match.group(2)))
+    return base(int(match.group(1))) if match.group(1) else base
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min)
+
+
+def as_dateutil(text: str, start: dt.date):
+    """dateutil's own reading of the stored text (tests check ours agrees with it)."""
+    return rrulestr(text, dtstart=_midnight(start))
+
+
+# --- Quick add ----------------------------------------------------------------------------
+
+_DAY_WORDS = {
+    **{name.lower(): code for name, code in zip(DAY_NAMES, DAYS, strict=True)},
+    **{short.lower(): code for short, code in zip(DAY_SHORT, DAYS, strict=True)},
+    "tues": "TU",
+    "thur": "TH",
+    "thurs": "TH",
+}
+_UNIT_WORDS = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
+_NTH_WORDS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
+_NTH_WORDS |= {"fourth": 4, "4th": 4, "last": -1}
+_DAY = "|".join(sorted(_DAY_WORDS, key=len, reverse=True))
+_EVERY = re.compile(
+    r"(?<![\w!])every(?P<bang>!)?\s+(?:"
+    r"(?P<weekday>weekdays?|workdays?)"
+    r"|(?P<other>other\s+)?(?P<unit>day|week|month|year)s?"
+    r"(?:\s+on\s+the\s+(?P<monthday>\d{1,2})(?:st|nd|rd|th)?(?:\s+day)?)?"
+    r"|(?P<n>\d{1,3})\s+(?P<units>day|week|month|year)s?"
+    r"|(?P<nth>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+(?P<nthday>" + _DAY + r")"
+    r"|(?P<days>(?:" + _DAY + r")(?:\s*(?:,|and|&)\s*(?:" + _DAY + r"))*)"
+    r")(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def parse_every(text: str) -> tuple[str, str, tuple[int, int]] | None:
+    """Quick add's recurrence phrase in `text`: (RRULE text, repeat_from, (start, end)).
+
+    `every day`, `every weekday`, `every monday`, `every mon and thu`, `every 2 weeks`,
+    `every other week`, `every month on the 1st`, `every last friday`; `every!` repeats from
+    the completion date (`every! 3 days`). The span is where the phrase is, so the caller can
+    cut it out of the title and show it as a chip. None when there is no such phrase.
+    """
+    match = _EVERY.search(text)
+    if match is None:
+        return None
+    g = match.groupdict()
+    if g["weekday"]:
+        rule = Rule("WEEKLY", 1, tuple(WEEKDAYS))
+    elif g["unit"]:
+        freq = _UNIT_WORDS[g["unit"].lower()]
+        interval = 2 if g["other"] else 1
+        monthday = int(g["monthday"]) if g["monthday"] else None
+        if monthday is not None and (freq != "MONTHLY" or not 1 <= monthday <= 31):
+            return None
+        rule = Rule(freq, interval, bymonthday=monthday)
+    elif g["n"]:
+        interval = int(g["n"])
+        if not 1 <= interval <= 999:
+            return None
+        rule = Rule(_UNIT_WORDS[g["units"].lower()], interval)
+    elif g["nth"]:
+        nth = _NTH_WORDS[g["nth"].lower()]
+        rule = Rule("MONTHLY", 1, (f"{nth}{_DAY_WORDS[g['nthday'].lower()]}",))
+    else:
+        words = re.split(r"\s*(?:,|and|&)\s*", g["days"].strip(), flags=re.IGNORECASE)
+        chosen = {_DAY_WORDS[w.lower()] for w in words if w}
+        rule = Rule("WEEKLY", 1, tuple(d for d in DAYS if d in chosen))
+    repeat_from = "completion" if g["bang"] else "due"
+    return rule.text(), repeat_from, match.span()
