@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from tasks.models import Priority, Status, Task, TaskCount
+from tasks.models import Priority, Project, Status, Task, TaskCount
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,11 +17,17 @@ def actual(user):
     counts = dict.fromkeys(Status.values, 0)
     counts.update(Counter(status for _, status in rows))
     done = Status.COMPLETED
+    by_project: dict[int, Counter] = {}
+    for project, status in rows:
+        by_project.setdefault(project, Counter())[status] += 1
+    inbox = Project.inbox_for(user).pk
     return {
         "all": sum(counts.values()),
         **counts,
         "open_by_project": dict(Counter(p for p, status in rows if status != done)),
         "completed_by_project": dict(Counter(p for p, status in rows if status == done)),
+        "by_project": {project: dict(c) for project, c in by_project.items()},
+        "inbox": inbox if inbox in by_project else None,
     }
 
 

@@ -20,6 +20,7 @@ _PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
 # listed). Add a prefix here with a new kind of object, and a victim for it in
 # tests/test_isolation.py's `victims`.
 OBJECT_KINDS = {"projects": "project", "tags": "tag"}
+OBJECT_KINDS = {"projects": "project", "views": "view"}
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,17 @@ Everything that reads "which tasks, in which order" from a request lives here; t
 takes the resulting BoardView (`Task.objects.for_user(u).filtered(view).ordered_by(view.sort)`).
 
 The search field's grammar: `is:pending|in_progress|completed|open`, `priority:high` (or
-`p:high`), `due:overdue|today|week|none`, and free words; every part must match (AND). Anything
-the grammar does not know stays free text, so no input is ever an error. Each kind of token is
-one row of TOKEN_RULES: `#tag`, `+Project`, `due:2026-12-01` are a row each, negation (`-is:done`)
-and quoted phrases a change to `tokenize` alone.
+`p:high`), `due:overdue|today|week|none|tomorrow|2026-12-01` and comparisons (`due:<2026-12-31`,
+`due:>=today`), `+Project` (or `project:name`, quoted when it has spaces), quoted phrases, and
+free words; every part must match (AND), and a leading `-` negates any of them. Anything the
+grammar does not read stays free text, so no input is ever an error, but a token that looks
+meant as syntax and is not understood is reported (Search.unknown). Each kind of token is one
+row of TOKEN_RULES; negation and quoting are the tokenizer's, so a new row gets them for free.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +43,11 @@ STATUS_WORDS = {
 }
 PRIORITY_WORDS = {"low": "low", "medium": "medium", "med": "medium", "high": "high"}
 DUE_WORDS = {"overdue": "overdue", "today": "today", "week": "week", "none": "none"}
+# Days a `due:` comparison names; resolved when the query runs, in the person's time zone.
+DAY_WORDS = ("yesterday", "today", "tomorrow")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DUE_COMPARISON = re.compile(r"(<=|>=|<|>|=)?(.+)")
+NAME_MAX = 80  # a project's name (models.PROJECT_NAME_MAX)
 
 
 def tag_name_or_none(text: str) -> str | None:
@@ -54,13 +62,47 @@ def one_of(words: Mapping[str, str]) -> Callable[[str], str | None]:
     return lambda value: words.get(value.lower())
 
 
+def read_day(text: str) -> str | None:
+    """ "today", "tomorrow", "yesterday" or a real ISO date ("2026-12-01"), else None."""
+    text = text.lower()
+    if text in DAY_WORDS:
+        return text
+    if _ISO_DAY.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:  # 2026-02-30
+            return None
+    return None
+
+
+def read_due(value: str) -> str | None:
+    """`due:` values: the fixed words (overdue, today, week, none), or a comparison with a day,
+    kept as "<op><day>" ("=tomorrow", "<2026-12-31", ">=today") for TaskQuerySet.due."""
+    word = DUE_WORDS.get(value.lower())
+    if word is not None:
+        return word
+    match = _DUE_COMPARISON.fullmatch(value)
+    if match is None:
+        return None
+    day = read_day(match.group(2))
+    return None if day is None else f"{match.group(1) or '='}{day}"
+
+
+def read_name(value: str) -> str | None:
+    """A project's name as typed (compared case-insensitively later), or None when empty."""
+    value = value.strip()
+    return value if 0 < len(value) <= NAME_MAX else None
+
+
 @dataclass(frozen=True)
 class TokenRule:
     """One kind of search token: `prefixes` (matched case-insensitively) then a value.
 
     `read` turns the text after the prefix into the value the QuerySet filters on, or None when
-    it is not one (then the whole token is free text). `filter` names the condition
-    (TaskQuerySet.FILTERS) the value is applied with.
+    it is not one (then the whole token is free text, and reported as not understood). `filter`
+    names the condition (TaskQuerySet.FILTERS) the value is applied with. Any token can be
+    negated with a leading "-" and its value quoted ("+\"Big Project\""): both are the
+    tokenizer's business, so a new row gets them for free.
     """
 
     filter: str
@@ -71,20 +113,40 @@ class TokenRule:
 TOKEN_RULES: tuple[TokenRule, ...] = (
     TokenRule("status", ("is:",), one_of(STATUS_WORDS)),
     TokenRule("priority", ("priority:", "p:"), one_of(PRIORITY_WORDS)),
-    TokenRule("due", ("due:",), one_of(DUE_WORDS)),
+    TokenRule("due", ("due:",), read_due),
     TokenRule("tag", ("#",), tag_name_or_none),
+    TokenRule("project_name", ("+", "project:"), read_name),
 )
 
-# What one token is. Quoted phrases will become an alternative here.
-_TOKEN = re.compile(r"\S+")
+# One token: an optional "-" (negation), then either text with a quoted part (`"annual report"`,
+# `+"Big Project"`, `project:"big project"`; an unclosed quote runs to the end) or a run of
+# non-space characters.
+_TOKEN = re.compile(r'(?P<neg>-)?(?P<body>[^\s"]*"[^"]*(?:"|$)|\S+)')
+# What looks meant as a token ("due:someday", "colour:red") though no rule read it; a URL
+# ("http://x") or a time ("10:30") does not.
+_TOKEN_LIKE = re.compile(r"[a-z]+:(?!//)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Search:
-    """The search field, parsed: conditions ((filter, value) pairs) and free words."""
+    """The search field, parsed. Conditions are (filter, value) pairs; free text is words
+    (each a prefix) and quoted phrases. `excluded`, `without` and `without_phrases` are the
+    negated ones ("-is:done", "-word", "-\"a phrase\""). `unknown` lists the tokens that looked
+    like search syntax but were not understood: they are searched as text, and the board says so.
+    """
 
     terms: tuple[tuple[str, str], ...] = ()
     words: tuple[str, ...] = ()
+    excluded: tuple[tuple[str, str], ...] = ()
+    without: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    without_phrases: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def project_names(self) -> tuple[str, ...]:
+        """The project names the search asks for (to report those the person has not got)."""
+        return tuple(v for name, v in self.terms + self.excluded if name == "project_name")
 
 
 def read_token(token: str) -> tuple[str, str] | None:
@@ -93,21 +155,45 @@ def read_token(token: str) -> tuple[str, str] | None:
     for rule in TOKEN_RULES:
         for prefix in rule.prefixes:
             if lowered.startswith(prefix):
-                value = rule.read(token[len(prefix) :])
+                value = rule.read(_unquote(token[len(prefix) :]))
                 if value is not None:
                     return (rule.filter, value)
     return None
 
 
+def _unquote(text: str) -> str:
+    if text.startswith('"'):
+        return text[1:-1] if len(text) > 1 and text.endswith('"') else text[1:]
+    return text
+
+
 def parse(text: str) -> Search:
-    terms, words = [], []
-    for token in _TOKEN.findall(text):
-        term = read_token(token)
-        if term is None:
-            words.append(token)
-        else:
-            terms.append(term)
-    return Search(terms=tuple(terms), words=tuple(words[:MAX_WORDS]))
+    parts: dict[str, list] = {
+        "terms": [],
+        "words": [],
+        "excluded": [],
+        "without": [],
+        "phrases": [],
+        "without_phrases": [],
+        "unknown": [],
+    }
+    for match in _TOKEN.finditer(text):
+        negated, body = bool(match["neg"]), match["body"]
+        term = read_token(body)
+        if term is not None:
+            parts["excluded" if negated else "terms"].append(term)
+            continue
+        if body.startswith('"'):
+            phrase = _unquote(body).strip()
+            if phrase:
+                parts["without_phrases" if negated else "phrases"].append(phrase)
+            continue
+        if _TOKEN_LIKE.match(body) or (body.startswith("+") and len(body) > 1):
+            parts["unknown"].append(match.group(0))
+        parts["without" if negated else "words"].append(body)
+    parts["words"] = parts["words"][:MAX_WORDS]
+    parts["without"] = parts["without"][:MAX_WORDS]
+    return Search(**{name: tuple(values) for name, values in parts.items()})
 
 
 class FilterForm(forms.Form):
@@ -201,6 +287,13 @@ class Scope:
 
 
 UPCOMING_DAYS = 14
+
+
+def default_sort(scope: str) -> str:
+    """Today and Upcoming read soonest first (under a heading per day); the rest newest first."""
+    return Sort.DUE if scope in (Scope.TODAY, Scope.UPCOMING) else Sort.NEWEST
+
+
 _SCOPE_PATH = re.compile(r"/(?:(inbox|today|upcoming)/|projects/([1-9][0-9]{0,17})/)?")
 
 
@@ -247,7 +340,8 @@ class BoardView:
         values = {
             name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data
         }
-        values.setdefault("sort", cls.default_sort_for(values.get("layout", "")))
+        if not data.get("sort") or "sort" not in values:
+            values["sort"] = cls.default_sort_for(values.get("layout", ""), scope)
         return cls(scope=scope, project=project, **values)
 
     @classmethod
@@ -257,8 +351,10 @@ class BoardView:
         return cls.from_query(query, scope, project)
 
     @staticmethod
-    def default_sort_for(layout: str) -> str:
-        return Sort.MANUAL if layout == BOARD_LAYOUT else Sort.NEWEST
+    def default_sort_for(layout: str, scope: str = "") -> str:
+        """The kanban columns default to the manual order (drag and drop needs it), Today and
+        Upcoming to the due date, the rest to newest first."""
+        return Sort.MANUAL if layout == BOARD_LAYOUT else default_sort(scope)
 
     @property
     def is_kanban(self) -> bool:
@@ -312,6 +408,11 @@ class BoardView:
         return self.scope == Scope.PROJECT and self.completed != "show" and not asked
 
     @property
+    def excluded(self) -> tuple[tuple[str, str], ...]:
+        """The negated conditions of the search field ("-is:completed", "-+Work")."""
+        return self.search.excluded
+
+    @property
     def scope_terms(self) -> tuple[tuple[str, str], ...]:
         match self.scope:
             case Scope.INBOX:
@@ -337,7 +438,7 @@ class BoardView:
     def as_params(self) -> dict[str, str]:
         """Non-default values, for building URLs that keep the current view."""
         params = {"q": self.q, "status": self.status, "priority": self.priority, "due": self.due}
-        if self.sort != self.default_sort_for(self.layout):
+        if self.sort != self.default_sort_for(self.layout, self.scope):
             params["sort"] = self.sort
         if self.hide:
             params["hide"] = "completed"
@@ -346,6 +447,12 @@ class BoardView:
         if self.completed == "show" and self.scope == Scope.PROJECT:
             params["completed"] = "show"
         return {k: v for k, v in params.items() if v}
+
+    @property
+    def by_day(self) -> bool:
+        """Whether the list shows a heading per due day: Today and Upcoming sorted by due date
+        (their default). Under another sort, days would repeat out of order: no headings."""
+        return self.scope in (Scope.TODAY, Scope.UPCOMING) and self.sort == Sort.DUE
 
     def form(self) -> FilterForm:
         """The filter bar showing this view (unbound: it shows no errors)."""

@@ -23,6 +23,17 @@ def to_prefix_tsquery(words: list[str]) -> str:
     return " & ".join(f"{t}:*" for t in terms[:MAX_WORDS])
 
 
+def to_tsquery(words: list[str], phrases: tuple[str, ...] = ()) -> str:
+    """Words as prefixes and phrases as consecutive words (`<->`), all ANDed:
+    `(['rep'], ('annual report',))` -> `rep:* & (annual <-> report)`. Word characters only."""
+    parts = [to_prefix_tsquery(words)] if words else []
+    for phrase in phrases:
+        terms = _WORD.findall(phrase.lower())[:MAX_WORDS]
+        if terms:
+            parts.append("(" + " <-> ".join(terms) + ")")
+    return " & ".join(p for p in parts if p)
+
+
 def search_vector():
     """The stored tsvector column the GIN index is built on (PostgreSQL, migration 0002).
 

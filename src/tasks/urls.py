@@ -20,6 +20,12 @@ urlpatterns = [
     path("trash/undo/", views.trash_undo, name="undo_last"),
     path("trash/<int:pk>/restore/", views.trash_restore, name="trash_restore"),
     path("trash/<int:pk>/delete/", views.trash_purge, name="trash_purge"),
+    path("search/syntax/", views.search_syntax, name="search_help"),
+    path("views/", views.saved_views, name="saved_views"),
+    path("views/new/", views.saved_view_create, name="saved_view_create"),
+    path("views/<int:pk>/rename/", views.saved_view_rename, name="saved_view_rename"),
+    path("views/<int:pk>/move/", views.saved_view_move, name="saved_view_move"),
+    path("views/<int:pk>/delete/", views.saved_view_delete, name="saved_view_delete"),
     path("task/parse/", views.task_parse, name="parse"),
     path(
         "task/<int:pk>/completions/<int:completion_id>/undo/",

@@ -95,6 +95,43 @@ def overdue_q(day: dt.date, time: dt.time) -> Q:
     return passed & ~Q(status=Status.COMPLETED)
 
 
+_DAY_OFFSETS = {"yesterday": -1, "today": 0, "tomorrow": 1}
+_COMPARE = {"=": "", "<": "__lt", "<=": "__lte", ">": "__gt", ">=": "__gte"}
+
+
+def due_condition(when: str | None) -> Q:
+    """The condition a due value names: the filter bar's words, the scopes' ("through_today",
+    "upcoming") and the search field's comparisons ("=tomorrow", "<2026-12-31", ">=today",
+    filters.read_due). Days are the person's (the active time zone)."""
+    day = today()
+    match when:
+        case Due.OVERDUE:
+            return overdue_q(day, now_local().time())
+        case Due.TODAY:
+            return Q(due_date=day)
+        case Due.WEEK:
+            return Q(due_date__gte=day, due_date__lte=day + dt.timedelta(days=6))
+        case Due.NONE:
+            return Q(due_date__isnull=True)
+        case "through_today":  # the Today scope: overdue or due today, still open
+            return ~Q(status=Status.COMPLETED) & Q(due_date__lte=day)
+        case "upcoming":  # the Upcoming scope: overdue or due within 14 days, still open
+            return ~Q(status=Status.COMPLETED) & Q(due_date__lte=day + dt.timedelta(days=13))
+    if when:
+        op = next((o for o in ("<=", ">=", "<", ">", "=") if when.startswith(o)), None)
+        if op is not None:
+            text = when[len(op) :]
+            if text in _DAY_OFFSETS:
+                target = day + dt.timedelta(days=_DAY_OFFSETS[text])
+            else:
+                try:
+                    target = dt.date.fromisoformat(text)
+                except ValueError:
+                    return Q()
+            return Q(**{f"due_date{_COMPARE[op]}": target})
+    return Q()
+
+
 class TaskQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         """As QuerySet.bulk_create, putting tasks without a project into their owner's Inbox
@@ -147,51 +184,42 @@ class TaskQuerySet(models.QuerySet):
         return self.exclude(status=Status.COMPLETED)
 
     def due(self, when: str | None) -> TaskQuerySet:
-        day = today()
-        match when:
-            case Due.OVERDUE:
-                return self.filter(overdue_q(day, now_local().time()))
-            case Due.TODAY:
-                return self.filter(due_date=day)
-            case Due.WEEK:
-                return self.filter(due_date__gte=day, due_date__lte=day + dt.timedelta(days=6))
-            case Due.NONE:
-                return self.filter(due_date__isnull=True)
-            case "through_today":  # the Today scope: overdue or due today, still open
-                return self.open().filter(due_date__lte=day)
-            case "upcoming":  # the Upcoming scope: overdue or due within 14 days, still open
-                return self.open().filter(due_date__lte=day + dt.timedelta(days=13))
-        return self
+        return self.filter(due_condition(when))
 
-    def search_text(self, words: list[str]) -> TaskQuerySet:
-        """Free text, AND of words, each matching as a prefix (so typing narrows as you go)."""
+    def search_text(
+        self, words: list[str], phrases: tuple[str, ...] = (), negate: bool = False
+    ) -> TaskQuerySet:
+        """Free text: every word matches as a prefix (so typing narrows as you go) and every
+        phrase as consecutive words. `negate` keeps the tasks that do NOT match all of it."""
         words = [w for w in words if w]
-        if not words:
+        phrases = tuple(p for p in phrases if p)
+        if not words and not phrases:
             return self
         if self.db == "default" and _is_postgres():
             from django.contrib.postgres.search import SearchQuery
 
-            tsquery = search_syntax.to_prefix_tsquery(words)
+            tsquery = search_syntax.to_tsquery(words, phrases)
             if not tsquery:
                 return self
-            return self.alias(_search=search_syntax.search_vector()).filter(
-                _search=SearchQuery(tsquery, search_type="raw", config="simple")
-            )
+            qs = self.alias(_search=search_syntax.search_vector())
+            match = {"_search": SearchQuery(tsquery, search_type="raw", config="simple")}
+            return qs.exclude(**match) if negate else qs.filter(**match)
         if _vendor() == "sqlite":
             # SQLite's LIKE folds ASCII letters only ("über" would miss "Über"): compare text
             # casefolded by Python's Unicode rules instead (registered in TasksConfig.ready).
             condition = Q()
-            for word in words:
-                folded = word.casefold()
+            for text in [*words, *phrases]:
+                folded = text.casefold()
                 condition &= Q(_title_cf__contains=folded) | Q(_description_cf__contains=folded)
-            return self.alias(
+            qs = self.alias(
                 _title_cf=search_syntax.casefold("title"),
                 _description_cf=search_syntax.casefold("description"),
-            ).filter(condition)
+            )
+            return (qs.exclude if negate else qs.filter)(condition)
         condition = Q()
-        for word in words:
-            condition &= Q(title__icontains=word) | Q(description__icontains=word)
-        return self.filter(condition)
+        for text in [*words, *phrases]:
+            condition &= Q(title__icontains=text) | Q(description__icontains=text)
+        return self.exclude(condition) if negate else self.filter(condition)
 
     def with_tag_names(self) -> TaskQuerySet:
         """Each task's tag names, comma-joined (Task.tag_names reads them), in the list query
@@ -222,22 +250,50 @@ class TaskQuerySet(models.QuerySet):
         links = TaskTag.objects.filter(tag__in=tags.values("pk")).values("task_id")
         return self.filter(pk__in=links)
 
-    # The conditions a BoardView's terms name (filters.TOKEN_RULES and the filter bar).
+    # The conditions a BoardView's terms name (filters.TOKEN_RULES and the filter bar): each
+    # turns a value into a Q, so any of them can be negated (`-is:completed`, `-+Work`). A
+    # condition written as a QuerySet step, `lambda qs, value: qs...`, works too (see filtered).
     FILTERS = {
-        "status": lambda qs, value: qs.open() if value == "open" else qs.with_status(value),
-        "priority": lambda qs, value: qs.with_priority(value),
-        "due": lambda qs, value: qs.due(value),
-        "project": lambda qs, value: qs.filter(project_id=int(value)),
-        "inbox": lambda qs, value: qs.filter(project__is_inbox=True),
+        "status": lambda value: (
+            ~Q(status=Status.COMPLETED)
+            if value == "open"
+            else (Q(status=value) if value in Status.values else Q())
+        ),
+        "priority": lambda value: Q(priority=value) if value in Priority.values else Q(),
+        "due": lambda value: due_condition(value),
+        "project": lambda value: Q(project_id=int(value)),
+        "inbox": lambda value: Q(project__is_inbox=True),
+        # The user's own projects only: a task is always in its owner's project, and every
+        # query starts from for_user, so another user's project name never matches.
+        "project_name": lambda value: Q(project__name__iexact=value),
+        # A QuerySet step (tasks.tagging's names, looked up once through the owner's index).
         "tag": lambda qs, value: qs.with_tag(value),
     }
 
     def filtered(self, view: BoardView) -> TaskQuerySet:
-        """The tasks in `view`: every condition and every free word must match (AND)."""
+        """The tasks in `view`: every condition and every free word must match (AND), and no
+        negated one may."""
         qs = self
         for name, value in view.terms:
-            qs = self.FILTERS[name](qs, value)
-        return qs.search_text(view.search.words)
+            qs = self._apply(qs, name, value, negate=False)
+        for name, value in getattr(view, "excluded", ()):
+            qs = self._apply(qs, name, value, negate=True)
+        search = view.search
+        qs = qs.search_text(list(search.words), getattr(search, "phrases", ()))
+        # Each negated word or phrase excludes on its own: "-a -b" is neither a nor b.
+        for word in getattr(search, "without", ()):
+            qs = qs.search_text([word], negate=True)
+        for phrase in getattr(search, "without_phrases", ()):
+            qs = qs.search_text([], (phrase,), negate=True)
+        return qs
+
+    def _apply(self, qs: TaskQuerySet, name: str, value: str, negate: bool) -> TaskQuerySet:
+        condition = self.FILTERS[name]
+        if condition.__code__.co_argcount == 2:  # a QuerySet step: negate via a subquery
+            matching = condition(self, value)
+            return qs.exclude(pk__in=matching.values("pk")) if negate else condition(qs, value)
+        q = condition(value)
+        return qs.exclude(q) if negate else qs.filter(q)
 
     def ordered_by(self, sort: str, reverse: bool = False) -> TaskQuerySet:
         return self.order_by(*SORTS.get(sort, SORTS[Sort.NEWEST]).order_by(reverse))
@@ -672,20 +728,32 @@ class TaskCount(models.Model):
 
     @classmethod
     def for_user(cls, user) -> dict:
-        """Counts per status plus `all`, `open_by_project` and `completed_by_project`
-        ({project id: tasks}), in one lookup."""
+        """Counts per status plus `all`, `open_by_project`, `completed_by_project` ({project
+        id: tasks}), `by_project` ({project id: {status: tasks}}) and `inbox` (the Inbox's
+        id, when it has tasks), in one lookup."""
         counts = dict.fromkeys(Status.values, 0)
         open_by_project: dict[int, int] = {}
         completed_by_project: dict[int, int] = {}
+        by_project: dict[int, dict[str, int]] = {}
+        inbox = None
         if getattr(user, "is_authenticated", False):
-            rows = cls.objects.filter(user=user).values_list("project_id", "status", "total")
-            for project_id, status, total in rows:
+            rows = cls.objects.filter(user=user).values_list(
+                "project_id", "status", "total", "project__is_inbox"
+            )
+            for project_id, status, total, is_inbox in rows:
                 counts[status] = counts.get(status, 0) + total
-                by_project = completed_by_project if status == Status.COMPLETED else open_by_project
-                by_project[project_id] = by_project.get(project_id, 0) + total
+                by_project_status = (
+                    completed_by_project if status == Status.COMPLETED else open_by_project
+                )
+                by_project_status[project_id] = by_project_status.get(project_id, 0) + total
+                by_project.setdefault(project_id, {})[status] = total
+                if is_inbox:
+                    inbox = project_id
         return {
             "all": sum(counts.values()),
             **counts,
             "open_by_project": open_by_project,
             "completed_by_project": completed_by_project,
+            "by_project": by_project,
+            "inbox": inbox,
         }

@@ -70,6 +70,9 @@ def source_version(parser) -> str:
 @register.simple_tag
 def status_links(counts: dict, view) -> list[dict]:
     """The status counts as links: each shows its status, keeping the rest of the view."""
+    from ..listing import scoped_counts  # the counts of the scope on screen
+
+    counts = scoped_counts(counts, view)
     params = view.as_params() if view else {}
     current = getattr(view, "status", "")
     links = []
@@ -78,7 +81,7 @@ def status_links(counts: dict, view) -> list[dict]:
             {
                 "key": key or "all",
                 "label": label,
-                "count": counts.get(key or "all", 0),
+                "count": counts.get(key or "all", 0) if counts else None,
                 "query": query(params, status=key or None),
                 "current": current == key,
             }

@@ -14,6 +14,14 @@ from .projects import (
 )
 from .quickadd import task_parse
 from .recur import completion_undo
+from .saved_views import (
+    saved_view_create,
+    saved_view_delete,
+    saved_view_move,
+    saved_view_rename,
+    saved_views,
+    search_syntax,
+)
 from .tags import tag_delete, tag_list, tag_merge, tag_rename, tag_suggest
 from .task import task_create, task_delete, task_detail, task_edit, task_toggle
 from .trash import task_restore, trash, trash_purge, trash_restore, trash_undo
@@ -28,6 +36,12 @@ __all__ = [
     "project_list",
     "project_move",
     "project_restore",
+    "saved_view_create",
+    "saved_view_delete",
+    "saved_view_move",
+    "saved_view_rename",
+    "saved_views",
+    "search_syntax",
     "tag_delete",
     "tag_list",
     "tag_merge",

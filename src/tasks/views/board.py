@@ -19,10 +19,20 @@ from .kanban import kanban_board
 @require_safe
 def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
     view = BoardView.from_query(request.GET, scope, pk)
-    page: dict = {}
+    nav = None
     if wants_fragment(request):
-        if pk is not None and not Project.objects.for_user(request.user).filter(pk=pk).exists():
-            raise Http404("No such project")
+        title = Scope.TITLES.get(scope, "")
+        if pk is not None:
+            # The project's name for the page title; another user's id is a 404 like a missing one.
+            title = (
+                Project.objects.for_user(request.user)
+                .filter(pk=pk)
+                .values_list("name", flat=True)
+                .first()
+            )
+            if title is None:
+                raise Http404("No such project")
+        page = {"scope_title": title}
     else:
         # The sidebar's projects, tags and saved views in one query; it also tells whether
         # the project in the URL is the person's (another user's id is a 404 like a missing one).
@@ -37,10 +47,10 @@ def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
         }
     if view.is_kanban:
         return kanban_board(request, view, page)
+    context = board_context(request, view, nav=nav) | page
     if wants_fragment(request):
-        response = render(request, f"{BOARD}#list-read", board_context(request, view))
+        response = render(request, f"{BOARD}#list-read", context)
     else:
-        context = board_context(request, view) | page
         context |= {"counts": counts(request), "form": TaskForm()}
         response = render(request, BOARD, context)
     # The same URL answers with a fragment or a page: caches must keep them apart.

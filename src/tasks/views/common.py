@@ -14,6 +14,7 @@ from django_htmx.http import reswap, retarget
 from ..filters import BoardView, read_path, safe_next
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_location
+from ..listing import list_extras
 from ..models import Sort, Task, TaskCount
 from ..pagination import paginate
 
@@ -47,8 +48,10 @@ def counts(request: HtmxRequest) -> dict[str, int]:
     return TaskCount.for_user(request.user)
 
 
-def board_context(request: HtmxRequest, view: BoardView, query=None) -> dict:
-    """The list for `view`, on the page named by the cursors in `query` (default: GET)."""
+def board_context(request: HtmxRequest, view: BoardView, query=None, nav=None) -> dict:
+    """The list for `view`, on the page named by the cursors in `query` (default: GET).
+    `nav` (the sidebar's Navigation, when the page has one) spares a query for the search's
+    project names."""
     if view.is_kanban:
         from .kanban import kanban_context
 
@@ -69,7 +72,8 @@ def board_context(request: HtmxRequest, view: BoardView, query=None) -> dict:
         query.get("before"),
         settings.TASKS_PAGE_SIZE,
     )
-    return {"filters": view, "page": page, "params": view.as_params()}
+    context = {"filters": view, "page": page, "params": view.as_params()}
+    return context | list_extras(request, view, page, query, nav)
 
 
 def back_to_board(request: HtmxRequest):
@@ -112,12 +116,15 @@ def answer_write(
             "fresh_quick_add": True,
             "board_path": board_path(path, on_screen),
         }
-    if not listed:
+    if not listed and not view.by_day:
         return render(request, f"{BOARD}#row-removed", context)
     newest_first = view.sort == Sort.NEWEST and not (
         on_screen.get("after") or on_screen.get("before")
     )
-    if (created and not newest_first) or view.is_kanban:
+    # Under day headings a task whose due date changed belongs under another heading (and one
+    # that left may leave an empty heading): re-render the list. On the kanban board a new or
+    # toggled card changes columns: the columns are re-read.
+    if (created and not newest_first) or view.by_day or view.is_kanban:
         # Where a new task belongs depends on the sort and the page: re-render the list.
         # (Newest first on the first page it is the top row, which quick add inserts itself.)
         # On the kanban board a new or toggled card changes columns: the columns are re-read.

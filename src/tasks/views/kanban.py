@@ -46,11 +46,11 @@ def kanban_board(request: HtmxRequest, view: BoardView, page: dict):
         response = render(request, f"{KANBAN}#more-cards", context)
     else:
         task_counts = counts(request)
-        context = kanban_context(request, view, task_counts=task_counts)
+        context = kanban_context(request, view, task_counts=task_counts) | page
         if wants_fragment(request):
             response = render(request, f"{BOARD}#list-read", context)
         else:
-            context |= page | {"counts": task_counts, "form": TaskForm()}
+            context |= {"counts": task_counts, "form": TaskForm()}
             response = render(request, BOARD, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

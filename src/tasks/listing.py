@@ -1,0 +1,160 @@
+"""What the list says about itself besides its rows: a heading per due day (Today, Upcoming),
+the search tokens it did not understand, and why it is empty when the search and the selects
+exclude each other. Pure Python over what the page query already read, plus one small query
+only when the search names projects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.dateformat import format as format_date
+
+from .filters import BoardView, Scope
+from .models import Priority, Project, Status, Task, today
+from .pagination import TaskPage, decode_cursor
+
+
+@dataclass
+class DayGroup:
+    """The tasks of one due day on this page, under one heading."""
+
+    key: str  # "overdue" or the ISO date: the heading's id
+    label: str
+    continued: bool = False  # the day began on an earlier page
+    tasks: list[Task] = field(default_factory=list)
+
+
+def day_key(day: dt.date, now: dt.date) -> str:
+    return "overdue" if day < now else day.isoformat()
+
+
+def day_label(day: dt.date, now: dt.date) -> str:
+    if day < now:
+        return "Overdue"
+    if day == now:
+        return "Today"
+    if day == now + dt.timedelta(days=1):
+        return "Tomorrow"
+    return format_date(day, "D j M")
+
+
+def day_groups(page: TaskPage, view: BoardView, after: str | None) -> list[DayGroup]:
+    """The page's tasks under a heading per due day, overdue first (the list is sorted by due
+    date). Every page starts with a heading, so each reads on its own; when the first day began
+    on the page before (the `after` cursor's day), its heading says it continues."""
+    if not view.by_day:
+        return []
+    now = today()
+    groups: list[DayGroup] = []
+    for task in page.tasks:
+        day = task.due_date or dt.date.max  # Today and Upcoming hold dated tasks only
+        key = day_key(day, now)
+        if not groups or groups[-1].key != key:
+            groups.append(DayGroup(key=key, label=day_label(day, now)))
+        groups[-1].tasks.append(task)
+    cursor = decode_cursor(after, view.sort)
+    if groups and cursor is not None and day_key(cursor[0], now) == groups[0].key:
+        groups[0].continued = True
+    return groups
+
+
+def _status_set(value: str) -> set[str]:
+    """The statuses a status value lets through ("open": all but completed)."""
+    if value == "open":
+        return {Status.PENDING, Status.IN_PROGRESS}
+    return {value} if value in Status.values else set(Status.values)
+
+
+def _token_for(name: str, value: str) -> str:
+    if name == "status":
+        word = "open" if value == "open" else value
+        return f"is:{word}"
+    return f"p:{value}"
+
+
+def conflicts(view: BoardView) -> list[str]:
+    """Why the search and the selects (or the scope) exclude each other, one sentence each:
+    "is:completed in the search and Status: Pending exclude each other"."""
+    reasons = []
+    status_labels = dict(Status.choices)
+    for name, value in view.search.terms:
+        token = _token_for(name, value) if name in ("status", "priority") else None
+        if name == "status":
+            if view.status and not (_status_set(value) & _status_set(view.status)):
+                reasons.append(
+                    f"{token} in the search and Status: {status_labels[view.status]} "
+                    "exclude each other"
+                )
+            if value == Status.COMPLETED and view.hide:
+                reasons.append(f"{token} in the search and Hide completed exclude each other")
+            if value == Status.COMPLETED and view.scope in (Scope.TODAY, Scope.UPCOMING):
+                reasons.append(f"{Scope.TITLES[view.scope]} shows open tasks only, not {token}")
+        elif name == "priority" and view.priority and view.priority != value:
+            reasons.append(
+                f"{token} in the search and Priority: {Priority(view.priority).label} "
+                "exclude each other"
+            )
+    for name, value in view.search.excluded:
+        if name == "status" and view.status and _status_set(view.status) <= _status_set(value):
+            reasons.append(
+                f"-{_token_for(name, value)} in the search and Status: "
+                f"{status_labels[view.status]} exclude each other"
+            )
+        elif name == "priority" and view.priority == value:
+            reasons.append(
+                f"-{_token_for(name, value)} in the search and Priority: "
+                f"{Priority(value).label} exclude each other"
+            )
+    return reasons
+
+
+def not_understood(view: BoardView, user, nav=None) -> list[str]:
+    """The search tokens the board did not understand, each with what it did instead. The
+    person's project names come from `nav` (the sidebar's one query) when the page has it."""
+    notes = [f"{token} — searched as text" for token in view.search.unknown]
+    names = view.search.project_names
+    if names:
+        if nav is not None:
+            mine = [project.name for project in nav.projects]
+        else:
+            named = Q()
+            for name in names:
+                named |= Q(name__iexact=name)
+            mine = Project.objects.for_user(user).filter(named).values_list("name", flat=True)
+        known = {name.casefold() for name in mine}
+        notes += [
+            f"+{_quoted(name)} — you have no project by that name"
+            for name in dict.fromkeys(names)
+            if name.casefold() not in known
+        ]
+    return notes
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"' if any(c.isspace() for c in name) else name
+
+
+def list_extras(request, view: BoardView, page: TaskPage, query, nav=None) -> dict:
+    """The list's extras for the template: `day_groups`, `not_understood`, `conflicts`."""
+    return {
+        "day_groups": day_groups(page, view, query.get("after")),
+        "not_understood": not_understood(view, request.user, nav),
+        "conflicts": conflicts(view) if not page.tasks else [],
+    }
+
+
+def scoped_counts(counts: dict, view: BoardView | None) -> dict[str, int | None]:
+    """The status counts for the scope on screen, from TaskCount's one lookup: every task (All)
+    or one project's (Inbox, a project), where they are exact. Today and Upcoming have no
+    stored counts (their days move each midnight): their badges are left out (None) rather
+    than show totals that are not theirs."""
+    scope = getattr(view, "scope", Scope.ALL)
+    if scope == Scope.ALL:
+        return counts
+    if scope in (Scope.TODAY, Scope.UPCOMING):
+        return {}
+    project = view.project if scope == Scope.PROJECT else counts.get("inbox")
+    mine = counts.get("by_project", {}).get(project, {})
+    return {"all": sum(mine.values()), **{status: mine.get(status, 0) for status in Status.values}}
