@@ -16,4 +16,7 @@ urlpatterns = [
     path("trash/undo/", views.trash_undo, name="undo_last"),
     path("trash/<int:pk>/restore/", views.trash_restore, name="trash_restore"),
     path("trash/<int:pk>/delete/", views.trash_purge, name="trash_purge"),
+    path("tasks/bulk/", views.bulk_action, name="bulk"),
+    path("tasks/bulk/matching/", views.bulk_matching, name="bulk_matching"),
+    path("tasks/bulk/<int:batch>/undo/", views.bulk_undo, name="bulk_undo"),
 ]

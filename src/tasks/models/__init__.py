@@ -1,5 +1,6 @@
 """The tasks app's models: tasks (task.py) and how they are organized (organize.py)."""
 
+from .bulk import MAX_SELECTED, BulkAction, BulkBatch, BulkChange, BulkRequest, BulkResult
 from .organize import (
     INBOX_NAME,
     PROJECT_NAME_MAX,
@@ -32,10 +33,16 @@ from .task import (
 __all__ = [
     "FAR_FUTURE",
     "INBOX_NAME",
+    "MAX_SELECTED",
     "PROJECT_NAME_MAX",
     "SORTS",
     "TAG_NAME_MAX",
     "VIEW_NAME_MAX",
+    "BulkAction",
+    "BulkBatch",
+    "BulkChange",
+    "BulkRequest",
+    "BulkResult",
     "Colour",
     "Due",
     "Edit",
