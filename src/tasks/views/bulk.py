@@ -48,7 +48,7 @@ class BulkForm(forms.Form):
     view = forms.CharField(required=False, max_length=1000)
     priority = forms.ChoiceField(choices=Priority.choices, required=False)
     status = forms.ChoiceField(choices=Status.choices, required=False)
-    due_date = forms.DateField(required=False)
+    due_date = forms.DateField(label="Due date", required=False)
     project = forms.CharField(required=False, max_length=200)
     tag = forms.CharField(required=False, max_length=TAG_NAME_MAX)
 
@@ -168,7 +168,7 @@ def _answer(request: HtmxRequest):
 def _invalid(request: HtmxRequest, form: BulkForm):
     errors = [str(e) for e in form.non_field_errors()]
     errors += [
-        f"{form.fields[name].label or name.title()}: {' '.join(errs)}"
+        f"{form.fields[name].label or name.capitalize()}: {' '.join(errs)}"
         for name, errs in form.errors.items()
         if name != "__all__"
     ]
