@@ -54,7 +54,12 @@ class BulkForm(forms.Form):
 
     def __init__(self, user, data: QueryDict):
         data = data.copy()
-        data["action"] = data.get("action") or data.get("apply", "")
+        if not data.get("action"):
+            # The select's options carry a priority or a status: "priority:high".
+            action, _, value = data.get("apply", "").partition(":")
+            data["action"] = action
+            if action in (BulkAction.PRIORITY, BulkAction.STATUS) and value:
+                data[action] = value
         data.setdefault("scope", "selected")
         super().__init__(data)
         self.user = user
