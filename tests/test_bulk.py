@@ -127,6 +127,28 @@ def test_it_applies_each_action_to_the_selected_tasks_and_undo_restores_exactly_
     assert state(bystander) == before[bystander.pk]
 
 
+@pytest.mark.parametrize(
+    ("apply", "field", "value"),
+    [("priority:low", "priority", Priority.LOW), ("status:in_progress", "status", "in_progress")],
+)
+def test_it_reads_the_value_from_the_action_selects_option(
+    alice_client, three, apply, field, value
+):
+    """Without JavaScript the action select says both the action and its value."""
+    response = alice_client.post(URL, {"apply": apply, "task": picked(*three)})
+
+    assert response.status_code == 302
+    assert {state(t)[field] for t in three} == {value}
+
+
+def test_it_prefers_the_pressed_button_to_the_action_select(alice_client, three):
+    data = {"action": "complete", "apply": "delete", "task": picked(*three)}
+
+    alice_client.post(URL, data)
+
+    assert Task.objects.filter(status=Status.COMPLETED, deleted_at__isnull=True).count() == 3
+
+
 def test_it_completes_and_counts_only_tasks_the_action_changes(alice_client, three):
     alice_client.post(URL, {"action": "complete", "task": picked(*three)})
 
@@ -339,6 +361,9 @@ def test_it_shows_a_selection_checkbox_and_the_toolbar_on_the_board(alice_client
     form = find(response, "form", id="bulk-form")
     assert form["action"] == form["hx-post"] == URL
     assert form["method"] == "post"
+    # Without JavaScript the select does it all: the one-press buttons show with bulk.js only.
+    assert "hidden" in find(response, "div", data_bulk_quick=True).attrs
+    assert find(response, "select", name="apply")
 
 
 def _count_queries(client, data) -> int:

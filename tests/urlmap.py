@@ -77,7 +77,7 @@ def every_route_url(user, task) -> list[str]:
     task_type = ContentType.objects.get_for_model(task)
 
     def value(route: Route, name: str) -> str:
-        if name in ("pk", "object_id", "id"):
+        if name in ("pk", "object_id", "id", "batch"):  # batch: a bulk action's undo
             return str(user.pk if "auth/user" in route.route else task.pk)
         return {"content_type_id": str(task_type.pk), "app_label": "tasks"}.get(name, "x")
 
