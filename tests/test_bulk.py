@@ -206,6 +206,24 @@ def test_it_does_not_undo_a_delete_whose_tasks_were_restored_and_edited(alice_cl
     assert Task.objects.get(pk=three[0].pk).version == 7
 
 
+def test_it_forgets_batches_older_than_the_trash_keeps_deleted_tasks(
+    alice_client, alice, bob, three, settings
+):
+    settings.TASKS_PURGE_AFTER_HOURS = 24
+    alice_client.post(URL, {"action": "complete", "task": picked(three[0])})
+    old = BulkBatch.objects.get()
+    BulkBatch.objects.filter(pk=old.pk).update(created_at=old.created_at - dt.timedelta(hours=25))
+    bobs = BulkBatch.objects.create(user=bob, action="complete", total=0)
+    BulkBatch.objects.filter(pk=bobs.pk).update(created_at=old.created_at - dt.timedelta(days=9))
+
+    alice_client.post(URL, {"action": "complete", "task": picked(three[1])})
+
+    assert set(BulkBatch.objects.values_list("user__username", flat=True)) == {"alice", "bob"}
+    assert not BulkBatch.objects.filter(pk=old.pk).exists()
+    response = alice_client.post(f"/tasks/bulk/{old.pk}/undo/", **HTMX)
+    assert "Nothing to undo." in oob_toasts(response)
+
+
 def test_it_changes_nothing_and_reveals_nothing_for_another_users_ids(
     client, alice, bob, three, make_task
 ):

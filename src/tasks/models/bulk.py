@@ -235,6 +235,10 @@ def apply_bulk(user, req: BulkRequest) -> BulkResult:
         if tag is None:
             return BulkResult(None, 0, _conflicts(user, req))
     now = timezone.now()
+    # A batch can be undone as long as its deleted tasks stay restorable; older ones go (with
+    # their change rows), so the table holds about a day of each person's bulk actions.
+    kept = dt.timedelta(hours=settings.TASKS_PURGE_AFTER_HOURS)
+    BulkBatch.objects.filter(user=user, created_at__lt=now - kept).delete()
     batch = BulkBatch.objects.create(
         user=user, action=req.action, value=_value_words(req, tag), tag=tag, created_at=now
     )
