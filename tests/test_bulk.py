@@ -334,6 +334,17 @@ def test_it_counts_the_tasks_a_view_matches(alice_client, alice, bob, make_task)
     assert response.content.decode() == "Select all 3 matching"
 
 
+def test_it_lists_the_users_own_live_projects_to_move_to(alice_client, alice, bob, finance):
+    Project.objects.create(user=alice, name="Old", archived=True)
+    gone = Project.objects.create(user=alice, name="Gone")
+    Project.objects.filter(pk=gone.pk).update(deleted_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    Project.objects.create(user=bob, name="Bob's")
+
+    response = alice_client.get("/tasks/bulk/projects/")
+
+    assert response.content.decode().splitlines() == ["Inbox", "Finance"]
+
+
 BAD = [
     ({}, "Select at least one task."),
     ({"action": ""}, "Action"),

@@ -41,6 +41,7 @@ ACCEPTS = {
     "tasks:bulk": {"POST"},
     "tasks:bulk_undo": {"POST"},
     "tasks:bulk_matching": {"GET"},
+    "tasks:bulk_projects": {"GET"},
 }
 
 

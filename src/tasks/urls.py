@@ -18,5 +18,6 @@ urlpatterns = [
     path("trash/<int:pk>/delete/", views.trash_purge, name="trash_purge"),
     path("tasks/bulk/", views.bulk_action, name="bulk"),
     path("tasks/bulk/matching/", views.bulk_matching, name="bulk_matching"),
+    path("tasks/bulk/projects/", views.bulk_projects, name="bulk_projects"),
     path("tasks/bulk/<int:batch>/undo/", views.bulk_undo, name="bulk_undo"),
 ]

@@ -132,6 +132,20 @@
     if (event.target.matches("[data-bulk-apply]")) showFields(event.target.form);
   });
 
+  // "Move to project" suggests the person's projects, read when the field is first focused.
+  document.addEventListener("focusin", (event) => {
+    const field = event.target.closest("input[data-projects-url]");
+    if (!field || field.dataset.loaded) return;
+    field.dataset.loaded = "1";
+    fetch(field.dataset.projectsUrl, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((text) => {
+        const list = document.getElementById(field.getAttribute("list"));
+        list.replaceChildren(...text.split("\n").filter(Boolean).map((name) => new Option(name)));
+      })
+      .catch(() => { delete field.dataset.loaded; });
+  });
+
   // Only the value the chosen action needs (without JavaScript every field shows).
   function showFields(form) {
     const action = $("[data-bulk-apply]", form).value.split(":")[0];

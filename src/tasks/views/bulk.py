@@ -228,3 +228,13 @@ def bulk_matching(request: HtmxRequest):
     view = BoardView.from_query(request.GET)
     n = Task.objects.for_user(request.user).filtered(view).count()
     return HttpResponse(f"Select all {n} matching", content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_safe
+def bulk_projects(request: HtmxRequest):
+    """The names "Move to project" offers (a datalist filled by bulk.js when the field is first
+    focused, so the board itself reads no projects), one per line, as the sidebar orders them."""
+    projects = Project.objects.for_user(request.user).active()
+    names = "\n".join(projects.values_list("name", flat=True))
+    return HttpResponse(names, content_type="text/plain; charset=utf-8")
