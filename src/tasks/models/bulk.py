@@ -94,7 +94,11 @@ class BulkBatch(models.Model):
 class BulkChange(models.Model):
     """One task a batch changed, with its state before the batch."""
 
-    batch = models.ForeignKey(BulkBatch, on_delete=models.CASCADE, related_name="changes")
+    # No index of its own: the (batch, task) unique index serves "this batch's rows" and, unlike
+    # a batch-only index, finds one task's row directly (undo's per-task lookups).
+    batch = models.ForeignKey(
+        BulkBatch, on_delete=models.CASCADE, related_name="changes", db_index=False
+    )
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
     version = models.PositiveIntegerField()  # before the batch
     status = models.CharField(max_length=12)
@@ -310,7 +314,9 @@ def undo_bulk(user, batch_id: int) -> BulkResult | None:
         return None
     now = timezone.now()
     untouched = _untouched(batch)
-    live = Task.objects.filter(user=user)
+    # Driven from the batch's rows: undoing 10 tasks of a 100,000-task account reads 10 tasks.
+    in_batch = BulkChange.objects.filter(batch=batch).values("task_id")
+    live = Task.objects.filter(user=user, pk__in=in_batch)
     if batch.action == BulkAction.DELETE:
         # Only the tasks this batch put in the trash and nobody restored (or edited) since.
         reverted = live.filter(untouched, deleted_at=batch.created_at).update(deleted_at=None)
