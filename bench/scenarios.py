@@ -83,3 +83,15 @@ SCENARIOS |= {
     "today_10k": (SMALL, "GET", ["/today/"], False, None),
     "upcoming_10k": (SMALL, "GET", ["/upcoming/"], False, None),
 }
+
+
+# Bulk actions (bench/bulk.py, a printer of its own: a write that changes 1,000 tasks cannot be
+# repeated under wrk). name -> (tasks matching the view, the POST's body). The view matches
+# exactly the bench user's tasks, so the server time is the batch's, not the filter's.
+BULK_USER = "benchbulk"
+BULK_TASKS = 1_000
+BULK_SCENARIOS = {
+    "bulk_complete_1000": (BULK_TASKS, "action=complete&scope=matching&view="),
+    "bulk_complete_10": (10, "action=complete&scope=matching&view="),
+}
+BULK_TARGET_MS = 500

@@ -38,6 +38,10 @@ ACCEPTS = {
     "tasks:toggle": {"POST"},
     "tasks:delete": {"GET", "POST"},
     "tasks:restore": {"POST"},
+    "tasks:bulk": {"POST"},
+    "tasks:bulk_undo": {"POST"},
+    "tasks:bulk_matching": {"GET"},
+    "tasks:bulk_projects": {"GET"},
 }
 
 

@@ -27,7 +27,14 @@ def clock(monkeypatch):
 
 
 def headings(response) -> list[str]:
-    return [" ".join(h.text.split()) for h in find_all(response, "h3")]
+    """The day headings in the list (the page has other h3s: the bulk-action toolbar's)."""
+    return [
+        " ".join(h.text.split())
+        for item in find_all(response, "li")
+        if "day-heading" in (item.get("class") or "").split()
+        for h in item.children
+        if h.tag == "h3"
+    ]
 
 
 def day(n: int) -> dt.date:

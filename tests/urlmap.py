@@ -96,6 +96,8 @@ def every_route_url(user, task, objects: dict | None = None) -> list[str]:
                 return str(user.pk)
             target = objects.get(route.object_kind, task)
             return str(target.pk)
+        if name in ("pk", "object_id", "id", "batch"):  # batch: a bulk action's undo
+            return str(user.pk if "auth/user" in route.route else task.pk)
         return {"content_type_id": str(task_type.pk), "app_label": "tasks"}.get(name, "x")
 
     return sorted({route.url(value) for route in routes()})

@@ -46,4 +46,8 @@ urlpatterns = [
     path("tags/<int:pk>/rename/", views.tag_rename, name="tag_rename"),
     path("tags/<int:pk>/merge/", views.tag_merge, name="tag_merge"),
     path("tags/<int:pk>/delete/", views.tag_delete, name="tag_delete"),
+    path("tasks/bulk/", views.bulk_action, name="bulk"),
+    path("tasks/bulk/matching/", views.bulk_matching, name="bulk_matching"),
+    path("tasks/bulk/projects/", views.bulk_projects, name="bulk_projects"),
+    path("tasks/bulk/<int:batch>/undo/", views.bulk_undo, name="bulk_undo"),
 ]

@@ -171,7 +171,8 @@
       if (run && run(currentTask()) !== false) event.preventDefault();
       return;
     }
-    if (sequences[event.key] && !event.shiftKey) {
+    // Shift types a symbol prefix ("*") on most layouts; a Shift+letter is a key of its own ("J").
+    if (sequences[event.key] && !(event.shiftKey && /^[a-z]$/i.test(event.key))) {
       pendingPrefix = event.key;
       setTimeout(() => { pendingPrefix = null; }, 1500);
       event.preventDefault();

@@ -1,6 +1,7 @@
 """The tasks app's models: tasks (task.py), how they are organized (organize.py) and their
 manual order (ordering.py)."""
 
+from .bulk import MAX_SELECTED, BulkAction, BulkBatch, BulkChange, BulkRequest, BulkResult
 from .completion import TaskCompletion, Toggle
 from .ordering import GAP, AnchorMoved, Move, new_position
 from .organize import (
@@ -36,11 +37,17 @@ __all__ = [
     "FAR_FUTURE",
     "GAP",
     "INBOX_NAME",
+    "MAX_SELECTED",
     "PROJECT_NAME_MAX",
     "SORTS",
     "TAG_NAME_MAX",
     "VIEW_NAME_MAX",
     "AnchorMoved",
+    "BulkAction",
+    "BulkBatch",
+    "BulkChange",
+    "BulkRequest",
+    "BulkResult",
     "Colour",
     "Due",
     "Edit",

@@ -1,6 +1,7 @@
 """The tasks app's views, a module per area; urls.py names them from here."""
 
 from .board import board
+from .bulk import bulk_action, bulk_matching, bulk_projects, bulk_undo
 from .kanban import task_move
 from .projects import (
     project_archive,
@@ -28,6 +29,10 @@ from .trash import task_restore, trash, trash_purge, trash_restore, trash_undo
 
 __all__ = [
     "board",
+    "bulk_action",
+    "bulk_matching",
+    "bulk_projects",
+    "bulk_undo",
     "completion_undo",
     "project_archive",
     "project_create",

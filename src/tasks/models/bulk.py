@@ -1,0 +1,349 @@
+"""Bulk actions: one change applied to many tasks at once, and its undo.
+
+The batch's before-state is kept server-side (BulkBatch + one BulkChange row per changed task),
+not in a signed token: a "select all matching" batch can hold 10,000 tasks, far more than a
+form field should carry, and the undo then runs as a few set-based statements joined to these
+rows, whatever the count.
+
+Every statement is set-based, so the number of queries does not depend on how many tasks change:
+the before-state is copied with one INSERT ... SELECT (which also takes the row locks on
+PostgreSQL), the change is one UPDATE joined to those rows, tags one INSERT ... SELECT or DELETE.
+
+The conflict rule: a selection names each task with the version the page showed; a task whose
+version moved on is left alone and reported, never overwritten. "All matching" names no tasks:
+the view's filter is evaluated again inside the transaction.
+
+Undo restores the fields the batch changed on exactly the tasks it changed that nobody changed
+since (their version is still the batch's), and moves the version on once more: versions only
+grow, so a page or form opened on the batch's state cannot later save over the restored one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Exists, F, OuterRef, Subquery, Value
+from django.db.models.fields.tuple_lookups import Tuple, TupleIn
+from django.utils import timezone
+
+from .organize import Project, Tag, TaskTag
+from .task import Status, Task, TaskQuerySet
+
+# A selection of ids comes from one page of the board; "all matching" sends the filter instead.
+MAX_SELECTED = 500
+
+
+class BulkAction(models.TextChoices):
+    COMPLETE = "complete", "Complete"
+    REOPEN = "reopen", "Reopen"
+    PRIORITY = "priority", "Set priority"
+    STATUS = "status", "Set status"
+    DUE = "due", "Set due date"
+    MOVE = "move", "Move to project"
+    ADD_TAG = "add_tag", "Add tag"
+    REMOVE_TAG = "remove_tag", "Remove tag"
+    DELETE = "delete", "Delete"
+
+
+# The fields each action writes, and so the ones its undo puts back.
+RESTORES: dict[str, tuple[str, ...]] = {
+    BulkAction.COMPLETE: ("status", "completed_at"),
+    BulkAction.REOPEN: ("status", "completed_at"),
+    BulkAction.STATUS: ("status", "completed_at"),
+    BulkAction.PRIORITY: ("priority",),
+    BulkAction.DUE: ("due_date", "due_time"),
+    BulkAction.MOVE: ("project",),
+    BulkAction.ADD_TAG: (),
+    BulkAction.REMOVE_TAG: (),
+    BulkAction.DELETE: (),
+}
+# Copied into each BulkChange: the task, its version before the batch, and the fields above.
+BEFORE = (
+    "id",
+    "version",
+    "status",
+    "priority",
+    "due_date",
+    "due_time",
+    "completed_at",
+    "project_id",
+)
+CHANGE_COLUMNS = ["task_id", *BEFORE[1:]]
+
+
+class BulkBatch(models.Model):
+    """One bulk action a person took: what, when, on how many tasks, and whether undone."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=12, choices=BulkAction)
+    # The value the action set (a priority, a status, a date, a tag or project name), for words.
+    value = models.CharField(max_length=200, blank=True, default="")
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Also the deleted_at a Delete batch gave its tasks: its undo restores only those.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    undone_at = models.DateTimeField(null=True, blank=True, editable=False)
+    total = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.total} tasks"
+
+
+class BulkChange(models.Model):
+    """One task a batch changed, with its state before the batch."""
+
+    # No index of its own: the (batch, task) unique index serves "this batch's rows" and, unlike
+    # a batch-only index, finds one task's row directly (undo's per-task lookups).
+    batch = models.ForeignKey(
+        BulkBatch, on_delete=models.CASCADE, related_name="changes", db_index=False
+    )
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()  # before the batch
+    status = models.CharField(max_length=12)
+    priority = models.CharField(max_length=10)
+    due_date = models.DateField(null=True)
+    due_time = models.TimeField(null=True)
+    completed_at = models.DateTimeField(null=True)
+    # No constraint: the project may be deleted later; undo then leaves those tasks where they are.
+    project = models.ForeignKey(
+        Project, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "task"], name="bulkchange_batch_task"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.task_id}"
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action (or its undo) did: the batch (None when nothing changed), how many
+    tasks changed, and how many selected ones had changed elsewhere and were left alone."""
+
+    batch: BulkBatch | None
+    changed: int
+    conflicts: int = 0
+
+
+@dataclass(frozen=True)
+class BulkRequest:
+    """A validated bulk action: which tasks (`selected` (id, version) pairs, or the `view`'s
+    filter), what to do, and its value (`priority`, `status`, `due_date`, `project`, `tag`)."""
+
+    action: str
+    selected: tuple[tuple[int, int], ...] = ()
+    view: object | None = None  # a filters.BoardView: "all matching"
+    priority: str = ""
+    status: str = ""
+    due_date: dt.date | None = None
+    project: Project | None = None
+    tag_name: str = ""
+
+
+def tag_named(user, name: str) -> Tag:
+    """The user's tag called `name` (any case), created when missing; a concurrent create of the
+    same name is settled by the unique constraint."""
+    tag = Tag.objects.for_user(user).named(name).first()
+    if tag is not None:
+        return tag
+    try:
+        with transaction.atomic():
+            return Tag.objects.create(user=user, name=name)
+    except IntegrityError:
+        return Tag.objects.for_user(user).named(name).get()
+
+
+def _targets(user, req: BulkRequest, tag: Tag | None) -> TaskQuerySet:
+    """The selected tasks the action would change (no-ops left out: completing a completed task
+    changes nothing and takes no version)."""
+    tasks = Task.objects.for_user(user)
+    if req.view is not None:
+        tasks = tasks.filtered(req.view)
+    else:
+        tasks = tasks.filter(TupleIn(Tuple(F("id"), F("version")), list(req.selected)))
+    match req.action:
+        case BulkAction.COMPLETE:
+            return tasks.exclude(status=Status.COMPLETED)
+        case BulkAction.REOPEN:
+            return tasks.filter(status=Status.COMPLETED)
+        case BulkAction.STATUS:
+            return tasks.exclude(status=req.status)
+        case BulkAction.PRIORITY:
+            return tasks.exclude(priority=req.priority)
+        case BulkAction.DUE:
+            if req.due_date is None:
+                return tasks.filter(due_date__isnull=False)
+            return tasks.exclude(due_date=req.due_date)
+        case BulkAction.MOVE:
+            return tasks.exclude(project=req.project)
+        case BulkAction.ADD_TAG:
+            return tasks.exclude(Exists(TaskTag.objects.filter(task=OuterRef("pk"), tag=tag)))
+        case BulkAction.REMOVE_TAG:
+            return tasks.filter(Exists(TaskTag.objects.filter(task=OuterRef("pk"), tag=tag)))
+    return tasks  # DELETE
+
+
+def _new_values(req: BulkRequest, now: dt.datetime) -> dict:
+    """The UPDATE's SET for the action (the tag actions and Delete only move the version)."""
+    match req.action:
+        case BulkAction.COMPLETE:
+            return {"status": Status.COMPLETED, "completed_at": now}
+        case BulkAction.REOPEN:
+            return {"status": Status.PENDING, "completed_at": None}
+        case BulkAction.STATUS:
+            done = req.status == Status.COMPLETED
+            return {"status": req.status, "completed_at": now if done else None}
+        case BulkAction.PRIORITY:
+            return {"priority": req.priority}
+        case BulkAction.DUE:
+            # A time of day means nothing without its date.
+            return {"due_date": req.due_date} | ({} if req.due_date else {"due_time": None})
+        case BulkAction.MOVE:
+            return {"project": req.project}
+    return {}
+
+
+def _insert_select(table: str, columns: list[str], source: models.QuerySet) -> int:
+    """INSERT INTO table (columns) SELECT ...: copies rows inside the database, one statement
+    whatever the count (bulk_create would send every row's values from Python)."""
+    sql, params = source.query.sql_with_params()
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(table)} ({names}) {sql}", params)
+        return cursor.rowcount
+
+
+def _untouched(batch: BulkBatch) -> Exists:
+    """For a task: this batch changed it and nobody changed it since (it has the version the
+    batch gave it; a Delete keeps the version)."""
+    bump = 0 if batch.action == BulkAction.DELETE else 1
+    return Exists(
+        BulkChange.objects.filter(
+            batch=batch, task=OuterRef("pk"), version=OuterRef("version") - bump
+        )
+    )
+
+
+def apply_bulk(user, req: BulkRequest) -> BulkResult:
+    """Apply `req` to the user's tasks in the caller's transaction. Another user's task ids
+    match nothing, exactly like ids that do not exist."""
+    tag = tag_named(user, req.tag_name) if req.action == BulkAction.ADD_TAG else None
+    if req.action == BulkAction.REMOVE_TAG:
+        tag = Tag.objects.for_user(user).named(req.tag_name).first()
+        if tag is None:
+            return BulkResult(None, 0, _conflicts(user, req))
+    now = timezone.now()
+    # A batch can be undone as long as its deleted tasks stay restorable; older ones go (with
+    # their change rows), so the table holds about a day of each person's bulk actions.
+    kept = dt.timedelta(hours=settings.TASKS_PURGE_AFTER_HOURS)
+    BulkBatch.objects.filter(user=user, created_at__lt=now - kept).delete()
+    batch = BulkBatch.objects.create(
+        user=user, action=req.action, value=_value_words(req, tag), tag=tag, created_at=now
+    )
+    # Copy the before-state; on PostgreSQL FOR UPDATE locks the rows (in id order, so two batches
+    # over the same tasks queue instead of deadlocking) and re-reads one another transaction
+    # changed meanwhile, checking the (id, version) match again on its new version.
+    source = (
+        _targets(user, req, tag)
+        .select_for_update()
+        .order_by("pk")
+        .annotate(_batch=Value(batch.pk))
+        .values_list(*BEFORE, "_batch")  # Django selects fields first, then annotations
+    )
+    changed = _insert_select(BulkChange._meta.db_table, [*CHANGE_COLUMNS, "batch_id"], source)
+    conflicts = _conflicts(user, req)
+    if not changed:
+        batch.delete()
+        return BulkResult(None, 0, conflicts)
+    in_batch = Task.objects.filter(pk__in=BulkChange.objects.filter(batch=batch).values("task_id"))
+    if req.action == BulkAction.DELETE:
+        # As a single delete: to the trash, version kept (the fields did not change).
+        in_batch.update(deleted_at=now)
+    else:
+        in_batch.update(**_new_values(req, now), version=F("version") + 1, updated_at=now)
+    if req.action == BulkAction.ADD_TAG:
+        rows = BulkChange.objects.filter(batch=batch).annotate(_tag=Value(tag.pk))
+        rows = rows.values_list("task_id", "_tag")
+        _insert_select(TaskTag._meta.db_table, ["task_id", "tag_id"], rows)
+    elif req.action == BulkAction.REMOVE_TAG:
+        TaskTag.objects.filter(
+            tag=tag, task__in=BulkChange.objects.filter(batch=batch).values("task_id")
+        ).delete()
+    batch.total = changed
+    batch.save(update_fields=["total"])
+    return BulkResult(batch, changed, conflicts)
+
+
+def _conflicts(user, req: BulkRequest) -> int:
+    """Selected tasks of the user's whose version moved on since the page showed them."""
+    if req.view is not None or not req.selected:
+        return 0
+    ids = [pk for pk, _ in req.selected]
+    shown = TupleIn(Tuple(F("id"), F("version")), list(req.selected))
+    return Task.objects.for_user(user).filter(pk__in=ids).exclude(shown).count()
+
+
+def _value_words(req: BulkRequest, tag: Tag | None) -> str:
+    match req.action:
+        case BulkAction.PRIORITY:
+            return req.priority
+        case BulkAction.STATUS:
+            return req.status
+        case BulkAction.DUE:
+            return req.due_date.isoformat() if req.due_date else ""
+        case BulkAction.MOVE:
+            return req.project.name
+    return tag.name if tag else req.tag_name
+
+
+def undo_bulk(user, batch_id: int) -> BulkResult | None:
+    """Revert the user's batch on the tasks nobody changed since; None when there is no such
+    batch of theirs or it was already undone. Runs in the caller's transaction."""
+    batch = (
+        BulkBatch.objects.select_for_update()
+        .filter(pk=batch_id, user=user, undone_at__isnull=True)
+        .first()
+    )
+    if batch is None:
+        return None
+    now = timezone.now()
+    untouched = _untouched(batch)
+    # Driven from the batch's rows: undoing 10 tasks of a 100,000-task account reads 10 tasks.
+    in_batch = BulkChange.objects.filter(batch=batch).values("task_id")
+    live = Task.objects.filter(user=user, pk__in=in_batch)
+    if batch.action == BulkAction.DELETE:
+        # Only the tasks this batch put in the trash and nobody restored (or edited) since.
+        reverted = live.filter(untouched, deleted_at=batch.created_at).update(deleted_at=None)
+    else:
+        before = BulkChange.objects.filter(batch=batch, task=OuterRef("pk"))
+        restore = {}
+        for name in RESTORES[batch.action]:
+            column = "project_id" if name == "project" else name
+            restore[column] = Subquery(before.values(column)[:1])
+        if batch.action == BulkAction.MOVE:
+            # Back into a project only while it still exists.
+            old = BulkChange.objects.filter(batch=batch, task=OuterRef(OuterRef("pk")))
+            projects = Project.objects.filter(user=user, deleted_at__isnull=True)
+            untouched &= Exists(projects.filter(pk=Subquery(old.values("project_id")[:1])))
+        reverted = live.filter(untouched, deleted_at__isnull=True).update(
+            **restore, version=F("version") + 1, updated_at=now
+        )
+        # The tasks just reverted: two versions past their change row, stamped by this UPDATE
+        # (one changed twice elsewhere has the version too, but another time), and locked by it.
+        rows = BulkChange.objects.filter(
+            batch=batch, task__version=F("version") + 2, task__updated_at=now
+        )
+        if batch.action == BulkAction.ADD_TAG and batch.tag_id:
+            TaskTag.objects.filter(tag_id=batch.tag_id, task__in=rows.values("task_id")).delete()
+        elif batch.action == BulkAction.REMOVE_TAG and batch.tag_id:
+            rows = rows.annotate(_tag=Value(batch.tag_id)).values_list("task_id", "_tag")
+            _insert_select(TaskTag._meta.db_table, ["task_id", "tag_id"], rows)
+    batch.undone_at = now
+    batch.save(update_fields=["undone_at"])
+    return BulkResult(batch, reverted, batch.total - reverted)
