@@ -60,10 +60,11 @@ def task_reminders(request: HtmxRequest, pk: int):
 
 @login_required
 @require_POST
-def reminder_delete(request: HtmxRequest, pk: int):
-    reminder = get_object_or_404(Reminder.objects.for_user(request.user), pk=pk)
-    # One DELETE: a reminder being delivered right now is locked and already pending-only.
-    Reminder.objects.for_user(request.user).filter(pk=pk).delete()
+def reminder_delete(request: HtmxRequest, reminder_id: int):
+    reminder = get_object_or_404(Reminder.objects.for_user(request.user), pk=reminder_id)
+    # One DELETE, of a pending reminder only: one being delivered right now is row-locked by
+    # the worker, so this waits and then finds it sent (and keeps it as history).
+    Reminder.objects.for_user(request.user).pending().filter(pk=reminder_id).delete()
     task = get_object_or_404(Task.objects.filter(user=request.user), pk=reminder.task_id)
     if wants_fragment(request):
         return render(request, f"{REMINDERS}#reminders", _reminders_context(task, request.user))
@@ -81,11 +82,11 @@ def notifications(request: HtmxRequest):
 
 @login_required
 @require_POST
-def notification_read(request: HtmxRequest, pk: int):
+def notification_read(request: HtmxRequest, notification_id: int):
     mine = Notification.objects.for_user(request.user)
-    get_object_or_404(mine, pk=pk)
+    get_object_or_404(mine, pk=notification_id)
     # A compare-and-swap on read_at: marking twice (two tabs) keeps the first time.
-    mine.filter(pk=pk, read_at__isnull=True).update(read_at=timezone.now())
+    mine.filter(pk=notification_id, read_at__isnull=True).update(read_at=timezone.now())
     return _after_read(request)
 
 
