@@ -28,7 +28,7 @@ def _uses_database_backend() -> bool:
     return task_backends["default"].__class__.__name__ == "DatabaseBackend"
 
 
-def _queued_dispatchers():
+def queued_dispatchers():
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.filter(task_path=dispatch_reminders.module_path, status="READY")
@@ -38,7 +38,7 @@ def ensure_dispatcher(delay: float = 0) -> bool:
     """Queue a dispatcher run unless one is already queued; True when one was queued."""
     if not _uses_database_backend():
         return False
-    if _queued_dispatchers().exists():
+    if queued_dispatchers().exists():
         return False
     run_after = timezone.now() + dt.timedelta(seconds=delay)
     dispatch_reminders.using(run_after=run_after).enqueue()
@@ -48,7 +48,7 @@ def ensure_dispatcher(delay: float = 0) -> bool:
 @task()
 def dispatch_reminders() -> dict:
     """Deliver every due reminder and digest, then make sure the next run is queued."""
-    if _uses_database_backend() and _queued_dispatchers().count() == 0:
+    if _uses_database_backend() and queued_dispatchers().count() == 0:
         # Queued (committed: autocommit) before the work, so a kill mid-run loses no tick.
         ensure_dispatcher(delay=settings.REMINDERS_TICK_SECONDS)
     delivered = delivery.deliver_due()
