@@ -122,18 +122,27 @@ def _email(reminder: Reminder, task: Task, text: str) -> EmailMessage:
     )
 
 
-def deliver_due(now_fn=timezone.now, budget_seconds: float | None = None) -> int:
+class Delivered(int):
+    """How many reminders were claimed; `.more` when the time budget ran out first."""
+
+    more: bool = False
+
+
+def deliver_due(now_fn=timezone.now, budget_seconds: float | None = None) -> Delivered:
     """Deliver batches until none are due or the time budget is spent; returns how many."""
     budget = settings.REMINDERS_TICK_BUDGET_SECONDS if budget_seconds is None else budget_seconds
     deadline = time.monotonic() + budget
     schedule.resync_stale()
-    total = 0
+    total, more = 0, True
     while time.monotonic() < deadline:
         claimed = deliver_batch(now_fn())
         if not claimed:
+            more = False
             break
         total += claimed
-    return total
+    result = Delivered(total)
+    result.more = more
+    return result
 
 
 # --- Daily digest ---------------------------------------------------------------------------

@@ -52,7 +52,11 @@ def dispatch_reminders() -> dict:
         # Queued (committed: autocommit) before the work, so a kill mid-run loses no tick.
         ensure_dispatcher(delay=settings.REMINDERS_TICK_SECONDS)
     delivered = delivery.deliver_due()
+    if delivered.more:
+        # A backlog (a worker back from downtime, 10,000 reminders in one minute): the next run
+        # starts now, not a tick later; other workers can take it while this one finishes.
+        queued_dispatchers().update(run_after=timezone.now())
     digests = delivery.deliver_digests()
     if delivered or digests:
         logger.info("Delivered %d reminders and %d digests", delivered, digests)
-    return {"reminders": delivered, "digests": digests}
+    return {"reminders": int(delivered), "digests": digests}

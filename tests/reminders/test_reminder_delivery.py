@@ -146,3 +146,15 @@ def test_it_queues_one_dispatcher_and_the_dispatcher_queues_its_successor(settin
     assert successor.run_after > timezone.now() + dt.timedelta(
         seconds=settings.REMINDERS_TICK_SECONDS - 5
     )
+
+
+def test_it_runs_the_next_dispatcher_at_once_when_the_budget_ran_out(remind, now, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.REMINDERS_BATCH_SIZE = 1
+    settings.REMINDERS_TICK_BUDGET_SECONDS = 0
+    remind(now - dt.timedelta(seconds=1))
+    DBTaskResult.objects.all().delete()
+    jobs.dispatch_reminders.call()
+    successor = DBTaskResult.objects.get()
+    assert successor.run_after <= timezone.now()
