@@ -232,3 +232,31 @@ def test_it_refuses_bad_settings_with_422(alice_client, alice):
     )
     assert response.status_code == 422
     assert not ReminderSettings.objects.filter(user=alice).exists()
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_it_lists_notifications_in_three_queries_whatever_their_number(
+    alice_client, alice, task, n, django_assert_num_queries
+):
+    Notification.objects.bulk_create(
+        Notification(user=alice, task=task, text=f"Reminder {i}") for i in range(n)
+    )
+    with django_assert_num_queries(3):  # session, user, the notifications with their tasks
+        response = alice_client.get("/notifications/")
+    assert response.content.decode().count("data-notification=") == n
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_it_lists_a_tasks_reminders_in_five_queries_whatever_their_number(
+    alice_client, alice, task, n, django_assert_num_queries
+):
+    Reminder.objects.bulk_create(
+        Reminder(
+            task=task, user=alice, kind=Kind.BEFORE, offset_minutes=i, synced_at=timezone.now()
+        )
+        for i in range(n)
+    )
+    # session, user, the task, the stale-reminder check, the reminders
+    with django_assert_num_queries(5):
+        response = alice_client.get(f"/task/{task.pk}/reminders/")
+    assert response.content.decode().count("data-reminder=") == n
