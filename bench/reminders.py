@@ -124,6 +124,7 @@ def main() -> int:
     parser.add_argument("--reminders", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=150, help="board requests per phase")
     parser.add_argument("--timeout", type=int, default=180, help="give up delivery after (s)")
+    parser.add_argument("--workers", type=int, default=1, help="db_worker processes")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
 
@@ -141,7 +142,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-reminders-"))
     web = Gunicorn(env | {"STATIC_ROOT": str(tmp / "static")}, tmp / "gunicorn.log")
     manage(env | {"STATIC_ROOT": str(tmp / "static")}, "collectstatic", "--noinput", "-v", "0")
-    worker = None
+    workers = []
     with SmtpSink(smtp_port) as sink:
         try:
             web.start()
@@ -156,11 +157,14 @@ def main() -> int:
             jobs.ensure_dispatcher()
             log("starting the worker")
             started = time.monotonic()
-            worker = start(
-                [str(VENV_BIN / "python"), "manage.py", "db_worker", "--interval", "0.5"],
-                env,
-                tmp / "worker.log",
-            )
+            workers = [
+                start(
+                    [str(VENV_BIN / "python"), "manage.py", "db_worker", "--interval", "0.5"],
+                    env,
+                    tmp / f"worker{i}.log",
+                )
+                for i in range(args.workers)
+            ]
             stop = threading.Event()
             loaded: list[float] = []
             loader = threading.Thread(
@@ -169,17 +173,17 @@ def main() -> int:
             loader.start()
             peak_rss, done_at = 0.0, None
             while time.monotonic() - started < args.timeout:
-                peak_rss = max(peak_rss, rss_mb(worker.pid) or 0)
+                peak_rss = max([peak_rss] + [rss_mb(w.pid) or 0 for w in workers])
                 if sink.count >= args.reminders and pending() == 0:
                     done_at = time.monotonic() - started
                     break
-                if worker.poll() is not None:
-                    raise SystemExit((tmp / "worker.log").read_text()[-3000:])
+                if any(w.poll() is not None for w in workers):
+                    raise SystemExit((tmp / "worker0.log").read_text()[-3000:])
                 time.sleep(0.25)
             stop.set()
             loader.join(timeout=60)
         finally:
-            if worker is not None:
+            for worker in workers:
                 stop_process_group(worker, grace=10)
             web.stop()
         emails = sink.count
@@ -190,7 +194,7 @@ def main() -> int:
         print(f"Delivery: NOT finished within {args.timeout} s ({pending()} still pending)")
     else:
         print(f"Delivery: all delivered in {done_at:.1f} s (target <= 60 s)")
-    print(f"Worker peak RSS: {peak_rss:.0f} MB (target < 120 MB)")
+    print(f"Workers: {args.workers}; peak RSS of one: {peak_rss:.0f} MB (target < 120 MB)")
     print(f"Board idle:         {summary(idle)}")
     print(f"Board under load:   {summary(loaded)}")
     if idle and loaded:

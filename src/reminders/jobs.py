@@ -20,6 +20,7 @@ from django.tasks import task, task_backends
 from django.utils import timezone
 
 from . import delivery
+from .models import Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,11 @@ def dispatch_reminders() -> dict:
     if _uses_database_backend() and queued_dispatchers().count() == 0:
         # Queued (committed: autocommit) before the work, so a kill mid-run loses no tick.
         ensure_dispatcher(delay=settings.REMINDERS_TICK_SECONDS)
+    batch = settings.REMINDERS_BATCH_SIZE
+    if Reminder.objects.due(timezone.now())[batch : batch + 1].exists():
+        # More than one batch is due: let the next run start now, so another worker (if any)
+        # delivers beside this one instead of a tick later.
+        queued_dispatchers().update(run_after=timezone.now())
     delivered = delivery.deliver_due()
     if delivered.more:
         # A backlog (a worker back from downtime, 10,000 reminders in one minute): the next run
