@@ -50,6 +50,8 @@ SLOW_PATHS = (
     "tests/test_prod_smoke.py",  # scripts/prod-local: collectstatic, gunicorn
     "tests/test_dependency_audit.py",  # pip-audit over the network
     "tests/test_readme_commands.py",  # manage.py and scripts in subprocesses, fresh databases
+    "tests/reminders/test_reminder_workers.py",  # db_worker processes + an SMTP server
+    "tests/reminders/test_reminder_run_script.py",  # scripts/run: web server + worker
 )
 PROJECT = Path(__file__).resolve().parent.parent
 

@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "accounts",
     "tasks",
     "feeds",
+    "django_tasks_db",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +251,41 @@ CACHES = {
 BENCH_CEILING = env_bool("BENCH_CEILING", False)
 # Deleted tasks stay restorable (undo) for this long before `purge_deleted_tasks` removes them.
 TASKS_PURGE_AFTER_HOURS = env_int("TASKS_PURGE_AFTER_HOURS", 24)
+
+# --- Background work, reminders and email (src/reminders/, docs/deploy.md "Worker") ----------
+# django.tasks with django-tasks-db's database backend: jobs are rows in the database and
+# `manage.py db_worker` (its own process) runs them. TASKS_BACKEND swaps the backend, e.g.
+# django.tasks.backends.immediate.ImmediateBackend to run jobs inside the caller.
+TASKS = {
+    "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")},
+}
+# The dispatcher job runs every REMINDERS_TICK_SECONDS, claims at most REMINDERS_BATCH_SIZE due
+# reminders per transaction, and keeps going for at most REMINDERS_TICK_BUDGET_SECONDS per run.
+REMINDERS_TICK_SECONDS = env_int("REMINDERS_TICK_SECONDS", 20)
+REMINDERS_BATCH_SIZE = env_int("REMINDERS_BATCH_SIZE", 20)
+REMINDERS_TICK_BUDGET_SECONDS = env_int("REMINDERS_TICK_BUDGET_SECONDS", 15)
+# A reminder delivered this long after its time says "(late)".
+REMINDERS_LATE_AFTER_SECONDS = env_int("REMINDERS_LATE_AFTER_SECONDS", 120)
+# Email (Django 6.1's MAILERS): SMTP when EMAIL_HOST is set, else printed on the worker's console.
+# EMAIL_BACKEND overrides the backend (e.g. django.core.mail.backends.locmem.EmailBackend).
+_email_host = os.environ.get("EMAIL_HOST", "")
+_email_backend = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if _email_host
+    else "django.core.mail.backends.console.EmailBackend"
+)
+MAILERS = {"default": {"BACKEND": _email_backend}}
+if _email_backend.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": _email_host or "localhost",
+        "port": env_int("EMAIL_PORT", 25),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": env_secret("EMAIL_HOST_PASSWORD", "") or "",
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": env_int("EMAIL_TIMEOUT", 20),
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "taskmanager <taskmanager@localhost>")
 
 # --- Security ------------------------------------------------------------------------------------
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not DEBUG)  # served over HTTPS (directly or via a proxy)

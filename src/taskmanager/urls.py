@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("feeds/", include("feeds.urls")),
+    path("", include("reminders.urls")),
     path("", include("tasks.urls")),
 ]
 

@@ -1,0 +1,68 @@
+"""Background jobs (django.tasks), run by `manage.py db_worker`.
+
+Periodic work without a scheduler: django-tasks-db has none (no cron/beat), so the dispatcher
+keeps itself going. Each run first enqueues its successor (run_after = now + tick) and commits
+it, then delivers. A worker killed mid-run therefore leaves the next run queued; nothing has to
+notice the death. `ensure_dispatcher()` (called by `migrate`, by adding a reminder and by
+`manage.py run_reminders`) starts the chain when none is queued. Two chains can exist for a
+moment (two processes ensuring at once); each run only enqueues a successor when no other run
+is queued, so they fold back into one, and running twice is harmless: delivery claims rows
+with SKIP LOCKED and is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.tasks import task, task_backends
+from django.utils import timezone
+
+from . import delivery
+from .models import Reminder
+
+logger = logging.getLogger(__name__)
+
+
+def _uses_database_backend() -> bool:
+    return task_backends["default"].__class__.__name__ == "DatabaseBackend"
+
+
+def queued_dispatchers():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=dispatch_reminders.module_path, status="READY")
+
+
+def ensure_dispatcher(delay: float = 0) -> bool:
+    """Queue a dispatcher run unless one is already queued; True when one was queued."""
+    if not _uses_database_backend():
+        return False
+    if queued_dispatchers().exists():
+        return False
+    run_after = timezone.now() + dt.timedelta(seconds=delay)
+    dispatch_reminders.using(run_after=run_after).enqueue()
+    return True
+
+
+@task()
+def dispatch_reminders() -> dict:
+    """Deliver every due reminder and digest, then make sure the next run is queued."""
+    if _uses_database_backend() and queued_dispatchers().count() == 0:
+        # Queued (committed: autocommit) before the work, so a kill mid-run loses no tick.
+        ensure_dispatcher(delay=settings.REMINDERS_TICK_SECONDS)
+    batch = settings.REMINDERS_BATCH_SIZE
+    if Reminder.objects.due(timezone.now())[batch : batch + 1].exists():
+        # More than one batch is due: let the next run start now, so another worker (if any)
+        # delivers beside this one instead of a tick later.
+        queued_dispatchers().update(run_after=timezone.now())
+    delivered = delivery.deliver_due()
+    if delivered.more:
+        # A backlog (a worker back from downtime, 10,000 reminders in one minute): the next run
+        # starts now, not a tick later; other workers can take it while this one finishes.
+        queued_dispatchers().update(run_after=timezone.now())
+    digests = delivery.deliver_digests()
+    if delivered or digests:
+        logger.info("Delivered %d reminders and %d digests", delivered, digests)
+    return {"reminders": int(delivered), "digests": digests}
