@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from tasks.models import BulkBatch, Priority, Project, Status, Tag, Task, TaskTag
 from tests.conftest import HTMX, htmx_on, oob_counts, oob_toasts, row_ids
 from tests.html import find, find_all
+from tests.test_task_edit import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -120,8 +121,8 @@ def test_it_applies_each_action_to_the_selected_tasks_and_undo_restores_exactly_
     for task in three:
         now, then = state(task), before[task.pk]
         if task in changed and action != "delete":
-            # Every field as it was; the version moves on once more (versions never go back).
-            assert now == then | {"version": then["version"] + 2}
+            # Every field as it was, the version too: the batch is undone exactly.
+            assert now == then
         else:
             assert now == then
     assert state(bystander) == before[bystander.pk]
@@ -320,7 +321,7 @@ def test_it_completes_ten_thousand_matching_tasks_in_one_request(alice_client, a
     assert Task.objects.filter(status=Status.COMPLETED).count() == 10_000
     batch = BulkBatch.objects.get()
     alice_client.post(f"/tasks/bulk/{batch.pk}/undo/")
-    assert Task.objects.filter(status=Status.PENDING, version=3).count() == 10_000
+    assert Task.objects.filter(status=Status.PENDING, version=1).count() == 10_000
 
 
 def test_it_counts_the_tasks_a_view_matches(alice_client, alice, bob, make_task):
@@ -433,3 +434,20 @@ def test_it_keeps_the_list_on_screen_in_its_answer(alice_client, alice, make_tas
     response = alice_client.post(URL, data, **htmx_on("/?q=report"))
 
     assert [Task.objects.get(pk=pk).title for pk in row_ids(response)] == ["Alpha report"]
+
+
+def test_an_undone_batch_gives_each_task_its_version_back(alice_client, three):
+    pay_rent = Task.objects.get(pk=three[0].pk)  # as an edit form opened before the batch
+    versions = {t.pk: t.version for t in three}
+    alice_client.post("/tasks/bulk/", {"action": "complete", "task": picked(*three), "next": "/"})
+    batch = BulkBatch.objects.get()
+    batch_state = Task.objects.get(pk=pay_rent.pk)
+    alice_client.post(f"/tasks/bulk/{batch.pk}/undo/", {"next": "/"})
+
+    assert {t.pk: Task.objects.get(pk=t.pk).version for t in three} == versions
+    # A page still showing the batch's state conflicts; the form opened before it saves.
+    stale = form_data(batch_state, title="From the batch's page")
+    assert alice_client.post(f"/task/{pay_rent.pk}/edit/", stale).status_code == 409
+    fresh = form_data(pay_rent, title="From before the batch")
+    assert alice_client.post(f"/task/{pay_rent.pk}/edit/", fresh).status_code == 302
+    assert Task.objects.get(pk=pay_rent.pk).title == "From before the batch"

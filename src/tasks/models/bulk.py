@@ -13,9 +13,10 @@ The conflict rule: a selection names each task with the version the page showed;
 version moved on is left alone and reported, never overwritten. "All matching" names no tasks:
 the view's filter is evaluated again inside the transaction.
 
-Undo restores the fields the batch changed on exactly the tasks it changed that nobody changed
-since (their version is still the batch's), and moves the version on once more: versions only
-grow, so a page or form opened on the batch's state cannot later save over the restored one.
+Undo restores the fields the batch changed, and the version, on exactly the tasks it changed
+that nobody changed since (their version is still the batch's): each is back as it was, so a form
+opened before the batch saves again, and a page or form opened on the batch's state (its newer
+version) gets the usual conflict instead of saving over the restored task.
 """
 
 from __future__ import annotations
@@ -332,12 +333,12 @@ def undo_bulk(user, batch_id: int) -> BulkResult | None:
             projects = Project.objects.filter(user=user, deleted_at__isnull=True)
             untouched &= Exists(projects.filter(pk=Subquery(old.values("project_id")[:1])))
         reverted = live.filter(untouched, deleted_at__isnull=True).update(
-            **restore, version=F("version") + 1, updated_at=now
+            **restore, version=Subquery(before.values("version")[:1]), updated_at=now
         )
-        # The tasks just reverted: two versions past their change row, stamped by this UPDATE
-        # (one changed twice elsewhere has the version too, but another time), and locked by it.
+        # The tasks just reverted: back at their change row's version, stamped by this UPDATE
+        # (one changed elsewhere has another time), and locked by it.
         rows = BulkChange.objects.filter(
-            batch=batch, task__version=F("version") + 2, task__updated_at=now
+            batch=batch, task__version=F("version"), task__updated_at=now
         )
         if batch.action == BulkAction.ADD_TAG and batch.tag_id:
             TaskTag.objects.filter(tag_id=batch.tag_id, task__in=rows.values("task_id")).delete()
