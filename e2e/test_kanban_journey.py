@@ -249,3 +249,19 @@ def test_it_shows_one_column_at_a_time_on_a_phone(board, user, three):
 
     expect(doing).to_be_in_viewport(ratio=0.9)
     expect(page.locator("#column-pending")).not_to_be_in_viewport(ratio=0.5)
+
+
+def test_it_moves_a_focused_card_to_another_project_with_m(board, user, three):
+    home = Project.objects.create(user=user, name="Home")
+    page = open_board(board, BOARD)
+    card(page, three[0]).focus()
+
+    page.keyboard.press("m")
+    picker = page.get_by_role("dialog")
+    expect(picker).to_be_visible()
+    page.keyboard.type("hom")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status")).to_contain_text(f"Moved “{three[0].title}” to Home")
+    assert Task.objects.get(pk=three[0].pk).project == home
+    expect(card(page, three[0])).to_be_visible()  # still on the All board, in its column

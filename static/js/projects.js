@@ -122,7 +122,11 @@
   function register() {
     const tm = window.taskmanager;
     if (!tm) return;
-    tm.keys.m = (li) => Boolean(li) && open("move", li);
+    // A list row, or on the kanban board the focused card (board.js's currentTask is rows only).
+    tm.keys.m = (li) => {
+      const target = li || document.activeElement?.closest?.("[data-card]");
+      return Boolean(target) && open("move", target);
+    };
     tm.sequences.g = tm.sequences.g || {};
     tm.sequences.g.p = () => open("go", null);
   }
