@@ -2,7 +2,16 @@
 
 import threading
 
+import pytest
 from django.db import connection
+
+# The marks of a race test module: real transactions, on PostgreSQL only (the test database on
+# SQLite is one shared in-memory database whose table locks refuse a second writer outright
+# instead of queueing it: there is no race to observe there).
+RACES = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="races are run on PostgreSQL"),
+]
 
 
 def at_once(*calls, timeout: float = 20) -> list:

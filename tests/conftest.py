@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import caches
+from django.test import Client
 from django.utils import timezone
 
 from tasks.models import Priority, Status, Task
@@ -132,3 +133,12 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def clients(alice):
+    """Two browsers logged in as Alice: the race tests' two tabs."""
+    pair = [Client(), Client()]
+    for client in pair:
+        client.force_login(alice)
+    return pair

@@ -5,26 +5,11 @@ A bulk complete racing an edit of one of its tasks: both land (the edit merges, 
 saw the edit's version) or one is refused and reported, never a lost write. An undo racing a
 later edit of a task in its batch never overwrites that edit."""
 
-import pytest
-from django.db import connection
-from django.test import Client
-
 from tasks.models import BulkBatch, Status, Task
-from tests.concurrency import at_once
+from tests.concurrency import RACES, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="races are run on PostgreSQL"),
-]
+pytestmark = RACES
 ROUNDS = 25
-
-
-@pytest.fixture
-def clients(alice):
-    pair = [Client(), Client()]
-    for client in pair:
-        client.force_login(alice)
-    return pair
 
 
 def edit_form(task: Task, **changes) -> dict:

@@ -6,27 +6,12 @@ columns. Both land, one after the other: every column stays a permutation of the
 tasks share a position, and the result is one of the two orders the moves can land in.
 """
 
-import pytest
-from django.db import connection
-from django.test import Client
-
 from tasks.models import GAP, Status, Task
-from tests.concurrency import at_once
+from tests.concurrency import RACES, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="races are run on PostgreSQL"),
-]
+pytestmark = RACES
 ROUNDS = 25
 NEXT = "/?layout=board"
-
-
-@pytest.fixture
-def clients(alice):
-    pair = [Client(), Client()]
-    for client in pair:
-        client.force_login(alice)
-    return pair
 
 
 def order(user, status) -> list[int]:

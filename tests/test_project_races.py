@@ -1,26 +1,11 @@
 """Project writes racing each other, with real parallel requests on PostgreSQL (SQLite
 serializes writes, so these prove nothing there)."""
 
-import pytest
-from django.db import connection
-from django.test import Client
-
 from tasks.models import Project, Task
-from tests.concurrency import at_once
+from tests.concurrency import RACES, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="races are run on PostgreSQL"),
-]
+pytestmark = RACES
 ROUNDS = 25
-
-
-@pytest.fixture
-def clients(alice):
-    pair = [Client(), Client()]
-    for client in pair:
-        client.force_login(alice)
-    return pair
 
 
 def test_two_renames_of_one_version_save_one_and_the_other_conflicts(alice, clients):

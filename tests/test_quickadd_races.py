@@ -2,26 +2,11 @@
 tests/test_write_races.py for why not SQLite): both tasks are added, in ONE new project, with ONE
 new tag; the unique constraints settle the race and the loser reuses the winner's row."""
 
-import pytest
-from django.db import connection
-from django.test import Client
-
 from tasks.models import Project, Tag, Task
-from tests.concurrency import at_once
+from tests.concurrency import RACES, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="races are run on PostgreSQL"),
-]
+pytestmark = RACES
 ROUNDS = 20
-
-
-@pytest.fixture
-def clients(alice):
-    pair = [Client(), Client()]
-    for client in pair:
-        client.force_login(alice)
-    return pair
 
 
 def test_two_quick_adds_creating_one_project_and_tag_at_once_share_them(alice, clients):

@@ -3,26 +3,11 @@ tests/test_write_races.py for why not on SQLite): two saves of one name make one
 renames from one version land once (the other answers 409); two moves at once leave a clean
 order (every view once, positions 1..n), never a lost or duplicated position."""
 
-import pytest
-from django.db import connection
-from django.test import Client
-
 from tasks.models import SavedView
-from tests.concurrency import at_once
+from tests.concurrency import RACES, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="races are run on PostgreSQL"),
-]
+pytestmark = RACES
 ROUNDS = 15
-
-
-@pytest.fixture
-def clients(alice):
-    pair = [Client(), Client()]
-    for client in pair:
-        client.force_login(alice)
-    return pair
 
 
 def test_two_saves_of_one_name_make_one_view(alice, clients):

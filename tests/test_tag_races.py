@@ -4,27 +4,12 @@ Twenty rounds each: a merge racing an edit that adds the merged tag to a task ne
 link nor answers 500; two renames to one name leave one tag with it and answer the other with
 the merge offer; two renames of one tag both apply, one after the other."""
 
-import pytest
-from django.db import connection
-from django.test import Client
-
 from tasks.models import Tag, Task, TaskTag
 from tasks.tagging import set_task_tags
-from tests.concurrency import at_once
+from tests.concurrency import RACES, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="races are run on PostgreSQL"),
-]
+pytestmark = RACES
 ROUNDS = 20
-
-
-@pytest.fixture
-def clients(alice):
-    pair = [Client(), Client()]
-    for client in pair:
-        client.force_login(alice)
-    return pair
 
 
 def edit_form(task, tags: str) -> dict:

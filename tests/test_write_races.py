@@ -6,26 +6,11 @@ Forty rounds each: concurrent submits of one create form add one task; concurren
 different fields from the same version both land (version +2) or one answers 409, never a lost
 update; delete forever racing a restore either deletes or restores, never both."""
 
-import pytest
-from django.db import connection
-from django.test import Client
-
 from tasks.models import Priority, Task
-from tests.concurrency import at_once
+from tests.concurrency import RACES, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="races are run on PostgreSQL"),
-]
+pytestmark = RACES
 ROUNDS = 40
-
-
-@pytest.fixture
-def clients(alice):
-    pair = [Client(), Client()]
-    for client in pair:
-        client.force_login(alice)
-    return pair
 
 
 def test_two_submits_of_one_create_form_add_one_task(alice, clients):
