@@ -111,17 +111,7 @@ class TaskForm(forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = [
-            "title",
-            "description",
-            "priority",
-            "status",
-            "due_date",
-            "due_time",
-            "recurrence",
-            "repeat_from",
-            "project",
-        ]
+        fields = [name for name in EDITABLE if name != "tag_names"]  # tags: a form field
         field_classes = {"project": ProjectChoiceField}
         labels = {"due_time": "Due time", "repeat_from": "Repeat from"}
         help_texts = {"due_time": "Optional; in your time zone. Leave empty for all day."}
