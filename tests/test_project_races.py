@@ -47,7 +47,7 @@ def test_a_task_never_ends_up_live_in_a_deleted_project(alice, make_task, client
 
         codes = at_once(
             lambda p=project: clients[0].post(f"/projects/{p.pk}/delete/").status_code,
-            lambda t=task, d=move: clients[1].post(f"/task/{t.pk}/move/", d).status_code,
+            lambda t=task, d=move: clients[1].post(f"/task/{t.pk}/project/", d).status_code,
         )
 
         assert codes[0] == 302 and codes[1] == 302, codes
