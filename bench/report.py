@@ -131,7 +131,11 @@ def _kanban_move_p95(results):
 
 # target -> (goal, check), in the order the report lists them.
 TARGETS: dict[str, tuple[str, Check]] = {
-    "queries_board": ("board <= 4 queries, same at 10k and 100k", _queries("board")),
+    # Five since issue 12: the sidebar's projects, tags and saved views are one more query.
+    "queries_board": (
+        "board <= 5 queries, same at 10k and 100k",
+        _queries("board", cap=5),
+    ),
     "queries_fragment": (
         "fragment <= 4 queries, same at 10k and 100k",
         _queries("fragment_filter"),
