@@ -18,7 +18,7 @@ def test_it_says_the_task_is_gone_in_a_toast_even_with_debug_on(board, user, mak
 
     toast = board.get_by_role("status").get_by_text("That task no longer exists")
     expect(toast).to_be_visible()
-    expect(board.get_by_role("heading", name="Your tasks")).to_be_attached()
+    expect(board.get_by_role("heading", name="All tasks", level=1)).to_be_attached()
     expect(board.get_by_role("textbox", name="New task")).to_be_visible()
     board.get_by_role("status").get_by_role("button", name="Dismiss").click()
     expect(toast).to_have_count(0)
