@@ -83,13 +83,13 @@ def test_it_focuses_the_title_on_the_form_page_and_the_first_invalid_field_after
 
     board.get_by_role("textbox", name="Title").fill("Has a title")
     # A date the browser's picker would refuse, as a browser without one could send it.
-    due = board.get_by_label("Due date")
+    due = board.get_by_role("textbox", name="Due date")
     due.evaluate("el => { el.type = 'text'; }")
     due.fill("2031-02-30")
     board.get_by_role("button", name="Add task").click()
 
-    expect(board.get_by_label("Due date")).to_be_focused()
-    expect(board.get_by_label("Due date")).to_have_attribute("aria-invalid", "true")
+    expect(board.get_by_role("textbox", name="Due date")).to_be_focused()
+    expect(board.get_by_role("textbox", name="Due date")).to_have_attribute("aria-invalid", "true")
 
 
 def test_it_makes_the_list_one_tab_stop_and_reaches_the_row_controls_with_arrows(
