@@ -91,7 +91,9 @@ def third_party_imports(path: Path) -> set[str]:
             names |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.add(node.module.split(".")[0])
-    ours = {"bench", "devtools", "tasks", "taskmanager", "tests"}
+    # Our own packages: the Django apps under src/ and the top-level tool folders.
+    apps = {path.parent.name for path in (PROJECT / "src").glob("*/apps.py")}
+    ours = {"bench", "devtools", "taskmanager", "tests"} | apps
     return names - set(sys.stdlib_module_names) - ours - {"__future__"}
 
 

@@ -97,7 +97,7 @@ def deliver_batch(now: dt.datetime | None = None, batch_size: int | None = None)
             notifications.append(
                 Notification(user_id=reminder.user_id, task=task, reminder=reminder, text=text)
             )
-            if reminder.user.email:
+            if reminder.user.email and settings.REMINDERS_EMAIL:
                 emails.append(_email(reminder, task, text))
         # Send before marking: an SMTP failure raises, the transaction rolls back, and the whole
         # batch stays pending for the next run.
@@ -198,7 +198,7 @@ def deliver_digests(now: dt.datetime | None = None) -> int:
                 continue
             if text is None:
                 continue  # nothing due: recorded as done for the day, nothing sent
-            if user.email:
+            if user.email and settings.REMINDERS_EMAIL:
                 EmailMessage(
                     subject=f"Today's tasks, {local:%a %-d %b}",
                     body=text,

@@ -266,12 +266,18 @@ REMINDERS_BATCH_SIZE = env_int("REMINDERS_BATCH_SIZE", 20)
 REMINDERS_TICK_BUDGET_SECONDS = env_int("REMINDERS_TICK_BUDGET_SECONDS", 15)
 # A reminder delivered this long after its time says "(late)".
 REMINDERS_LATE_AFTER_SECONDS = env_int("REMINDERS_LATE_AFTER_SECONDS", 120)
-# Email (Django 6.1's MAILERS): SMTP when EMAIL_HOST is set, else printed on the worker's console.
-# EMAIL_BACKEND overrides the backend (e.g. django.core.mail.backends.locmem.EmailBackend).
+# Email (Django 6.1's MAILERS): SMTP when EMAIL_HOST is set; in development without one, printed
+# on the worker's console. EMAIL_BACKEND overrides the backend (e.g. ...locmem.EmailBackend).
+# In production without EMAIL_HOST (or EMAIL_BACKEND) reminders send no email and stay in-app:
+# a console "mailer" there would fail `check --deploy`, and SMTP to a missing localhost MTA would
+# hold every reminder back while it retried.
 _email_host = os.environ.get("EMAIL_HOST", "")
+REMINDERS_EMAIL = env_bool(
+    "REMINDERS_EMAIL", bool(_email_host or os.environ.get("EMAIL_BACKEND") or DEBUG)
+)
 _email_backend = os.environ.get("EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"
-    if _email_host
+    if _email_host or not DEBUG
     else "django.core.mail.backends.console.EmailBackend"
 )
 MAILERS = {"default": {"BACKEND": _email_backend}}

@@ -59,6 +59,14 @@ def test_it_notifies_in_app_only_without_an_email_address(remind, now, alice):
     assert Notification.objects.filter(user=alice).count() == 1
 
 
+def test_it_notifies_in_app_only_when_no_mail_server_is_configured(remind, now, alice, settings):
+    settings.REMINDERS_EMAIL = False  # production settings without EMAIL_HOST
+    remind(now)
+    delivery.deliver_due(lambda: now)
+    assert mail.outbox == []
+    assert Notification.objects.filter(user=alice).count() == 1
+
+
 def test_it_does_not_send_for_completed_or_deleted_tasks(remind, now, alice, make_task):
     done = remind(now, task=make_task(alice, status=Status.COMPLETED))
     gone = make_task(alice)
