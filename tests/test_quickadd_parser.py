@@ -212,3 +212,24 @@ def test_it_takes_out_every_token_it_recognizes_and_keeps_every_other_word(words
 
     assert parsed.title == " ".join(words)
     assert sorted((t.kind, t.text) for t in parsed.tokens) == sorted(inserted)
+
+
+@pytest.mark.parametrize(
+    "text, tag",
+    [
+        ("Plan #work/urgent", "work/urgent"),
+        ("Buy milk #home.", "home"),
+        ("Read #v1.2-notes", "v1.2-notes"),
+        ("Fix #1 priority", None),
+        ("Sort #_/_", None),
+    ],
+)
+def test_quick_add_and_search_read_a_tag_token_alike(text, tag):
+    from tasks.filters import parse as parse_search
+    from tasks.quickadd import parse as parse_quick
+
+    quick = parse_quick(text, today=dt.date(2026, 11, 30)).tags
+    assert list(quick) == ([tag] if tag else [])
+    # The search box reads the same token (one rule, quickadd.tag_name) the same way.
+    token = text.split()[-1].rstrip(".")
+    assert [v for n, v in parse_search(token).terms if n == "tag"] == ([tag] if tag else [])

@@ -297,10 +297,19 @@ PRIORITIES = {
     "low": Priority.LOW, "l": Priority.LOW,
 }  # fmt: skip
 
-# A tag or project name: word characters and dashes with at least one letter, so "#1" and "+1"
-# stay text.
+# A new project's name: word characters and dashes with at least one letter, so "+1" stays text.
 _NAME = r"(?=[\w-]*[^\W\d_])[\w-]+"
 TAG_MAX = 40
+# The `#tag` token, one grammar for quick add and search (filters.TOKEN_RULES reads it through
+# tag_name): tasks.tagging's characters (letters, digits, - _ / .), at least one letter (so "#1"
+# stays text), ending on a letter or digit (a sentence's "." after "#home." is not the tag's).
+TAG_PATTERN = r"(?=[\w\-/.]*[^\W\d_])[\w\-/.]*\w"
+_TAG_NAME = re.compile(TAG_PATTERN)
+
+
+def tag_name(text: str) -> str | None:
+    """`text` when it is a whole tag token's name (after the `#`), else None."""
+    return text if len(text) <= TAG_MAX and _TAG_NAME.fullmatch(text) else None
 
 
 def _priority(match: re.Match, ctx: Context):
@@ -355,7 +364,7 @@ def _read_every(text: str, pos: int, ctx: Context):
 add_rule(Rule("recurrence", _read_every))
 add_rule(Rule("due", _read_date))
 add_rule(Rule("priority", regex_reader(r"!(?P<p>high|medium|med|low|h|m|l)", _priority)))
-add_rule(Rule("tag", regex_reader(r"#(?P<name>" + _NAME + ")", _tag), many=True))
+add_rule(Rule("tag", regex_reader(r"#(?P<name>" + TAG_PATTERN + ")", _tag), many=True))
 add_rule(Rule("project", _read_project))
 
 
