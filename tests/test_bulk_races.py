@@ -75,9 +75,10 @@ def test_an_undo_racing_a_later_edit_never_overwrites_it(alice, make_task, clien
         saved = Task.objects.get(pk=target.pk)
         if edit_response.status_code == 302:
             assert saved.title == f"Edited {n}"  # never overwritten by the undo
-            # Edit first: the undo left the task alone (still completed); undo first: the edit
-            # merged over the reverted task (its other fields untouched by the edit).
-            undone_first = saved.version == target.version + 2
+            # Edit first: the undo left the task alone (still completed, version +1); undo
+            # first: the undo gave the task its version from before the batch back (-1) and the
+            # edit merged over the reverted task (+1; its other fields untouched by the edit).
+            undone_first = saved.version == target.version
             assert saved.status == (Status.PENDING if undone_first else Status.COMPLETED)
         else:
             assert edit_response.status_code == 409
