@@ -31,12 +31,7 @@ def page_query(request: HtmxRequest) -> QueryDict:
     For htmx requests that is the page's URL (HX-Current-URL), not the endpoint's, so a
     mutation can answer in terms of the filters on screen.
     """
-    if request.htmx and request.htmx.current_url:
-        try:
-            return QueryDict(urlsplit(request.htmx.current_url).query)
-        except ValueError:  # a header that is no URL ("http://["): no filters, not a 500
-            return QueryDict()
-    return request.GET
+    return page_location(request)[1]
 
 
 def page_location(request: HtmxRequest) -> tuple[str, QueryDict]:
@@ -45,6 +40,6 @@ def page_location(request: HtmxRequest) -> tuple[str, QueryDict]:
         try:
             url = urlsplit(request.htmx.current_url)
             return url.path or "/", QueryDict(url.query)
-        except ValueError:
+        except ValueError:  # a header that is no URL ("http://["): no filters, not a 500
             return "/", QueryDict()
     return request.path, request.GET

@@ -5,7 +5,7 @@ from django import template
 
 from tasks.models import task as models
 
-from .tasks_extras import ROW_CACHE_SECONDS, fragment_cache, source_version
+from .tasks_extras import ROW_CACHE_SECONDS, _digest, fragment_cache, source_version
 
 register = template.Library()
 
@@ -30,7 +30,7 @@ class KanbanCardCacheNode(template.Node):
         project = f"{getattr(task, 'project_name', '')}\x1f{getattr(task, 'project_colour', '')}"
         key = (
             f"kanban-card:{self.version}:{task.pk}:{task.version}:{task.updated_at.timestamp()}:"
-            f"{day}:{int(manual)}:{hash((project, tags))}"
+            f"{day}:{int(manual)}:{_digest(project)}:{_digest(tags)}"
         )
         cards = fragment_cache()
         html = cards.get(key)

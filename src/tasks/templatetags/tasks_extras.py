@@ -116,7 +116,7 @@ class TaskRowCacheNode(template.Node):
         key = (
             f"task-row:{ROW_CACHE_VERSION}:{self.version}:{task.pk}:{task.version}:"
             f"{task.updated_at.timestamp()}:{day}:{task.is_overdue:d}:{project.colour}:{own_view}:"
-            f"{hashlib.blake2b(project.name.encode(), digest_size=6).hexdigest()}:"
+            f"{_digest(project.name)}:"
             f"{_digest(task.tag_key)}"
         )
         rows = fragment_cache()
