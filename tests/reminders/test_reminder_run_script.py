@@ -10,8 +10,12 @@ from devtools.processes import PROJECT, free_port
 
 
 def group(pid: int) -> str:
-    ps = subprocess.run(["ps", "-o", "cmd=", "-g", str(pid)], capture_output=True, text=True)  # noqa: S603, S607
-    return ps.stdout
+    """The commands still running in the session `pid` leads. An exited child whose parent is
+    gone waits as a zombie for PID 1 to reap it, which a container's PID 1 may never do: it runs
+    nothing, so it is left out."""
+    ps = subprocess.run(["ps", "-o", "stat=,cmd=", "-g", str(pid)], capture_output=True, text=True)  # noqa: S603, S607
+    lines = (line.split(None, 1) for line in ps.stdout.splitlines() if line.strip())
+    return "\n".join(cmd for stat, *cmd in lines for cmd in cmd if not stat.startswith("Z"))
 
 
 def answers(port: int) -> bool:
