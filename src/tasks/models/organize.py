@@ -4,7 +4,9 @@ and saved views (a named board URL). Everything here belongs to one user and is 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -379,6 +381,14 @@ class Navigation:
         nav.tags.sort(key=lambda t: (t.name.casefold(), t.id))
         nav.views.sort(key=lambda v: (v.position, v.id))
         return nav
+
+    @cached_property
+    def key(self) -> str:
+        """A digest of everything the sidebar shows from here (names, colours, order, archived),
+        for the fragment caches of the sidebar's lists and the project picker: any rename,
+        recolour, reorder, archive, new or deleted project or tag gives a new key."""
+        text = repr((self.projects, self.tags, self.views))
+        return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
     @property
     def inbox(self) -> NavItem | None:

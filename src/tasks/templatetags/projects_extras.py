@@ -1,5 +1,7 @@
 """Template helpers for projects: sidebar counts (read from the page's one counts query)."""
 
+import hashlib
+
 from django import template
 
 register = template.Library()
@@ -9,6 +11,14 @@ register = template.Library()
 def open_count(counts: dict | None, project_id) -> int:
     """A project's open tasks from TaskCount.for_user's `open_by_project` (0 when none)."""
     return ((counts or {}).get("open_by_project") or {}).get(project_id, 0)
+
+
+@register.filter
+def open_counts_key(counts: dict | None) -> str:
+    """The sidebar's open counts as a short digest, for the sidebar's fragment cache key."""
+    by_project = (counts or {}).get("open_by_project") or {}
+    text = ",".join(f"{pk}:{n}" for pk, n in sorted(by_project.items()))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 @register.filter
