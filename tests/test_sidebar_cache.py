@@ -100,3 +100,30 @@ def test_users_with_the_same_projects_never_share_a_cached_sidebar(client, alice
     alice_ids = {p.pk for p in Project.objects.filter(user=alice)}
     assert not any(f'data-project-id="{pk}"' in sidebar(bob_page) for pk in alice_ids)
     assert sidebar(alice_page) != sidebar(bob_page)
+
+
+def test_a_fragment_cached_by_one_template_is_never_served_by_an_edited_one():
+    # A cache shared by servers outlives a deploy: the template's own hash is in the key.
+    from django.template import Context, Template
+
+    before = Template(
+        "{% load tasks_extras %}{% fragmentcache same-name 1 %}old{% endfragmentcache %}"
+    )
+    after = Template(
+        "{% load tasks_extras %}{% fragmentcache same-name 1 %}new{% endfragmentcache %}"
+    )
+
+    assert before.render(Context()) == "old"
+    assert after.render(Context()) == "new"
+    assert before.render(Context()) == "old"
+
+
+def test_the_quick_add_field_keeps_a_typed_title_when_another_field_fails(alice_client):
+    # The empty field is cached; a bound one (kept after an error) must not come from the cache.
+    alice_client.get("/")
+    page = alice_client.post(
+        "/task/new/", {"title": "Keep me", "priority": "bogus"}, headers={"HX-Request": "true"}
+    )
+
+    assert page.status_code == 422
+    assert 'value="Keep me"' in page.content.decode()

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.core.cache import InvalidCacheBackendError, caches
+from django.templatetags.cache import CacheNode
 
 from tasks.models import task as models
 
@@ -142,6 +143,21 @@ def taskrowcache(parser, token):
     nodelist = parser.parse(("endtaskrowcache",))
     parser.delete_first_token()
     return TaskRowCacheNode(nodelist, parser.compile_filter(bits[1]), version)
+
+
+@register.tag
+def fragmentcache(parser, token):
+    """{% fragmentcache name var1 var2 %}...{% endfragmentcache %}: Django's {% cache %} for a
+    day, with the template's own hash in the key (source_version), so a cache shared by several
+    servers never serves the markup of the template before a deploy."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("usage: {% fragmentcache name [var ...] %}")
+    name = f"{bits[1]}:{source_version(parser)}"
+    nodelist = parser.parse(("endfragmentcache",))
+    parser.delete_first_token()
+    expire = parser.compile_filter(str(ROW_CACHE_SECONDS))
+    return CacheNode(nodelist, expire, name, [parser.compile_filter(b) for b in bits[2:]], None)
 
 
 @register.simple_tag
