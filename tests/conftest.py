@@ -45,6 +45,25 @@ def oob_toasts(response) -> str:
     return toasts.inner_html
 
 
+def edit_form(task, *, original: bool = False, **changes) -> dict:
+    """What the edit form opened on `task` (as it was then: pass a stale object for a conflict)
+    sends with `changes` typed in; `original=True` adds the values it was opened on, which the
+    inline form carries for a three-way merge."""
+    values = {
+        "title": task.title,
+        "description": task.description,
+        "priority": task.priority,
+        "status": task.status,
+        "due_date": task.due_date.isoformat() if task.due_date else "",
+        "due_time": task.due_time.strftime("%H:%M") if task.due_time else "",
+        "tag_names": ", ".join(task.tag_names),
+    }
+    data = {**values, "version": task.version, **changes}
+    if original:
+        data |= {f"original-{name}": value for name, value in values.items()}
+    return data
+
+
 # Tests that start servers, load generators or network tools: seconds to minutes each.
 SLOW_PATHS = (
     "tests/reliability/",  # gunicorn + a private PostgreSQL cluster, load and faults

@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tasks.models import BulkBatch, Priority, Project, Status, Tag, Task, TaskTag
 from tests.conftest import HTMX, htmx_on, oob_counts, oob_toasts, row_ids
+from tests.conftest import edit_form as form_data
 from tests.html import find, find_all
-from tests.test_task_edit import form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -12,6 +12,7 @@ from tasks.forms import InlineTaskForm, TaskForm
 from tasks.models import Sort, Task
 from tasks.pagination import paginate
 from tests.conftest import HTMX, row_ids
+from tests.conftest import edit_form as edit_data
 from tests.html import find
 
 pytestmark = pytest.mark.django_db
@@ -30,19 +31,6 @@ def clock(monkeypatch, today):
         monkeypatch.setattr("tasks.models.task.now_local", lambda: moment)
 
     return set_to
-
-
-def edit_data(task, **changes):
-    data = {
-        "title": task.title,
-        "description": task.description,
-        "priority": task.priority,
-        "status": task.status,
-        "due_date": task.due_date.isoformat() if task.due_date else "",
-        "due_time": task.due_time.strftime("%H:%M") if task.due_time else "",
-        "version": task.version,
-    }
-    return data | changes
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["full-page", "inline"])

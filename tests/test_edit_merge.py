@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tasks.models import Priority, Status, Task
-from tests.conftest import HTMX, oob_toasts
+from tests.conftest import HTMX, edit_form, oob_toasts
 
 pytestmark = pytest.mark.django_db
 
@@ -20,18 +20,7 @@ def task(alice, make_task):
 
 def opened(task) -> dict:
     """What an edit form opened on `task` sends back unchanged (version and original values)."""
-    values = {
-        "title": task.title,
-        "description": task.description,
-        "priority": task.priority,
-        "status": task.status,
-        "due_date": task.due_date.isoformat() if task.due_date else "",
-    }
-    return {
-        **values,
-        "version": task.version,
-        **{f"original-{name}": value for name, value in values.items()},
-    }
+    return edit_form(task, original=True)
 
 
 def change_elsewhere(task, **fields):

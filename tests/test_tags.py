@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from tasks.filters import parse
 from tasks.models import Tag, Task, TaskTag
 from tasks.tagging import clean_tag_name, merge_tags, parse_tag_names, set_task_tags
-from tests.conftest import HTMX, oob_toasts, row_ids
+from tests.conftest import HTMX, edit_form, oob_toasts, row_ids
 from tests.html import find, find_all
 
 pytestmark = pytest.mark.django_db
@@ -26,22 +26,8 @@ def names_of(task) -> list[str]:
 
 
 def opened(task, **changes) -> dict:
-    """An edit form opened on `task` and submitted with `changes`."""
-    task = Task.objects.get(pk=task.pk)
-    values = {
-        "title": task.title,
-        "description": task.description,
-        "priority": task.priority,
-        "status": task.status,
-        "due_date": task.due_date.isoformat() if task.due_date else "",
-        "tag_names": ", ".join(task.tag_names),
-    }
-    return {
-        **values,
-        **changes,
-        "version": task.version,
-        **{f"original-{name}": value for name, value in values.items()},
-    }
+    """An edit form opened on `task` (as saved now) and submitted with `changes`."""
+    return edit_form(Task.objects.get(pk=task.pk), original=True, **changes)
 
 
 # --- names ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 
 from tasks.models import Priority, Status, Task
 from tests.conftest import HTMX, oob_counts, oob_toasts, row_ids
+from tests.conftest import edit_form as form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -26,18 +27,6 @@ INVALID = [
 @pytest.fixture
 def task(alice, make_task):
     return make_task(alice, "Original title", description="Keep me", priority=Priority.LOW)
-
-
-def form_data(task, **changes):
-    data = {
-        "title": task.title,
-        "description": task.description,
-        "priority": task.priority,
-        "status": task.status,
-        "due_date": task.due_date.isoformat() if task.due_date else "",
-        "version": task.version,
-    }
-    return data | changes
 
 
 def unchanged(task):
