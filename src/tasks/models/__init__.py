@@ -3,6 +3,7 @@ manual order (ordering.py)."""
 
 from .bulk import MAX_SELECTED, BulkAction, BulkBatch, BulkChange, BulkRequest, BulkResult
 from .completion import TaskCompletion, Toggle
+from .listversion import ListVersion
 from .ordering import GAP, AnchorMoved, Move, new_position
 from .organize import (
     INBOX_NAME,
@@ -51,6 +52,7 @@ __all__ = [
     "Colour",
     "Due",
     "Edit",
+    "ListVersion",
     "Move",
     "NavItem",
     "Navigation",

@@ -333,6 +333,9 @@ NAVIGATION_SQL = (
     " UNION ALL SELECT 't', id, name, '', 0, FALSE, FALSE FROM tasks_tag WHERE user_id = %s"
     " UNION ALL SELECT 'v', id, name, url, position, FALSE, FALSE FROM tasks_savedview"
     " WHERE user_id = %s"
+    # The user's ListVersion (tasks/listcache.py), read before the page of tasks.
+    " UNION ALL SELECT 'l', version, '', '', 0, FALSE, FALSE FROM tasks_listversion"
+    " WHERE user_id = %s"
 )
 
 
@@ -355,6 +358,7 @@ class Navigation:
     tags: list[NavItem] = field(default_factory=list)
     views: list[NavItem] = field(default_factory=list)
     _rows: list[tuple] = field(default_factory=list, repr=False)
+    list_version: int = 0
 
     @classmethod
     def for_user(cls, user) -> Navigation:
@@ -363,13 +367,16 @@ class Navigation:
             return nav
         lists = {"p": nav.projects, "t": nav.tags, "v": nav.views}
         with connection.cursor() as cursor:
-            cursor.execute(NAVIGATION_SQL, [user.pk] * 3)
+            cursor.execute(NAVIGATION_SQL, [user.pk] * 4)
             rows = cursor.fetchall()
-            nav._rows = rows
-            for kind, pk, name, extra, position, archived, is_inbox in rows:
-                # bool(): SQLite gives 0 and 1.
-                item = NavItem(pk, name, extra, position, bool(archived), bool(is_inbox))
-                lists[kind].append(item)
+        for kind, pk, name, extra, position, archived, is_inbox in rows:
+            if kind == "l":
+                nav.list_version = pk
+                continue
+            nav._rows.append((kind, pk, name, extra, position, archived, is_inbox))
+            # bool(): SQLite gives 0 and 1.
+            item = NavItem(pk, name, extra, position, bool(archived), bool(is_inbox))
+            lists[kind].append(item)
         nav.projects.sort(key=lambda p: (not p.is_inbox, p.position, p.id))
         nav.tags.sort(key=lambda t: (t.name.casefold(), t.id))
         nav.views.sort(key=lambda v: (v.position, v.id))

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from .. import listcache
 from ..filters import BoardView, Scope
 from ..forms import TaskForm
 from ..http import HtmxRequest, wants_fragment
@@ -19,24 +20,33 @@ from .kanban import kanban_board
 @require_safe
 def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
     view = BoardView.from_query(request.GET, scope, pk)
-    nav = None
+    # The list layout's rendered list is cached under the user's ListVersion (listcache),
+    # read with the sidebar (a page) or with the project's name (a list read).
+    listed = not view.is_kanban
+    nav = version = None
     if wants_fragment(request):
         title = Scope.TITLES.get(scope, "")
         if pk is not None:
             # The project's name for the page title; another user's id is a 404 like a missing one.
-            title = (
-                Project.objects.for_user(request.user)
-                .filter(pk=pk)
-                .values_list("name", flat=True)
-                .first()
-            )
+            if listed:
+                version, title = listcache.read_version_and_project(request.user, pk)
+            else:
+                title = (
+                    Project.objects.for_user(request.user)
+                    .filter(pk=pk)
+                    .values_list("name", flat=True)
+                    .first()
+                )
             if title is None:
                 raise Http404("No such project")
+        elif listed:
+            version = listcache.read_version(request.user)
         page = {"scope_title": title}
     else:
         # The sidebar's projects, tags and saved views in one query; it also tells whether
         # the project in the URL is the person's (another user's id is a 404 like a missing one).
         nav = Navigation.for_user(request.user)
+        version = nav.list_version
         project = nav.project(pk) if pk is not None else None
         if pk is not None and project is None:
             raise Http404("No such project")
@@ -45,9 +55,15 @@ def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
             "scope_title": project.name if project else Scope.TITLES[scope],
             "project_colour_class": f"project-colour-{project.extra}" if project else "",
         }
-    if view.is_kanban:
+    if not listed:
         return kanban_board(request, view, page)
-    context = board_context(request, view, nav=nav) | page
+    context = page | {"filters": view, "params": view.as_params()}
+    key = listcache.key_for(request, version)
+    cached = listcache.get(key)
+    if cached is None:
+        context |= board_context(request, view, nav=nav)
+        cached = listcache.render(request, f"{BOARD}#task-list", context, key)
+    context |= {"cached_list": cached.html, "page": cached.page}
     if wants_fragment(request):
         response = render(request, f"{BOARD}#list-read", context)
     else:

@@ -1,0 +1,146 @@
+"""The rendered task list (the board's `#task-list` section), cached under the user's
+ListVersion: a read whose list is cached runs no page query and renders no row.
+
+A cached list is served only when nothing it shows can have changed:
+- the user's ListVersion (bumped with every change of their tasks, links, tags and projects,
+  in the same commit; read before the page, so a list stored under version v is never older
+  than v);
+- the full URL (scope, filters, sort, page cursors; it is also the forms' `next`);
+- the day and the time zone ("today", "overdue", day headings), and the next moment a timed
+  task on the page turns overdue (`valid_until`);
+- the browser's CSRF secret (the list's forms carry a token for the session's cookie);
+- the template's markup and this module's LIST_CACHE_VERSION.
+
+Inside a transaction the version may lag this transaction's own writes (PostgreSQL bumps it at
+commit), so there the cache is neither read nor written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from .models import today
+from .templatetags.tasks_extras import ROW_CACHE_SECONDS, fragment_cache
+
+# Bump when the list's HTML changes through Python rather than the template.
+LIST_CACHE_VERSION = 1
+VERSION_SQL = "SELECT version FROM tasks_listversion WHERE user_id = %s"
+VERSION_AND_PROJECT_SQL = (
+    "SELECT (SELECT version FROM tasks_listversion WHERE user_id = %s),"
+    " (SELECT name FROM tasks_project WHERE id = %s AND user_id = %s AND deleted_at IS NULL)"
+)
+
+
+def read_version(user) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(VERSION_SQL, [user.pk])
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def read_version_and_project(user, pk: int) -> tuple[int, str | None]:
+    """The version and the name of the user's project `pk` (None: not theirs), in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(VERSION_AND_PROJECT_SQL, [user.pk, pk, user.pk])
+        version, name = cursor.fetchone()
+    return version or 0, name
+
+
+@dataclass
+class CachedPage:
+    """What the page says about the list besides the list itself: the title ("later page")
+    and the announcement ("25 tasks on this page") read these, as they read a TaskPage."""
+
+    count: int
+    has_other_pages: bool
+    prev_cursor: str | None
+
+    @property
+    def tasks(self) -> range:
+        # Only the number of tasks is read outside the list (`page.tasks|length`).
+        return range(self.count)
+
+
+@dataclass
+class CachedList:
+    html: SafeString
+    page: CachedPage
+    valid_until: dt.datetime | None
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
+
+
+@cache
+def templates_version() -> str:
+    """A hash of every template the list can include (all of the project's: cheaper to keep
+    right than a list of includes), read once per process."""
+    digest = hashlib.blake2b(digest_size=8)
+    dirs = [Path(__file__).parent / "templates", *map(Path, settings.TEMPLATES[0]["DIRS"])]
+    for directory in dirs:
+        for path in sorted(directory.rglob("*.html")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def key_for(request, version: int | None) -> str | None:
+    if version is None or connection.in_atomic_block:
+        return None
+    get_token(request)  # the secret the list's tokens are for: the key names it
+    secret = request.META.get("CSRF_COOKIE") or ""
+    return (
+        f"task-list:{LIST_CACHE_VERSION}:{templates_version()}:{settings.TASKS_PAGE_SIZE}:"
+        f"{request.user.pk}:{version}:{today()}:{timezone.get_current_timezone_name()}:"
+        f"{_digest(request.get_full_path())}:{_digest(secret)}"
+    )
+
+
+def get(key: str | None) -> CachedList | None:
+    if key is None:
+        return None
+    cached = fragment_cache().get(key)
+    if cached is None:
+        return None
+    if cached.valid_until is not None and timezone.now() >= cached.valid_until:
+        return None
+    return cached
+
+
+def render(request, template: str, context: dict, key: str | None) -> CachedList:
+    """Render the list partial and keep it under `key` (none: not cached)."""
+    page = context["page"]
+    html = SafeString(render_to_string(template, context, request))
+    cached = CachedList(
+        html=html,
+        page=CachedPage(len(page.tasks), page.has_other_pages, page.prev_cursor),
+        valid_until=_turns_overdue(page.tasks),
+    )
+    if key is not None:
+        fragment_cache().set(key, cached, ROW_CACHE_SECONDS)
+    return cached
+
+
+def _turns_overdue(tasks) -> dt.datetime | None:
+    """The first moment a task on the page turns overdue later today (due at a time)."""
+    now = timezone.localtime()
+    moments = [
+        task.due_at
+        for task in tasks
+        if task.due_date == now.date()
+        and task.due_time is not None
+        and not task.is_completed
+        and task.due_at >= now
+    ]
+    return min(moments) if moments else None
