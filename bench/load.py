@@ -136,7 +136,7 @@ def measure_load(
         m = measured[name]
         scenarios[name] = {
             **figures,
-            **{k: m[k] for k in ("path", "queries", "bytes", "bytes_gzip")},
+            **{k: m[k] for k in ("path", "queries", "queries_cached", "bytes", "bytes_gzip")},
         }
         log(
             f"{name}: {figures['rps']:.1f} req/s, p50 {figures['p50_ms']:.1f} ms, "

@@ -17,11 +17,18 @@ def burst_range(scenario: dict) -> str:
 Check = Callable[[dict], tuple[object, bool, str]]
 
 
+def _cached(figures: dict) -> str:
+    """ ", 4 with the list cached": the same request once its list is in the cache."""
+    cached = figures.get("queries_cached")
+    return "" if cached is None or cached == figures["queries"] else f" ({cached} cached)"
+
+
 def _queries(scenario: str, cap: int = 4) -> Check:
     def check(results):
         sc = results["scenarios"]
         big, small = sc[scenario]["queries"], sc[f"{scenario}_10k"]["queries"]
-        return big, big <= cap and big == small, f"100k: {big}, 10k: {small}"
+        detail = f"100k: {big}{_cached(sc[scenario])}, 10k: {small}{_cached(sc[f'{scenario}_10k'])}"
+        return big, big <= cap and big == small, detail
 
     return check
 
@@ -254,7 +261,8 @@ def markdown(results: dict) -> str:
         extra = f" ({s['conflicts']} conflicts, 409)" if s["conflicts"] else ""
         lines.append(
             f"| {name}{extra} | {s['rps']:.1f} | {s['p50_ms']:.1f} | {s['p95_ms']:.1f} | "
-            f"{s['p99_ms']:.1f} | {s['queries']} | {s['bytes']:,} | {s['bytes_gzip']:,} | "
+            f"{s['p99_ms']:.1f} | {s['queries']}{_cached(s)} | {s['bytes']:,} | "
+            f"{s['bytes_gzip']:,} | "
             f"{s['ratio_to_ceiling']:.0%}{burst_range(s)} |"
         )
     lines += [
