@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import cache
 from pathlib import Path
 
@@ -110,12 +110,14 @@ def key_for(request, version: int | None) -> str | None:
 def get(key: str | None) -> CachedList | None:
     if key is None:
         return None
-    cached = fragment_cache().get(key)
-    if cached is None:
+    entry = fragment_cache().get(key)
+    if entry is None:
         return None
-    if cached.valid_until is not None and timezone.now() >= cached.valid_until:
+    html, count, has_other_pages, prev_cursor, valid_until = entry
+    if valid_until is not None and timezone.now() >= valid_until:
         return None
-    return cached
+    page = CachedPage(count, has_other_pages, prev_cursor)
+    return CachedList(SafeString(html), page, valid_until)
 
 
 def render(request, template: str, context: dict, key: str | None) -> CachedList:
@@ -128,7 +130,10 @@ def render(request, template: str, context: dict, key: str | None) -> CachedList
         valid_until=_turns_overdue(page.tasks),
     )
     if key is not None:
-        fragment_cache().set(key, cached, ROW_CACHE_SECONDS)
+        # Plain values, not these classes: a cache shared across a deploy never unpickles an
+        # object of a changed class.
+        entry = (str(html), *astuple(cached.page), cached.valid_until)
+        fragment_cache().set(key, entry, ROW_CACHE_SECONDS)
     return cached
 
 
