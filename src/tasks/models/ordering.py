@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -60,12 +60,17 @@ class Move:
     version: int = 0
 
 
-def _after_key(position: int, pk: int) -> Q:
-    return Q(position__gt=position) | Q(position=position, id__gt=pk)
+# The redundant bound on position alone is what lets an index on (..., position, id) start its
+# scan at the key: with only the OR, PostgreSQL filtered the user's whole index from one end
+# (12 ms, 99,780 rows removed, for the successor of a card at the bottom of 100,000 tasks).
+def _after_key(position: int, pk: int, inclusive: bool = False) -> Q:
+    ids = Q(position=position, id__gte=pk) if inclusive else Q(position=position, id__gt=pk)
+    return Q(position__gte=position) & (Q(position__gt=position) | ids)
 
 
-def _before_key(position: int, pk: int) -> Q:
-    return Q(position__lt=position) | Q(position=position, id__lt=pk)
+def _before_key(position: int, pk: int, inclusive: bool = False) -> Q:
+    ids = Q(position=position, id__lte=pk) if inclusive else Q(position=position, id__lt=pk)
+    return Q(position__lte=position) & (Q(position__lt=position) | ids)
 
 
 def successor(scope: TaskQuerySet, task: Task, exclude: int | None = None) -> Task | None:
@@ -82,6 +87,25 @@ def predecessor(scope: TaskQuerySet, task: Task, exclude: int | None = None) -> 
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
     return qs.order_by("-position", "-id").only("id", "position").first()
+
+
+def anchor_and_neighbour(
+    line: TaskQuerySet, anchor_id: int, task_pk: int, after: bool
+) -> tuple[Task, Task | None]:
+    """The anchor and the task right after it (`after`) or right before it on `line`, skipping
+    the moved task, in ONE query: the anchor's key is a subquery, and the two rows are the
+    first two from that key on. Raises Task.DoesNotExist when the anchor is not on `line`."""
+    position = Subquery(line.filter(pk=anchor_id).values("position")[:1])
+    if after:
+        near = line.filter(_after_key(position, anchor_id, inclusive=True))
+        near = near.order_by("position", "id")
+    else:
+        near = line.filter(_before_key(position, anchor_id, inclusive=True))
+        near = near.order_by("-position", "-id")
+    rows = list(near.exclude(pk=task_pk).only("id", "position", "status")[:2])
+    if not rows or rows[0].pk != anchor_id:
+        raise line.model.DoesNotExist("The anchor is gone.")
+    return rows[0], rows[1] if len(rows) > 1 else None
 
 
 def first_in(scope: TaskQuerySet, exclude: int | None = None) -> Task | None:
@@ -220,32 +244,32 @@ def move(
     after: int | None = None,
     before: int | None = None,
     anchor_in_column: bool = True,
+    locked: bool = False,
 ) -> Move:
     """Move `task` into `column` (its status `status`): right after task `after`, else right
     before task `before`, else to the top of `column`. The neighbours are found on the user's
     whole line, so the task lands next to its anchor in every list that shows both.
 
     Call inside a transaction; it takes the user's move lock and re-reads every row it uses
-    after that. Raises AnchorMoved when the anchor left the column, Task.DoesNotExist when the
-    task or anchor is gone.
+    after that (`locked`: the caller took lock_user_moves() and read `task` after it, so
+    neither is done again; `task` is then updated in place). Raises AnchorMoved when the
+    anchor left the column, Task.DoesNotExist when the task or anchor is gone.
     """
     from .task import Task
 
-    lock_user_moves(task.user_id)
     line = Task.objects.filter(user_id=task.user_id, deleted_at__isnull=True)
-    task = line.get(pk=task.pk)
+    if not locked:
+        lock_user_moves(task.user_id)
+        task = line.get(pk=task.pk)
     anchor_id = after if after is not None else before
     if anchor_id is not None:
         if anchor_id == task.pk:
             raise AnchorMoved
-        anchor = line.only("id", "position", "status").get(pk=anchor_id)
+        anchor, neighbour = anchor_and_neighbour(line, anchor_id, task.pk, after is not None)
         # On the board the anchor is a card of the target column; in the Manual list, any row.
         if anchor_in_column and anchor.status != status:
             raise AnchorMoved
-        if after is not None:
-            prev, next_ = anchor, successor(line, anchor, exclude=task.pk)
-        else:
-            prev, next_ = predecessor(line, anchor, exclude=task.pk), anchor
+        prev, next_ = (anchor, neighbour) if after is not None else (neighbour, anchor)
     else:
         next_ = first_in(column, exclude=task.pk)
         if next_ is None:  # an empty column: the task keeps its place on the line

@@ -56,6 +56,11 @@ def kanban_board(request: HtmxRequest, view: BoardView, page: dict):
     return response
 
 
+def card_tasks(user):
+    """The user's tasks with what a card shows (project name and colour, tag names)."""
+    return kanban.board_tasks(user, BoardView()).with_tag_names()
+
+
 class MoveForm(forms.Form):
     """Where to: a column (status) and a neighbour (after/before a card), or a step up/down."""
 
@@ -75,11 +80,14 @@ class MoveForm(forms.Form):
 @require_POST
 @atomic_post
 def task_move(request: HtmxRequest, pk: int):
-    task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
         errors = "; ".join(f"{name}: {' '.join(e)}" for name, e in form.errors.items())
         return HttpResponseBadRequest(f"Bad move ({errors})", content_type="text/plain")
+    # The user's move lock first, then the task read once, under it, with what its card shows
+    # (project, tags): the move and the answer both use this row, nothing reads it again.
+    ordering.lock_user_moves(request.user.pk)
+    task = get_object_or_404(card_tasks(request.user), pk=pk)
     data = form.cleaned_data
     view = BoardView.on_screen(request)
     # The list (Manual sort) mixes statuses: a move there reorders and keeps the status.
@@ -96,6 +104,7 @@ def task_move(request: HtmxRequest, pk: int):
             messages.info(request, f"“{task.title}” is already at the {edge}.")
             return _answer(request, view, task, moved=False)
     column = Task.objects.for_user(request.user).filtered(view).filter(status=status)
+    changed_column = status != task.status  # before the move, which updates `task` in place
     try:
         ordering.move(
             task,
@@ -104,19 +113,18 @@ def task_move(request: HtmxRequest, pk: int):
             after=anchor.get("after"),
             before=anchor.get("before"),
             anchor_in_column=view.is_kanban,
+            locked=True,
         )
     except ordering.AnchorMoved:
         return _conflict(request, view)
     except Task.DoesNotExist:
         raise Http404("That task is gone.") from None
-    return _answer(request, view, task, moved=True, changed_column=status != task.status)
+    return _answer(request, view, task, moved=True, changed_column=changed_column)
 
 
 def _answer(
     request: HtmxRequest, view: BoardView, task: Task, moved: bool, changed_column: bool = False
 ):
-    # The card as it is now, with its project and tags (what a card shows).
-    task = kanban.board_tasks(request.user, BoardView()).with_tag_names().get(pk=task.pk)
     task_counts = counts(request)
     position, total = kanban.place_in_column(request.user, view, task, task_counts)
     capped = view.active and total > kanban.COUNT_CAP
