@@ -142,8 +142,19 @@ def more(user, view: BoardView, status: str, after: str | None) -> Column:
 def place_in_column(user, view: BoardView, task: Task, counts: dict) -> tuple[int, int]:
     """Where `task` stands in its column as the view shows it (in the manual order): its
     1-based position and the column's total, for the announcement."""
-    column = Task.objects.for_user(user).filtered(view).filter(status=task.status)
-    before = column.filter(_before_key(task.position, task.pk)).count()
     if view.active:
+        column = Task.objects.for_user(user).filtered(view).filter(status=task.status)
+        before = column.filter(_before_key(task.position, task.pk)).count()
         return before + 1, capped_counts(user, view)[task.status]
+    # The whole column (no filter, no scope): the same count as above, without compiling it on
+    # every move (1.2 ms of CPU); the row comparison bounds the (user, status, position, id)
+    # index scan.
+    table = Task._meta.db_table
+    sql = (
+        f"SELECT COUNT(*) FROM {table} WHERE user_id = %s AND deleted_at IS NULL"  # noqa: S608
+        " AND status = %s AND (position, id) < (%s, %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, task.status, task.position, task.pk])
+        (before,) = cursor.fetchone()
     return before + 1, counts.get(task.status, 0)
