@@ -97,3 +97,31 @@ def test_it_finds_no_anchor_that_is_deleted_or_someone_elses(alice, bob):
     for anchor in (b, theirs):
         with pytest.raises(Task.DoesNotExist):
             ordering.anchor_and_neighbour(alice.pk, anchor.pk, a.pk, after=True)
+
+
+def test_it_rebalances_an_exhausted_gap_in_two_more_statements_for_a_few_and_many_tasks(
+    client, django_user_model
+):
+    found = []
+    for n in (20, 300):
+        user = django_user_model.objects.create_user(f"u{n}")
+        client.force_login(user)
+        client.get(BOARD)
+        # No room between the first two cards; GAP between all the others.
+        positions = [0, 1, *(i * GAP for i in range(2, n))]
+        tasks = Task.objects.bulk_create(
+            Task(user=user, title=f"t{i}", position=p) for i, p in enumerate(positions)
+        )
+        moved = tasks[-1]
+
+        count = statements(client, moved, {"status": "pending", "after": tasks[0].pk}, HTMX_BOARD)
+
+        order = ordering.ids_in_order(Task.objects.filter(user=user))
+        assert order[:3] == [tasks[0].pk, moved.pk, tasks[1].pk]
+        # Only a small window after the anchor was renumbered, not the column.
+        untouched = Task.objects.filter(user=user, position__in=positions[10:-1]).count()
+        assert untouched == n - 11
+        found.append(count)
+
+    # The move's statements, the window's read and its write.
+    assert found == [ANCHORED + 2, ANCHORED + 2]

@@ -203,27 +203,44 @@ def _rebalance(task: Task, prev: Task | None) -> tuple[int, int]:
     number of other rows written."""
     from .task import Task
 
-    line = Task.objects.filter(user_id=task.user_id, deleted_at__isnull=True).exclude(pk=task.pk)
-    following = line.filter(_after_key(prev.position, prev.pk)) if prev else line
-    following = following.order_by("position", "id").only("id", "position")
+    # Raw SQL: a move that rebalances is one of a move's slowest (the p95), and compiling the
+    # window's read and the CASE of its write cost 7 ms of CPU for a window of 16 in the ORM.
+    table = Task._meta.db_table
+    after = " AND (position, id) > (%s, %s)" if prev else ""
+    read = (
+        f"SELECT id, position FROM {table}"  # noqa: S608 (our table; values are parameters)
+        f" WHERE user_id = %s AND deleted_at IS NULL AND id <> %s{after}"
+        " ORDER BY position, id LIMIT %s"
+    )
+    params = [task.user_id, task.pk, *([prev.position, prev.pk] if prev else [])]
     lo = prev.position if prev else None
     size = WINDOW
-    while True:
-        rows = list(following[: size + 1])
-        window, beyond = rows[:size], rows[size:]
-        hi = beyond[0].position if beyond else None
-        # The moved task takes the first slot, the window the rest, in their old order.
-        slots = spread(lo, hi, len(window) + 1, SPREAD if beyond else 1)
-        if slots is not None:
-            break
-        if not beyond:  # the room is used up right up to MAX_RANK: spread the whole line once
-            return _renumber_all(task, prev)
-        size *= 2
-    changed = [row for row, slot in zip(window, slots[1:], strict=True) if row.position != slot]
-    for row, slot in zip(window, slots[1:], strict=True):
-        row.position = slot
-    if changed:
-        Task.objects.bulk_update(changed, ["position"])
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(read, [*params, size + 1])
+            rows = cursor.fetchall()
+            window, beyond = rows[:size], rows[size:]
+            hi = beyond[0][1] if beyond else None
+            # The moved task takes the first slot, the window the rest, in their old order.
+            slots = spread(lo, hi, len(window) + 1, SPREAD if beyond else 1)
+            if slots is not None:
+                break
+            if not beyond:  # the room is used up right up to MAX_RANK: spread the whole line once
+                return _renumber_all(task, prev)
+            size *= 2
+        changed = [
+            (pk, slot)
+            for (pk, position), slot in zip(window, slots[1:], strict=True)
+            if position != slot
+        ]
+        if changed:
+            cases = " ".join("WHEN %s THEN %s" for _ in changed)
+            marks = ", ".join("%s" for _ in changed)
+            cursor.execute(
+                f"UPDATE {table} SET position = CASE id {cases} END"  # noqa: S608 (as above)
+                f" WHERE id IN ({marks})",
+                [value for pair in changed for value in pair] + [pk for pk, _ in changed],
+            )
     return slots[0], len(changed)
 
 
