@@ -125,3 +125,25 @@ def test_it_rebalances_an_exhausted_gap_in_two_more_statements_for_a_few_and_man
 
     # The move's statements, the window's read and its write.
     assert found == [ANCHORED + 2, ANCHORED + 2]
+
+
+def test_it_writes_the_moves_fields_as_the_orm_would(alice_client, alice):
+    before, task = column_of(alice, 2)
+
+    alice_client.post(f"/task/{task.pk}/move/", {"status": "completed"}, **HTMX_BOARD)
+    done = Task.objects.get(pk=task.pk)
+    alice_client.post(
+        f"/task/{task.pk}/move/", {"status": "pending", "before": before.pk}, **HTMX_BOARD
+    )
+    back = Task.objects.get(pk=task.pk)
+
+    assert done.status == Status.COMPLETED and done.version == task.version + 1
+    assert done.completed_at is not None and done.completed_at.tzinfo is not None
+    assert done.updated_at > task.updated_at
+    assert (back.status, back.completed_at, back.version) == (
+        Status.PENDING,
+        None,
+        task.version + 2,
+    )
+    assert back.updated_at > done.updated_at
+    assert ordering.ids_in_order(Task.objects.filter(user=alice)) == [task.pk, before.pk]
