@@ -201,7 +201,8 @@ class InProcess:
         column = Task.objects.for_user(self.users[user]).filter(status=Status.PENDING)
         a, b = column.order_by("position", "id").values_list("id", flat=True)[:2]
         client = self.clients[user]
-        wall, cpu = [], []
+        # In three batches, as timed() does: the best batch's p95 is the least disturbed.
+        batches, cpu = [[], [], []], []
         for n in range(rounds + 2):
             moved, anchor = (a, b) if n % 2 == 0 else (b, a)
             started, started_cpu = time.perf_counter(), time.thread_time()
@@ -210,14 +211,15 @@ class InProcess:
             )
             if n >= 2:  # the first two warm the caches
                 cpu.append((time.thread_time() - started_cpu) * 1000)
-                wall.append((time.perf_counter() - started) * 1000)
+                batches[(n - 2) * 3 // rounds].append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.status_code
+        wall = [t for batch in batches for t in batch]
         return {
             "n": len(wall),
             "p50": statistics.median(wall),
             "p95": percentile(wall, 95),
             "p99": percentile(wall, 99),
-            "best_batch_p95": percentile(wall, 95),
+            "best_batch_p95": min(percentile(batch, 95) for batch in batches if batch),
             "cpu_p50": statistics.median(cpu),
             "cpu_p95": percentile(cpu, 95),
         }

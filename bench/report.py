@@ -132,7 +132,9 @@ def _kanban_move_p95(results):
     return (
         round(move["p95"], 1),
         move["p95"] < 10,
-        f"p95 {move['p95']:.1f} ms over {move['n']} moves (CPU p95 {move['cpu_p95']:.1f} ms)",
+        f"p95 {move['p95']:.1f} ms, p50 {move['p50']:.1f} ms over {move['n']} moves "
+        f"(best batch p95 {move['best_batch_p95']:.1f} ms; CPU p50 {move['cpu_p50']:.1f}, "
+        f"p95 {move['cpu_p95']:.1f} ms)",
     )
 
 
@@ -170,7 +172,10 @@ TARGETS: dict[str, tuple[str, Check]] = {
         "kanban board <= 5 queries, same at 10k and 100k",
         _queries("board_kanban", cap=5),
     ),
-    "kanban_move_p95": ("a kanban move p95 < 10 ms server-side, 100k tasks", _kanban_move_p95),
+    "kanban_move_p95": (
+        "kanban move < 10 ms server time at p95 (PostgreSQL, 100k tasks)",
+        _kanban_move_p95,
+    ),
 }
 
 

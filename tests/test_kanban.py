@@ -328,9 +328,9 @@ def test_it_moves_in_a_bounded_number_of_queries(
 ):
     tasks = tasks_at(alice, [i * GAP for i in range(30)])
 
-    # Session, user, the task, the move lock, its row again, the top card, its neighbour, the
-    # write, the card with its project and its tags, the counts, its place; two savepoints.
-    with django_assert_max_num_queries(14):
+    # Session, user, the move lock, the task with its project and tags, the top card, its
+    # neighbour, the write, the counts, its place; two savepoints (tests/test_kanban_move_queries).
+    with django_assert_max_num_queries(11):
         response = alice_client.post(move_url(tasks[-1]), {"status": "in_progress"}, **HTMX_BOARD)
     assert response.status_code == 200
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import F, IntegerField, Q, Subquery
 
@@ -90,11 +91,51 @@ def columns(
 ) -> list[Column]:
     """The three columns: the first `size` cards of each (of `column`, those after the cursor
     `after`: the no-JavaScript "Load more"), with each column's total."""
-    tasks = board_tasks(user, view)
     counted = not view.active  # the trigger-kept counts are the column totals
-    # One query: the rows whose ids are among each column's first page (an index range with a
-    # LIMIT per column), and, when filters apply, each column's total as an uncorrelated scalar
-    # subquery (evaluated once, not per row).
+    if counted and after is None:
+        rows = _first_pages(user, view, size)
+    else:
+        rows = list(_rows(user, view, column, after, size))
+    result = []
+    for status, label in COLUMNS:
+        mine = [t for t in rows if t.status == status]
+        col = Column(status=status, label=label, tasks=mine[:size], capped=not counted)
+        if len(mine) > size:
+            col.next_cursor = encode_cursor(mine[size - 1], view.sort)
+        if counted:
+            col.count = counts.get(status, 0)
+        else:
+            col.count = getattr(rows[0], f"total_{status}") or 0 if rows else 0
+        result.append(col)
+    return result
+
+
+# The unfiltered board's first pages (every board opened, the bench's board_kanban) compiled once
+# per process, database, sort and page size: compiling the three-armed query cost about 2 ms of
+# CPU a page. Compiled for this sentinel user, swapped for the real one when read.
+_PROBE_USER = -(2**31) + 13
+_first_pages_sql: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _first_pages(user, view: BoardView, size: int) -> list[Task]:
+    key = (connection.alias, connection.vendor, view.sort, size)
+    if key not in _first_pages_sql:
+        probe = get_user_model()(pk=_PROBE_USER)
+        probe._state.adding = False
+        sql, params = _rows(probe, view, None, None, size).query.sql_with_params()
+        if _PROBE_USER not in params:
+            raise ImproperlyConfigured("kanban._first_pages: the user is no longer a parameter.")
+        _first_pages_sql[key] = (sql, params)
+    sql, params = _first_pages_sql[key]
+    return list(Task.objects.raw(sql, [user.pk if p == _PROBE_USER else p for p in params]))
+
+
+def _rows(user, view: BoardView, column: str | None, after: str | None, size: int):
+    """The query columns() reads: the rows whose ids are among each column's first page (an
+    index range with a LIMIT per column), and, when filters apply, each column's total as an
+    uncorrelated scalar subquery (evaluated once, not per row)."""
+    tasks = board_tasks(user, view)
+    counted = not view.active
     arms = []
     totals = {}
     for status, _label in COLUMNS:
@@ -111,19 +152,7 @@ def columns(
         chosen = Q(pk__in=arms[0].union(*arms[1:], all=True))
     else:  # SQLite allows no LIMIT inside a UNION
         chosen = Q(pk__in=arms[0]) | Q(pk__in=arms[1]) | Q(pk__in=arms[2])
-    rows = list(tasks.filter(chosen).annotate(**totals).with_tag_names().ordered_by(view.sort))
-    result = []
-    for status, label in COLUMNS:
-        mine = [t for t in rows if t.status == status]
-        col = Column(status=status, label=label, tasks=mine[:size], capped=not counted)
-        if len(mine) > size:
-            col.next_cursor = encode_cursor(mine[size - 1], view.sort)
-        if counted:
-            col.count = counts.get(status, 0)
-        else:
-            col.count = getattr(rows[0], f"total_{status}") or 0 if rows else 0
-        result.append(col)
-    return result
+    return tasks.filter(chosen).annotate(**totals).with_tag_names().ordered_by(view.sort)
 
 
 def more(user, view: BoardView, status: str, after: str | None) -> Column:
@@ -142,8 +171,19 @@ def more(user, view: BoardView, status: str, after: str | None) -> Column:
 def place_in_column(user, view: BoardView, task: Task, counts: dict) -> tuple[int, int]:
     """Where `task` stands in its column as the view shows it (in the manual order): its
     1-based position and the column's total, for the announcement."""
-    column = Task.objects.for_user(user).filtered(view).filter(status=task.status)
-    before = column.filter(_before_key(task.position, task.pk)).count()
     if view.active:
+        column = Task.objects.for_user(user).filtered(view).filter(status=task.status)
+        before = column.filter(_before_key(task.position, task.pk)).count()
         return before + 1, capped_counts(user, view)[task.status]
+    # The whole column (no filter, no scope): the same count as above, without compiling it on
+    # every move (1.2 ms of CPU); the row comparison bounds the (user, status, position, id)
+    # index scan.
+    table = Task._meta.db_table
+    sql = (
+        f"SELECT COUNT(*) FROM {table} WHERE user_id = %s AND deleted_at IS NULL"  # noqa: S608
+        " AND status = %s AND (position, id) < (%s, %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, task.status, task.position, task.pk])
+        (before,) = cursor.fetchone()
     return before + 1, counts.get(task.status, 0)
