@@ -264,6 +264,9 @@ TASKS = {
 REMINDERS_TICK_SECONDS = env_int("REMINDERS_TICK_SECONDS", 20)
 REMINDERS_BATCH_SIZE = env_int("REMINDERS_BATCH_SIZE", 20)
 REMINDERS_TICK_BUDGET_SECONDS = env_int("REMINDERS_TICK_BUDGET_SECONDS", 15)
+# The worker lowers its own CPU priority by this much (os.nice) on its first run: the web
+# server's latency is what people feel, a reminder a few seconds later is not.
+REMINDERS_WORKER_NICE = env_int("REMINDERS_WORKER_NICE", 10)
 # A reminder delivered this long after its time says "(late)".
 REMINDERS_LATE_AFTER_SECONDS = env_int("REMINDERS_LATE_AFTER_SECONDS", 120)
 # Email (Django 6.1's MAILERS): SMTP when EMAIL_HOST is set; in development without one, printed
