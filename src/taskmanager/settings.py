@@ -259,8 +259,9 @@ TASKS_PURGE_AFTER_HOURS = env_int("TASKS_PURGE_AFTER_HOURS", 24)
 TASKS = {
     "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")},
 }
-# The dispatcher job runs every REMINDERS_TICK_SECONDS, claims at most REMINDERS_BATCH_SIZE due
-# reminders per transaction, and keeps going for at most REMINDERS_TICK_BUDGET_SECONDS per run.
+# The dispatcher job runs every REMINDERS_TICK_SECONDS, reads REMINDERS_BATCH_SIZE due reminders
+# at a time (each then claimed, sent and committed on its own), and keeps going for at most
+# REMINDERS_TICK_BUDGET_SECONDS per run.
 REMINDERS_TICK_SECONDS = env_int("REMINDERS_TICK_SECONDS", 20)
 REMINDERS_BATCH_SIZE = env_int("REMINDERS_BATCH_SIZE", 20)
 REMINDERS_TICK_BUDGET_SECONDS = env_int("REMINDERS_TICK_BUDGET_SECONDS", 15)
