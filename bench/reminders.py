@@ -112,6 +112,15 @@ def board_latencies(session: Session, count: int, stop: threading.Event | None =
     return timings
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (/proc/<pid>/stat), 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def summary(ms: list[float]) -> str:
     if not ms:
         return "no requests"
@@ -172,10 +181,17 @@ def main() -> int:
             )
             loader.start()
             peak_rss, done_at = 0.0, None
+            # The workers' CPU from their first email (Django's start-up excluded) to the last.
+            first_cpu, first_count, cpu_used, loads = None, 0, 0.0, [os.getloadavg()[0]]
             while time.monotonic() - started < args.timeout:
                 peak_rss = max([peak_rss] + [rss_mb(w.pid) or 0 for w in workers])
+                if first_cpu is None and sink.count:
+                    first_cpu = sum(cpu_seconds(w.pid) for w in workers)
+                    first_count = sink.count
                 if sink.count >= args.reminders and pending() == 0:
                     done_at = time.monotonic() - started
+                    cpu_used = sum(cpu_seconds(w.pid) for w in workers) - (first_cpu or 0)
+                    loads.append(os.getloadavg()[0])
                     break
                 if any(w.poll() is not None for w in workers):
                     raise SystemExit((tmp / "worker0.log").read_text()[-3000:])
@@ -195,6 +211,10 @@ def main() -> int:
     else:
         print(f"Delivery: all delivered in {done_at:.1f} s (target <= 60 s)")
     print(f"Workers: {args.workers}; peak RSS of one: {peak_rss:.0f} MB (target < 120 MB)")
+    if done_at is not None and emails > first_count:
+        per = cpu_used / (emails - first_count) * 1000
+        print(f"Workers' CPU: {cpu_used:.1f} s, {per:.2f} ms per reminder (from the first email)")
+    print(f"Load average (1 min) at the start and end of delivery: {loads[0]:.1f}, {loads[-1]:.1f}")
     print(f"Board idle:         {summary(idle)}")
     print(f"Board under load:   {summary(loaded)}")
     if idle and loaded:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import sys
 
 from django.conf import settings
 from django.tasks import task, task_backends
@@ -46,9 +48,24 @@ def ensure_dispatcher(delay: float = 0) -> bool:
     return True
 
 
+_niced = False
+
+
+def lower_priority() -> None:
+    """Lower this process's CPU priority by REMINDERS_WORKER_NICE, once (docs/deploy.md
+    "Worker"): under a burst of reminders the worker takes the CPU the web server leaves."""
+    global _niced
+    # Only in the worker process (`manage.py db_worker`), not a test or a shell calling a job.
+    if not _niced and settings.REMINDERS_WORKER_NICE > 0 and "db_worker" in sys.argv[1:2]:
+        os.nice(settings.REMINDERS_WORKER_NICE)
+        _niced = True
+
+
 @task()
 def dispatch_reminders() -> dict:
     """Deliver every due reminder and digest, then make sure the next run is queued."""
+    if _uses_database_backend():
+        lower_priority()
     if _uses_database_backend() and queued_dispatchers().count() == 0:
         # Queued (committed: autocommit) before the work, so a kill mid-run loses no tick.
         ensure_dispatcher(delay=settings.REMINDERS_TICK_SECONDS)

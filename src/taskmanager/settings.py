@@ -259,11 +259,15 @@ TASKS_PURGE_AFTER_HOURS = env_int("TASKS_PURGE_AFTER_HOURS", 24)
 TASKS = {
     "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")},
 }
-# The dispatcher job runs every REMINDERS_TICK_SECONDS, claims at most REMINDERS_BATCH_SIZE due
-# reminders per transaction, and keeps going for at most REMINDERS_TICK_BUDGET_SECONDS per run.
+# The dispatcher job runs every REMINDERS_TICK_SECONDS, reads REMINDERS_BATCH_SIZE due reminders
+# at a time (each then claimed, sent and committed on its own), and keeps going for at most
+# REMINDERS_TICK_BUDGET_SECONDS per run.
 REMINDERS_TICK_SECONDS = env_int("REMINDERS_TICK_SECONDS", 20)
 REMINDERS_BATCH_SIZE = env_int("REMINDERS_BATCH_SIZE", 20)
 REMINDERS_TICK_BUDGET_SECONDS = env_int("REMINDERS_TICK_BUDGET_SECONDS", 15)
+# The worker lowers its own CPU priority by this much (os.nice) on its first run: the web
+# server's latency is what people feel, a reminder a few seconds later is not.
+REMINDERS_WORKER_NICE = env_int("REMINDERS_WORKER_NICE", 10)
 # A reminder delivered this long after its time says "(late)".
 REMINDERS_LATE_AFTER_SECONDS = env_int("REMINDERS_LATE_AFTER_SECONDS", 120)
 # Email (Django 6.1's MAILERS): SMTP when EMAIL_HOST is set; in development without one, printed

@@ -19,6 +19,7 @@ class Sink:
         self.message_ids: list[str] = []
         self.recipients: list[str] = []
         self.subjects: list[str] = []
+        self.peers: list[tuple] = []  # the client's (host, port) per message: its connection
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it by this name
         message = email.message_from_bytes(envelope.content)
@@ -28,6 +29,7 @@ class Sink:
             self.message_ids.append(message["Message-ID"])
             self.recipients.extend(envelope.rcpt_tos)
             self.subjects.append(str(message["Subject"]))
+            self.peers.append(session.peer)
         return "250 Message accepted for delivery"
 
     def count(self) -> int:
