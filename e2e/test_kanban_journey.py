@@ -57,10 +57,17 @@ def test_it_drags_a_card_to_another_column_with_the_mouse(board, user, three):
     box, to = source.bounding_box(), target.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
+    # Sortable starts a drag on the tick after the first move: wait for its dragged copy, or a
+    # busy machine sends the moves below before the drag has begun and nothing is dropped.
+    page.mouse.move(box["x"] + box["width"] / 2 + 4, box["y"] + box["height"] / 2 + 4)
+    expect(page.locator(".kanban-drag")).to_have_count(1)
     for step in range(1, 11):  # Sortable follows the pointer; a jump would skip its hit tests
         x = box["x"] + (to["x"] + 20 - box["x"]) * step / 10
         y = box["y"] + (to["y"] + to["height"] * 0.75 - box["y"]) * step / 10
         page.mouse.move(x, y)
+    # Sortable tests what is under the pointer every 50 ms: release once the card's placeholder
+    # is in the target column, not before.
+    expect(column(page, "in_progress").locator(".kanban-ghost")).to_have_count(1)
     page.mouse.up()
 
     expect(cards(page, "in_progress")).to_have_count(2)
@@ -129,11 +136,17 @@ def drag(page, source, target, below=0.75):
     box, to = source.bounding_box(), target.bounding_box()
     page.mouse.move(box["x"] + 8, box["y"] + box["height"] / 2)
     page.mouse.down()
+    # Sortable starts the drag on the tick after the first move (its copy follows the pointer):
+    # wait for it, or a busy machine sends every move before the drag has begun.
+    page.mouse.move(box["x"] + 12, box["y"] + box["height"] / 2 + 4)
+    expect(page.locator(".sortable-fallback")).to_have_count(1)
     for step in range(1, 11):
         x = box["x"] + 8 + (to["x"] + 20 - box["x"] - 8) * step / 10
         y = box["y"] + box["height"] / 2
         y += (to["y"] + to["height"] * below - y) * step / 10
         page.mouse.move(x, y)
+    # It tests what is under the pointer every 50 ms: stay a few of those before releasing.
+    page.wait_for_timeout(150)
     page.mouse.up()
 
 
