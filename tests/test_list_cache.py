@@ -60,9 +60,9 @@ def test_a_second_read_of_the_same_list_runs_no_page_query(user, client_for):
     first_read = queries_for(client, "/?sort=title", **HTMX)
     second_read = queries_for(client, "/?sort=title", **HTMX)
 
-    # Page: session, user, sidebar + version, counts, (the page). Read: session, user, version,
-    # (the page). The page and the list read of one URL share the list.
-    assert (first_page, second_page, same_list_read) == (5, 4, 3)
+    # Page: session, user, sidebar + version, (counts, the page): a cached page is the first
+    # three. Read: session, user, version, (the page). The page and the read share the list.
+    assert (first_page, second_page, same_list_read) == (5, 3, 3)
     assert (first_read, second_read) == (4, 3)
 
 
@@ -219,3 +219,61 @@ def test_a_user_with_tasks_can_be_deleted(user, client_for):
     get_user_model().objects.filter(pk=user.pk).delete()
 
     assert not ListVersion.objects.filter(user_id=user.pk).exists()
+
+
+# --- the whole page ------------------------------------------------------------------------
+
+
+def nonce_of(response) -> str:
+    header = response.headers["Content-Security-Policy"]
+    return header.split("'nonce-", 1)[1].split("'", 1)[0]
+
+
+def test_a_cached_page_gets_its_own_nonce_and_idempotency_key(user, client_for):
+    Task.objects.create(user=user, title="Water")
+    client = client_for()
+    first, second = client.get("/"), client.get("/")
+
+    assert nonce_of(first) != nonce_of(second)
+    for response in (first, second):
+        html = response.content.decode()
+        assert f'nonce="{nonce_of(response)}"' in html and "\x00" not in html
+    keys = [
+        r.content.decode().split('id="quick-add-key" value="', 1)[1].split('"', 1)[0]
+        for r in (first, second)
+    ]
+    assert keys[0] != keys[1] and all(keys)
+    scrub = [
+        r.content.decode().replace(nonce_of(r), "N").replace(k, "K")
+        for r, k in zip((first, second), keys, strict=True)
+    ]
+    assert scrub[0] == scrub[1]
+
+
+def test_a_waiting_message_is_shown_not_a_cached_page(user, client_for):
+    Task.objects.create(user=user, title="Call the bank")
+    client = client_for()
+    client.get("/")
+
+    # A refused request changes nothing (the same list version) but leaves a message for the
+    # next page (asking to delete the Inbox redirects with one).
+    inbox = Project.inbox_for(user)
+    assert client.get(reverse("tasks:project_delete", args=[inbox.pk])).status_code == 302
+    page = client.get("/").content.decode()
+
+    assert "The Inbox cannot be deleted." in page
+
+
+def test_a_cached_page_shows_new_counts_names_and_username(user, client_for):
+    project = Project.objects.create(user=user, name="Garden")
+    client = client_for()
+    client.get("/")
+
+    Task.objects.create(user=user, title="Dig", project=project)
+    Project.objects.filter(pk=project.pk).update(name="Allotment")
+    get_user_model().objects.filter(pk=user.pk).update(username="caroline")
+    user.refresh_from_db()
+    page = client.get("/").content.decode()
+
+    assert "Allotment" in page and "caroline" in page
+    assert 'data-count="all">1<' in page

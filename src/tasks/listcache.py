@@ -24,12 +24,16 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from .forms import new_idempotency_key
 from .models import today
 from .templatetags.tasks_extras import ROW_CACHE_SECONDS, fragment_cache
 
@@ -149,3 +153,46 @@ def _turns_overdue(tasks) -> dt.datetime | None:
         and task.due_at >= now
     ]
     return min(moments) if moments else None
+
+
+# --- the whole board page -------------------------------------------------------------------
+# The page around the list (sidebar, counts, filter bar, quick add, dialogs) depends on the same
+# things as the list plus the sidebar's rows (Navigation.key) and the username; the counts move
+# only with the user's tasks, so with the list version. Two values differ on every request and
+# are put back into a stored page: the CSP nonce and the quick-add form's idempotency key.
+NONCE_MARK = "\x00csp-nonce\x00"
+IDEMPOTENCY_MARK = "\x00idempotency-key\x00"
+
+
+def page_key(request, nav, list_key: str | None) -> str | None:
+    """None (not cached) outside the list cache's conditions, and while flash messages wait:
+    the page shows them as toasts once."""
+    if list_key is None or nav is None or len(messages.get_messages(request)):
+        return None
+    return f"board-page:{list_key}:{nav.key}:{_digest(request.user.get_username())}"
+
+
+def cached_page(request, key: str | None) -> HttpResponse | None:
+    entry = fragment_cache().get(key) if key is not None else None
+    if entry is None:
+        return None
+    html, valid_until = entry
+    if valid_until is not None and timezone.now() >= valid_until:
+        return None
+    html = html.replace(NONCE_MARK, str(get_nonce(request))).replace(
+        IDEMPOTENCY_MARK, new_idempotency_key()
+    )
+    return HttpResponse(html)
+
+
+def store_page(request, key, response, form, valid_until) -> None:
+    """Keep the page just rendered, with its nonce and idempotency key marked for replacing."""
+    if key is None or response.status_code != 200 or form.is_bound:
+        return
+    html = response.content.decode()
+    nonce = get_nonce(request)
+    idempotency = form.initial.get("idempotency_key")
+    if not nonce or not idempotency or str(nonce) not in html or idempotency not in html:
+        return
+    html = html.replace(str(nonce), NONCE_MARK).replace(idempotency, IDEMPOTENCY_MARK)
+    fragment_cache().set(key, (html, valid_until), ROW_CACHE_SECONDS)

@@ -59,6 +59,11 @@ def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
         return kanban_board(request, view, page)
     context = page | {"filters": view, "params": view.as_params()}
     key = listcache.key_for(request, version)
+    page_key = None if wants_fragment(request) else listcache.page_key(request, nav, key)
+    response = listcache.cached_page(request, page_key)
+    if response is not None:
+        patch_vary_headers(response, ["HX-Request"])
+        return response
     cached = listcache.get(key)
     if cached is None:
         context |= board_context(request, view, nav=nav)
@@ -69,6 +74,7 @@ def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
     else:
         context |= {"counts": counts(request), "form": TaskForm()}
         response = render(request, BOARD, context)
+        listcache.store_page(request, page_key, response, context["form"], cached.valid_until)
     # The same URL answers with a fragment or a page: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])
     return response
