@@ -24,6 +24,26 @@ ROUNDS = 15
 USER = "feedbench"
 
 
+def feed_tasks(user, count: int) -> list:
+    """The feed's mix (also tests/test_feed_speed.py's): half timed, a tenth repeating with
+    COUNT, a fifth completed, descriptions with characters to escape. Needs Django set up."""
+    from tasks.models import Status, Task
+
+    start = dt.date(2026, 1, 1)
+    return [
+        Task(
+            user=user,
+            title=f"Bench task {i}: write the quarterly report, section {i % 97}",
+            description="Notes; with, commas\nand a second line " * (i % 3),
+            due_date=start + dt.timedelta(days=i % 730),
+            due_time=dt.time(9 + i % 8, 30) if i % 2 else None,
+            recurrence="FREQ=WEEKLY;BYDAY=MO;COUNT=10" if i % 10 == 0 else "",
+            status=Status.COMPLETED if i % 5 == 1 else Status.PENDING,
+        )
+        for i in range(count)
+    ]
+
+
 def main() -> int:
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taskmanager.settings")
@@ -44,27 +64,13 @@ def main() -> int:
     from django.test import Client
 
     from feeds.models import CalendarFeed
-    from tasks.models import Status, Task
+    from tasks.models import Task
 
     call_command("migrate", verbosity=0)
     User = get_user_model()
     User.objects.filter(username=USER).delete()
     user = User.objects.create_user(USER, password="bench-only-password-feed")
-    start = dt.date(2026, 1, 1)
-    tasks = []
-    for i in range(TASKS):
-        tasks.append(
-            Task(
-                user=user,
-                title=f"Bench task {i}: write the quarterly report, section {i % 97}",
-                description="Notes; with, commas\nand a second line " * (i % 3),
-                due_date=start + dt.timedelta(days=i % 730),
-                due_time=dt.time(9 + i % 8, 30) if i % 2 else None,
-                recurrence="FREQ=WEEKLY;BYDAY=MO;COUNT=10" if i % 10 == 0 else "",
-                status=Status.COMPLETED if i % 5 == 1 else Status.PENDING,
-            )
-        )
-    Task.objects.bulk_create(tasks, batch_size=2000)
+    Task.objects.bulk_create(feed_tasks(user, TASKS), batch_size=2000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE tasks_task")
     token = CalendarFeed.turn_on(user)

@@ -11,8 +11,9 @@ from django.core.cache import cache
 from django.test import Client
 from icalendar import Calendar
 
+from bench.feed import feed_tasks
 from feeds.models import CalendarFeed
-from tasks.models import Status, Task
+from tasks.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -28,21 +29,8 @@ FIELDS += ["repeat_from", "version", "updated_at", "project__name"]
 
 
 def seed(user) -> None:
-    """bench/feed.py's mix: half timed, a tenth repeating, a fifth completed, descriptions
-    with characters to escape."""
-    start = dt.date(2026, 1, 1)
-    Task.objects.bulk_create(
-        Task(
-            user=user,
-            title=f"Bench task {i}: write the quarterly report, section {i % 97}",
-            description="Notes; with, commas\nand a second line " * (i % 3),
-            due_date=start + dt.timedelta(days=i % 730),
-            due_time=dt.time(9 + i % 8, 30) if i % 2 else None,
-            recurrence="FREQ=WEEKLY;BYDAY=MO;COUNT=10" if i % 10 == 0 else "",
-            status=Status.COMPLETED if i % 5 == 1 else Status.PENDING,
-        )
-        for i in range(TASKS)
-    )
+    """bench/feed.py's mix of dated tasks."""
+    Task.objects.bulk_create(feed_tasks(user, TASKS))
 
 
 def calls_of(request) -> tuple[int, object]:

@@ -107,22 +107,23 @@ BACKFILL = (
 )
 
 
-def _statements(schema_editor, table: dict) -> list[str]:
+def vendor_statements(schema_editor, table: dict, what: str = "task count triggers") -> list[str]:
+    """The statements for the migrating database's vendor (PostgreSQL or SQLite)."""
     vendor = schema_editor.connection.vendor
     if vendor not in table:
-        raise NotImplementedError(
-            f"task count triggers exist for PostgreSQL and SQLite, not {vendor}"
-        )
+        raise NotImplementedError(f"{what} exist for PostgreSQL and SQLite, not {vendor}")
     return table[vendor]
 
 
 def create_count_triggers(apps, schema_editor):
-    for sql in _statements(schema_editor, {"postgresql": POSTGRES, "sqlite": SQLITE}):
+    for sql in vendor_statements(schema_editor, {"postgresql": POSTGRES, "sqlite": SQLITE}):
         schema_editor.execute(sql)
     schema_editor.execute("DELETE FROM tasks_taskcount")
     schema_editor.execute(BACKFILL)
 
 
 def drop_count_triggers(apps, schema_editor):
-    for sql in _statements(schema_editor, {"postgresql": POSTGRES_DROP, "sqlite": SQLITE_DROP}):
+    for sql in vendor_statements(
+        schema_editor, {"postgresql": POSTGRES_DROP, "sqlite": SQLITE_DROP}
+    ):
         schema_editor.execute(sql)

@@ -2,6 +2,9 @@
 change (see models/listversion.py for why they are deferred on PostgreSQL). Imported by
 migration 0010; change them only with a new migration that drops and recreates them."""
 
+from tasks.count_triggers import vendor_statements
+
+WHAT = "list version triggers"
 TABLES = ("tasks_task", "tasks_tasktag", "tasks_tag", "tasks_project")
 
 # The owner of a changed row: tasks, tags and projects carry it; a link finds it through its
@@ -111,20 +114,13 @@ SQLITE_DROP = [
 ]
 
 
-def _statements(schema_editor, table: dict) -> list[str]:
-    vendor = schema_editor.connection.vendor
-    if vendor not in table:
-        raise NotImplementedError(
-            f"list version triggers exist for PostgreSQL and SQLite, not {vendor}"
-        )
-    return table[vendor]
-
-
 def create_list_triggers(apps, schema_editor):
-    for sql in _statements(schema_editor, {"postgresql": POSTGRES, "sqlite": SQLITE}):
+    for sql in vendor_statements(schema_editor, {"postgresql": POSTGRES, "sqlite": SQLITE}, WHAT):
         schema_editor.execute(sql)
 
 
 def drop_list_triggers(apps, schema_editor):
-    for sql in _statements(schema_editor, {"postgresql": POSTGRES_DROP, "sqlite": SQLITE_DROP}):
+    for sql in vendor_statements(
+        schema_editor, {"postgresql": POSTGRES_DROP, "sqlite": SQLITE_DROP}, WHAT
+    ):
         schema_editor.execute(sql)
