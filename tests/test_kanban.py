@@ -1,10 +1,12 @@
 """The kanban layout (?layout=board) and moving tasks (tasks/views/kanban.py)."""
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tasks.models import GAP, Priority, Project, Status, Tag, Task, TaskTag
+from tasks.templatetags.kanban_extras import KanbanCardCacheNode
 from tests.conftest import HTMX, htmx_on, oob_counts, oob_toasts, row_ids
 from tests.html import find, find_all
 
@@ -397,3 +399,24 @@ def test_it_sends_no_counts_for_a_reorder_within_a_column(alice_client, alice):
     assert not find(response, "ul", id="status-counts")
     assert not find(response, "span", id="column-count-pending")
     assert "position 2 of 2" in oob_toasts(response)
+
+
+def test_a_reorder_answers_the_card_a_fresh_render_gives(alice_client, alice, days, monkeypatch):
+    project = Project.objects.create(user=alice, name="Home", colour="teal")
+    a, b = tasks_at(alice, [0, GAP], project=project, due_date=days(1))
+    TaskTag.objects.create(task=a, tag=Tag.objects.create(user=alice, name="errand"))
+    alice_client.get(BOARD)  # the board caches the card as it was before the move
+    reuses = []
+    reordered = KanbanCardCacheNode.reordered
+    monkeypatch.setattr(
+        KanbanCardCacheNode, "reordered", lambda *a: reuses.append(reordered(*a)) or reuses[-1]
+    )
+
+    reused = alice_client.post(move_url(a), {"status": "pending", "after": b.pk}, **HTMX_BOARD)
+    assert len(reuses) == 1 and reuses[0] is not None
+    caches["template_fragments"].clear()
+    fresh = alice_client.get(BOARD)
+
+    card = find(reused, "li", id=f"task-{a.pk}")
+    assert card["data-version"] == str(a.version + 1)
+    assert card.outer_html == find(fresh, "li", id=f"task-{a.pk}").outer_html

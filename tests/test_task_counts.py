@@ -4,6 +4,7 @@ real counts, whichever way tasks change (save, bulk insert, queryset update, del
 from collections import Counter
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from tasks.models import Priority, Project, Status, Task, TaskCount
@@ -143,3 +144,17 @@ def test_it_counts_open_and_completed_tasks_per_project_as_tasks_move(alice, mak
     assert counts["open_by_project"] == {work.pk: 1}
     assert counts["completed_by_project"] == {inbox.pk: 1}
     assert counts == actual(alice)
+
+
+def test_its_precompiled_statement_reads_what_the_orm_query_reads(alice, bob, make_task):
+    make_task(alice, status=Status.COMPLETED)
+    make_task(alice)
+    make_task(bob)
+    fields = ("project_id", "status", "total", "project__is_inbox")
+    expected = TaskCount.objects.filter(user=alice).values_list(*fields)
+
+    with connection.cursor() as cursor:
+        cursor.execute(*TaskCount.rows_sql(alice.pk))
+        rows = cursor.fetchall()
+
+    assert sorted((p, s, t, bool(i)) for p, s, t, i in rows) == sorted(expected)

@@ -135,6 +135,7 @@ def task_move(request: HtmxRequest, pk: int):
     if anchor.get("after") is None and anchor.get("before") is None:
         column = Task.objects.for_user(request.user).filtered(view).filter(status=status)
     changed_column = status != task.status  # before the move, which updates `task` in place
+    was = (task.version, task.updated_at)
     try:
         ordering.move(
             task,
@@ -149,11 +150,16 @@ def task_move(request: HtmxRequest, pk: int):
         return _conflict(request, view)
     except Task.DoesNotExist:
         raise Http404("That task is gone.") from None
-    return _answer(request, view, task, moved=True, changed_column=changed_column)
+    return _answer(request, view, task, moved=True, changed_column=changed_column, was=was)
 
 
 def _answer(
-    request: HtmxRequest, view: BoardView, task: Task, moved: bool, changed_column: bool = False
+    request: HtmxRequest,
+    view: BoardView,
+    task: Task,
+    moved: bool,
+    changed_column: bool = False,
+    was: tuple | None = None,
 ):
     task_counts = counts(request)
     position, total = kanban.place_in_column(request.user, view, task, task_counts)
@@ -180,6 +186,9 @@ def _answer(
         "changed_column": changed_column,
         "capped": view.active,
         "cap": kanban.COUNT_CAP,
+        # Within a column the card shows what it showed: kanban_extras reuses it (its version
+        # aside) instead of rendering it again.
+        "reordered_from": was if moved and not changed_column else None,
     }
     return render(request, f"{KANBAN}#moved", context)
 
