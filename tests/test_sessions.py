@@ -1,11 +1,15 @@
 """Sessions and passwords: fixation, logout, deactivation, and Django's password validators."""
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 
+from accounts.sessions import SessionStore
 from tests.conftest import HTMX, PASSWORD
 
 STRONG = "quiet-Harbour-lantern-73"
@@ -124,3 +128,29 @@ def test_it_rejects_a_weak_password_at_password_change(
     assert message in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def test_the_session_store_reads_a_live_session_and_forgets_an_expired_or_unknown_one(alice):
+    store = SessionStore()
+    store["_auth_user_id"] = str(alice.pk)
+    store["note"] = "kept"
+    store.create()
+    key = store.session_key
+    assert SessionStore(key).load()["note"] == "kept"
+
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    expired = SessionStore(key)
+    assert expired.load() == {}
+    assert expired.session_key is None  # a new key is issued, never the expired one reused
+
+    unknown = SessionStore("x" * 32)
+    assert unknown.load() == {}
+    assert unknown.session_key is None
+
+
+def test_requests_are_served_by_the_written_out_session_store(client, alice):
+    assert settings.SESSION_ENGINE == "accounts.sessions"
+    client.force_login(alice)
+    assert client.get("/").status_code == 200
