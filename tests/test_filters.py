@@ -343,3 +343,33 @@ def test_it_matches_like_wildcards_literally(alice, make_task, text):
     if connection.vendor == "postgresql" and text == "%":
         expected |= {"Nothing special"}
     assert found(alice, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("page_url", "expected"),
+    [
+        (
+            "http://testserver/projects/7/?layout=board&q=due%3Atomorrow",
+            BoardView(
+                scope="project", project=7, layout="board", sort=Sort.MANUAL, q="due:tomorrow"
+            ),
+        ),
+        ("http://testserver/?status=pending", BoardView(status="pending")),
+        ("http://[", BoardView()),  # no URL: the board, not an error
+    ],
+)
+def test_an_htmx_write_reads_the_view_from_the_pages_url_once_per_url(rf, page_url, expected):
+    from django_htmx.middleware import HtmxDetails
+
+    filters._view_at_url.cache_clear()
+    request = rf.post("/task/1/toggle/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=page_url)
+    request.htmx = HtmxDetails(request)
+
+    first, again = BoardView.on_screen(request), BoardView.on_screen(request)
+
+    assert first == again == expected
+    assert first is again  # the second read came from the cache
+    # The day words stay words in the view (resolved when a query runs), so a view cached
+    # yesterday still means "tomorrow" today.
+    if "tomorrow" in page_url:
+        assert first.search.terms == (("due", "=tomorrow"),)

@@ -37,9 +37,14 @@ def page_query(request: HtmxRequest) -> QueryDict:
 def page_location(request: HtmxRequest) -> tuple[str, QueryDict]:
     """The path and query of the page the user is looking at (see page_query)."""
     if request.htmx and request.htmx.current_url:
-        try:
-            url = urlsplit(request.htmx.current_url)
-            return url.path or "/", QueryDict(url.query)
-        except ValueError:  # a header that is no URL ("http://["): no filters, not a 500
-            return "/", QueryDict()
+        return url_location(request.htmx.current_url)
     return request.path, request.GET
+
+
+def url_location(url: str) -> tuple[str, QueryDict]:
+    """The path and query of a page's URL (HX-Current-URL)."""
+    try:
+        parts = urlsplit(url)
+        return parts.path or "/", QueryDict(parts.query)
+    except ValueError:  # a header that is no URL ("http://["): no filters, not a 500
+        return "/", QueryDict()
