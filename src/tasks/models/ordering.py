@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
@@ -330,6 +330,61 @@ def move(
             return place(task, status, None, None, keep=True)
         prev = predecessor(line, next_, exclude=task.pk)
     return place(task, status, prev, next_)
+
+
+@dataclass(frozen=True)
+class CardMove:
+    """What move_next_to_card() did. `outcome`: "moved"; "no task" (not the user's live task);
+    "gone" (nor is the anchor); "conflict" (the anchor left the column, or is the task itself);
+    "no room" (nothing written: the room is used up to the end of the line, make the move with
+    move(), which renumbers the line). When moved: the task as its card shows it, its (status,
+    version, updated_at) before, how many cards are above it in its column, and
+    TaskCount.rows_sql()'s rows."""
+
+    outcome: str
+    task: Task | None = None
+    was: tuple | None = None
+    above: int = 0
+    count_rows: list = field(default_factory=list)
+
+
+_CARD_MOVE_SQL = (
+    "SELECT f.outcome, f.was_status, f.was_version, f.was_updated_at, f.before_count, f.counts,"
+    " f.project_name, f.project_colour, f.tag_string, (f.card).*"
+    " FROM tasks_move_card(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) f"
+)
+
+
+def can_move_next_to_card() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def move_next_to_card(
+    user_id: int, pk: int, status: str | None, anchor: int, after: bool
+) -> CardMove:
+    """Move the user's task `pk` right after (`after`) or before card `anchor`, into column
+    `status` (None: its own), in ONE call of the tasks_move_card function (move_function.py),
+    which also reads what the answer shows. PostgreSQL only (can_move_next_to_card()). The
+    same steps as move(), for the kanban board without filters (the cards above it are counted
+    in the whole column). In autocommit the call is its own transaction; in a transaction it
+    takes the move lock there, as move() does."""
+    from .task import Task
+
+    now = timezone.now()
+    params = [user_id, pk, status, anchor, after, now, GAP, MIN_RANK, MAX_RANK, WINDOW, SPREAD]
+    with connection.cursor() as cursor:
+        cursor.execute(_CARD_MOVE_SQL, params)
+        row = cursor.fetchone()
+        names = [column.name for column in cursor.description]
+    outcome, was_status, was_version, was_updated_at, above, counts, name, colour, tags = row[:9]
+    if outcome != "moved":
+        return CardMove(outcome)
+    columns = dict(zip(names[9:], row[9:], strict=True))
+    attnames = [f.attname for f in Task._meta.concrete_fields]
+    task = Task.from_db(connection.alias, attnames, [columns[a] for a in attnames])
+    task.project_name, task.project_colour, task.tag_string = name, colour, tags
+    was = (was_status, was_version, was_updated_at)
+    return CardMove(outcome, task, was, above, counts or [])
 
 
 def step(column: TaskQuerySet, task: Task, delta: int) -> dict[str, int] | None:

@@ -753,24 +753,30 @@ class TaskCount(models.Model):
         """Counts per status plus `all`, `open_by_project`, `completed_by_project` ({project
         id: tasks}), `by_project` ({project id: {status: tasks}}) and `inbox` (the Inbox's
         id, when it has tasks), in one lookup."""
+        rows = []
+        if getattr(user, "is_authenticated", False):
+            with connection.cursor() as cursor:
+                cursor.execute(*cls.rows_sql(user.pk))
+                rows = cursor.fetchall()
+        return cls.summarize(rows)
+
+    @staticmethod
+    def summarize(rows) -> dict:
+        """for_user()'s dict from rows_sql()'s rows (project, status, total, is the Inbox)."""
         counts = dict.fromkeys(Status.values, 0)
         open_by_project: dict[int, int] = {}
         completed_by_project: dict[int, int] = {}
         by_project: dict[int, dict[str, int]] = {}
         inbox = None
-        if getattr(user, "is_authenticated", False):
-            with connection.cursor() as cursor:
-                cursor.execute(*cls.rows_sql(user.pk))
-                rows = cursor.fetchall()
-            for project_id, status, total, is_inbox in rows:
-                counts[status] = counts.get(status, 0) + total
-                by_project_status = (
-                    completed_by_project if status == Status.COMPLETED else open_by_project
-                )
-                by_project_status[project_id] = by_project_status.get(project_id, 0) + total
-                by_project.setdefault(project_id, {})[status] = total
-                if is_inbox:
-                    inbox = project_id
+        for project_id, status, total, is_inbox in rows:
+            counts[status] = counts.get(status, 0) + total
+            by_project_status = (
+                completed_by_project if status == Status.COMPLETED else open_by_project
+            )
+            by_project_status[project_id] = by_project_status.get(project_id, 0) + total
+            by_project.setdefault(project_id, {})[status] = total
+            if is_inbox:
+                inbox = project_id
         return {
             "all": sum(counts.values()),
             **counts,

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -19,8 +19,8 @@ from .. import kanban
 from ..filters import BoardView
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_query, wants_fragment
-from ..models import Status, Task, ordering
-from .common import BOARD, CONFLICT, atomic_post, back_to_board, board_context, counts
+from ..models import Status, Task, TaskCount, ordering
+from .common import BOARD, CONFLICT, back_to_board, board_context, counts
 
 KANBAN = "tasks/kanban.html"
 
@@ -106,18 +106,46 @@ class MoveForm(forms.Form):
 
 @login_required
 @require_POST
-@atomic_post
 def task_move(request: HtmxRequest, pk: int):
     form = MoveForm(request.POST)
     if not form.is_valid():
         errors = "; ".join(f"{name}: {' '.join(e)}" for name, e in form.errors.items())
         return HttpResponseBadRequest(f"Bad move ({errors})", content_type="text/plain")
+    data = form.cleaned_data
+    view = BoardView.on_screen(request)
+    anchor = data["after"] if data["after"] is not None else data["before"]
+    if (
+        anchor is not None
+        and not data["dir"]
+        and view.is_kanban
+        and not view.active
+        and ordering.can_move_next_to_card()
+    ):
+        # The common move (a card dropped or moved next to another on the whole board) in one
+        # database call, its own transaction: nothing is read after it commits.
+        done = ordering.move_next_to_card(
+            request.user.pk, pk, data["status"] or None, anchor, data["after"] is not None
+        )
+        if done.outcome == "moved":
+            task, (was_status, *was) = done.task, done.was
+            task_counts = TaskCount.summarize(done.count_rows)
+            place = (done.above + 1, task_counts.get(task.status, 0))
+            changed = task.status != was_status
+            return _answer(request, view, task, True, changed, tuple(was), task_counts, place)
+        if done.outcome in ("no task", "gone"):
+            raise Http404("No such task." if done.outcome == "no task" else "That task is gone.")
+        if done.outcome == "conflict":
+            return _conflict(request, view)
+        # "no room": nothing was written; the move below rebalances.
+    with transaction.atomic():
+        return _move(request, pk, data, view)
+
+
+def _move(request: HtmxRequest, pk: int, data: dict, view: BoardView):
     # The user's move lock first, then the task read once, under it, with what its card shows
     # (project, tags): the move and the answer both use this row, nothing reads it again.
     ordering.lock_user_moves(request.user.pk)
     task = read_card(request.user, pk)
-    data = form.cleaned_data
-    view = BoardView.on_screen(request)
     # The list (Manual sort) mixes statuses: a move there reorders and keeps the status.
     status = data["status"] if view.is_kanban and data["status"] else task.status
     anchor = {"after": data["after"], "before": data["before"]}
@@ -160,9 +188,15 @@ def _answer(
     moved: bool,
     changed_column: bool = False,
     was: tuple | None = None,
+    task_counts: dict | None = None,
+    place: tuple[int, int] | None = None,
 ):
-    task_counts = counts(request)
-    position, total = kanban.place_in_column(request.user, view, task, task_counts)
+    """The answer to a move. `task_counts` and `place` (position, column total), when the move
+    read them already, spare reading them again."""
+    task_counts = counts(request) if task_counts is None else task_counts
+    if place is None:
+        place = kanban.place_in_column(request.user, view, task, task_counts)
+    position, total = place
     capped = view.active and total > kanban.COUNT_CAP
     of = f"more than {kanban.COUNT_CAP}" if capped else total
     said = f"Moved “{task.title}” to {task.get_status_display()}, position {position} of {of}"
