@@ -184,6 +184,10 @@ def measure_under_load(server: Gunicorn, ip: InProcess, cursor, write_tasks, mea
     results["scenarios"] = scenarios
     results["ceiling_rps_runs"] = ceiling_rps
     results["workers_rss_mb"] = [r for r in map(rss_mb, server.workers()) if r]
+    # Counted again after the load: right after start() the master may not have forked them all.
+    results["gunicorn"]["workers"] = max(
+        results["gunicorn"]["workers"], len(results["workers_rss_mb"])
+    )
     results["static"] = check_static(auth[BIG])
     results["created_tasks_removed"] = ip.delete_created(BIG)
     ip.close()
