@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.db.models import Max
 from playwright.sync_api import expect
 
 from reminders import delivery
@@ -28,10 +29,15 @@ def task(user, make_task):
 
 
 def deliver_now():
-    """What the worker's next dispatcher run does, in this process (the worker tests run the
-    real worker process)."""
-    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
-    delivery.deliver_due(lambda: later)
+    """What the worker's dispatcher run does once the pending reminders are due, in this process
+    (the worker tests run the real worker process): at a minute past the latest one, or now if
+    that is later. Not a fixed day ahead: run after 22:59 that was more than a day past a
+    reminder at 22:59, which the dispatcher rightly skips as too late."""
+    latest = Reminder.objects.filter(state="pending").aggregate(at=Max("fire_at"))["at"]
+    moment = dt.datetime.now(dt.UTC)
+    if latest is not None:
+        moment = max(moment, latest + dt.timedelta(minutes=1))
+    delivery.deliver_due(lambda: moment)
 
 
 def bell(page):
