@@ -113,7 +113,7 @@ def test_it_answers_with_the_card_its_place_and_the_counts(alice, make_task):
         fresh.version,
     )
     assert done.task.position == fresh.position and done.above == 1
-    assert done.was[:2] == (Status.PENDING, a.version)
+    assert (done.was_status, done.was[0]) == (Status.PENDING, a.version)
     assert done.task.project_name == fresh.project.name
     assert TaskCount.summarize(done.count_rows) == TaskCount.for_user(alice)
 

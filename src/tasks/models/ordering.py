@@ -337,12 +337,13 @@ class CardMove:
     """What move_next_to_card() did. `outcome`: "moved"; "no task" (not the user's live task);
     "gone" (nor is the anchor); "conflict" (the anchor left the column, or is the task itself);
     "no room" (nothing written: the room is used up to the end of the line, make the move with
-    move(), which renumbers the line). When moved: the task as its card shows it, its (status,
-    version, updated_at) before, how many cards are above it in its column, and
+    move(), which renumbers the line). When moved: the task as its card shows it, its status
+    and its (version, updated_at) before, how many cards are above it in its column, and
     TaskCount.rows_sql()'s rows."""
 
     outcome: str
     task: Task | None = None
+    was_status: str = ""
     was: tuple | None = None
     above: int = 0
     count_rows: list = field(default_factory=list)
@@ -383,8 +384,8 @@ def move_next_to_card(
     attnames = [f.attname for f in Task._meta.concrete_fields]
     task = Task.from_db(connection.alias, attnames, [columns[a] for a in attnames])
     task.project_name, task.project_colour, task.tag_string = name, colour, tags
-    was = (was_status, was_version, was_updated_at)
-    return CardMove(outcome, task, was, above, counts or [])
+    was = (was_version, was_updated_at)
+    return CardMove(outcome, task, was_status, was, above, counts or [])
 
 
 def step(column: TaskQuerySet, task: Task, delta: int) -> dict[str, int] | None:

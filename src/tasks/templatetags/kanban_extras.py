@@ -29,15 +29,18 @@ class KanbanCardCacheNode(template.Node):
         tags = task.tag_key
         project = f"{getattr(task, 'project_name', '')}\x1f{getattr(task, 'project_colour', '')}"
         rest = f"{day}:{int(manual)}:{_digest(project)}:{_digest(tags)}"
-        key = f"kanban-card:{self.version}:{task.pk}:{task.version}:{task.updated_at.timestamp()}"
+        key = self.key(task.pk, task.version, task.updated_at, rest)
         cards = fragment_cache()
-        html = cards.get(f"{key}:{rest}")
+        html = cards.get(key)
         if html is None:
             html = self.reordered(context.get("reordered_from"), task, rest, cards)
             if html is None:
                 html = self.nodelist.render(context)
-            cards.set(f"{key}:{rest}", html, ROW_CACHE_SECONDS)
+            cards.set(key, html, ROW_CACHE_SECONDS)
         return html
+
+    def key(self, pk: int, version: int, updated_at, rest: str) -> str:
+        return f"kanban-card:{self.version}:{pk}:{version}:{updated_at.timestamp()}:{rest}"
 
     def reordered(self, was, task, rest, cards) -> str | None:
         """The card as it was before a move within its column, with its new version: such a move
@@ -47,9 +50,7 @@ class KanbanCardCacheNode(template.Node):
         if not was:
             return None
         version, updated_at = was
-        old = cards.get(
-            f"kanban-card:{self.version}:{task.pk}:{version}:{updated_at.timestamp()}:{rest}"
-        )
+        old = cards.get(self.key(task.pk, version, updated_at, rest))
         mark = f'data-version="{version}"'
         if old is None or old.count(mark) != 1:
             return None

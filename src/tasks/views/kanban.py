@@ -127,11 +127,10 @@ def task_move(request: HtmxRequest, pk: int):
             request.user.pk, pk, data["status"] or None, anchor, data["after"] is not None
         )
         if done.outcome == "moved":
-            task, (was_status, *was) = done.task, done.was
-            task_counts = TaskCount.summarize(done.count_rows)
+            task, task_counts = done.task, TaskCount.summarize(done.count_rows)
             place = (done.above + 1, task_counts.get(task.status, 0))
-            changed = task.status != was_status
-            return _answer(request, view, task, True, changed, tuple(was), task_counts, place)
+            changed = task.status != done.was_status
+            return _answer(request, view, task, True, changed, done.was, task_counts, place)
         if done.outcome in ("no task", "gone"):
             raise Http404("No such task." if done.outcome == "no task" else "That task is gone.")
         if done.outcome == "conflict":
