@@ -21,7 +21,7 @@ def signup(request: HtmxRequest):
     if request.method == "POST":
         if form.is_valid():
             user = form.save()
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="accounts.backends.ModelBackend")
             messages.success(request, "Welcome! Your account is ready.")
             return redirect("tasks:board")
         return render(request, "registration/signup.html", {"form": form}, status=UNPROCESSABLE)

@@ -178,10 +178,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # The throttle goes first so a locked-out attempt is refused before the password is checked. It
-# only refuses; ModelBackend does the authenticating.
+# only refuses; ModelBackend (Django's, with a cheaper user lookup) does the authenticating.
 AUTHENTICATION_BACKENDS = [
     "accounts.throttle.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.ModelBackend",
 ]
 # Login throttling (accounts/throttle.py, docs/deploy.md "Security checklist"): within one
 # cool-off, FAILURE_LIMIT failures lock one account from one address; ACCOUNT_ and ADDRESS_ limits
