@@ -116,6 +116,22 @@ def test_it_answers_with_the_card_its_place_and_the_counts(alice, make_task):
     assert (done.was_status, done.was[0]) == (Status.PENDING, a.version)
     assert done.task.project_name == fresh.project.name
     assert TaskCount.summarize(done.count_rows) == TaskCount.for_user(alice)
+    assert done.column_total == 2
+
+
+def test_a_reorder_within_a_column_answers_its_total_and_reads_no_counts(alice, make_task):
+    for name in "ABC":
+        make_task(alice, name)
+    make_task(alice, "elsewhere", status=Status.COMPLETED)
+    column = Task.objects.filter(user=alice, status=Status.PENDING).order_by("position", "id")
+    first, last = column[0], column[2]
+
+    done = ordering.move_next_to_card(alice.pk, first.pk, None, last.pk, True)
+
+    assert done.outcome == "moved" and done.task.status == Status.PENDING
+    assert done.count_rows is None  # no count changed: none read
+    assert (done.above, done.column_total) == (2, 3)
+    assert list(column.values_list("pk", flat=True))[-1] == first.pk
 
 
 def test_it_refuses_another_users_task_or_anchor(alice, bob, make_task):
@@ -127,3 +143,27 @@ def test_it_refuses_another_users_task_or_anchor(alice, bob, make_task):
     )
     assert ordering.move_next_to_card(alice.pk, mine.pk, None, theirs.pk, True).outcome == "gone"
     assert (state(alice), state(bob)) == before
+
+
+def _returns() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_function_result('tasks_move_card'::regproc)")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0012_replaces_the_function_and_back():
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(target):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate([("tasks", target)])
+
+    assert "column_total" in _returns()
+    try:
+        migrate("0011_move_function")
+        assert "column_total" not in _returns() and "counts json" in _returns()
+    finally:
+        migrate("0012_move_function_column_total")
+    assert "column_total" in _returns()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
@@ -338,20 +338,22 @@ class CardMove:
     "gone" (nor is the anchor); "conflict" (the anchor left the column, or is the task itself);
     "no room" (nothing written: the room is used up to the end of the line, make the move with
     move(), which renumbers the line). When moved: the task as its card shows it, its status
-    and its (version, updated_at) before, how many cards are above it in its column, and
-    TaskCount.rows_sql()'s rows."""
+    and its (version, updated_at) before, how many cards are above it in its column and how
+    many are in it, and, when it changed columns, TaskCount.rows_sql()'s rows (None within a
+    column, where no count changes)."""
 
     outcome: str
     task: Task | None = None
     was_status: str = ""
     was: tuple | None = None
     above: int = 0
-    count_rows: list = field(default_factory=list)
+    column_total: int = 0
+    count_rows: list | None = None
 
 
 _CARD_MOVE_SQL = (
     "SELECT f.outcome, f.was_status, f.was_version, f.was_updated_at, f.before_count, f.counts,"
-    " f.project_name, f.project_colour, f.tag_string, (f.card).*"
+    " f.column_total, f.project_name, f.project_colour, f.tag_string, (f.card).*"
     " FROM tasks_move_card(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) f"
 )
 
@@ -377,15 +379,18 @@ def move_next_to_card(
         cursor.execute(_CARD_MOVE_SQL, params)
         row = cursor.fetchone()
         names = [column.name for column in cursor.description]
-    outcome, was_status, was_version, was_updated_at, above, counts, name, colour, tags = row[:9]
+    outcome, was_status, was_version, was_updated_at, above, counts, total = row[:7]
+    name, colour, tags = row[7:10]
     if outcome != "moved":
         return CardMove(outcome)
-    columns = dict(zip(names[9:], row[9:], strict=True))
+    columns = dict(zip(names[10:], row[10:], strict=True))
     attnames = [f.attname for f in Task._meta.concrete_fields]
     task = Task.from_db(connection.alias, attnames, [columns[a] for a in attnames])
     task.project_name, task.project_colour, task.tag_string = name, colour, tags
     was = (was_version, was_updated_at)
-    return CardMove(outcome, task, was_status, was, above, counts or [])
+    if task.status != was_status:
+        counts = counts or []  # json_agg of no rows is NULL: a user whose counts are all 0
+    return CardMove(outcome, task, was_status, was, above, total, counts)
 
 
 def step(column: TaskQuerySet, task: Task, delta: int) -> dict[str, int] | None:

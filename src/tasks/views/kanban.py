@@ -127,9 +127,10 @@ def task_move(request: HtmxRequest, pk: int):
             request.user.pk, pk, data["status"] or None, anchor, data["after"] is not None
         )
         if done.outcome == "moved":
-            task, task_counts = done.task, TaskCount.summarize(done.count_rows)
-            place = (done.above + 1, task_counts.get(task.status, 0))
+            task, place = done.task, (done.above + 1, done.column_total)
             changed = task.status != done.was_status
+            # Within a column no count changes and the answer shows none: nothing to read.
+            task_counts = TaskCount.summarize(done.count_rows) if changed else {}
             return _answer(request, view, task, True, changed, done.was, task_counts, place)
         if done.outcome in ("no task", "gone"):
             raise Http404("No such task." if done.outcome == "no task" else "That task is gone.")
@@ -191,7 +192,8 @@ def _answer(
     place: tuple[int, int] | None = None,
 ):
     """The answer to a move. `task_counts` and `place` (position, column total), when the move
-    read them already, spare reading them again."""
+    read them already, spare reading them again (`task_counts` may be empty when the card
+    stayed in its column: the answer shows counts only when it changed columns)."""
     task_counts = counts(request) if task_counts is None else task_counts
     if place is None:
         place = kanban.place_in_column(request.user, view, task, task_counts)
