@@ -33,7 +33,13 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.inprocess import InProcess, measure_requests, run_explains, server_side_timings
+from bench.inprocess import (
+    InProcess,
+    cpu_yardstick,
+    measure_requests,
+    run_explains,
+    server_side_timings,
+)
 from bench.load import check_static, log, login, measure_load, rss_mb
 from bench.report import evaluate, markdown, print_report
 from bench.scenarios import (
@@ -153,6 +159,9 @@ def fill_trash(ip: InProcess, env: dict) -> None:
         seed = ["--user", user, "--count", str(USERS[user]), "--top-up", "--seed", "1"]
         timed_manage(env, "seed_tasks", *seed, *SEED_ORGANIZE, timeout=600)
     PLACEHOLDERS.update(ip.placeholders())
+    started = time.monotonic()
+    ip.vacuum()
+    log(f"VACUUM (ANALYZE) of the seeded tables took {time.monotonic() - started:.1f}s")
 
 
 def measure_in_process(ip: InProcess, args, results: dict) -> tuple[str, dict, dict]:
@@ -165,7 +174,9 @@ def measure_in_process(ip: InProcess, args, results: dict) -> tuple[str, dict, d
         "toggle": ip.task_ids(BIG, args.connections, args.connections),
     }
     measured = measure_requests(ip, cursor, write_tasks)
+    yardstick = cpu_yardstick()
     results["server_side"] = server_side_timings(ip, cursor, args.rounds)
+    results["yardstick_ms"] = [yardstick, cpu_yardstick()]
     named = measured | {"undo_last": ip.undo_queries(BIG)}
     results["explain"] = run_explains(ip, named, BENCH / "explain")
     ip.close()

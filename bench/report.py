@@ -235,6 +235,12 @@ def print_report(results: dict) -> None:
             f"  best-batch p95 {v['best_batch_p95']:6.1f}  CPU p50 {v['cpu_p50']:5.1f}"
             f"  p95 {v['cpu_p95']:5.1f}  (n={v['n']})"
         )
+    if "yardstick_ms" in results:
+        before, after = results["yardstick_ms"]
+        print(
+            f"  (a fixed Python loop took {before:.1f} ms of CPU before these, {after:.1f} ms "
+            "after: 17-18 ms on a quiet minute of these machines; the figures scale with it)"
+        )
     print()
     print(
         "EXPLAIN (bench/explain/*.txt): "
@@ -280,6 +286,14 @@ def markdown(results: dict) -> str:
             f"| {name.removesuffix('_ms')} | {v['p50']:.1f} | {v['p95']:.1f} | "
             f"{v['best_batch_p95']:.1f} | {v['cpu_p50']:.1f} | {v['cpu_p95']:.1f} |"
         )
+    if "yardstick_ms" in results:
+        before, after = results["yardstick_ms"]
+        lines += [
+            "",
+            f"A fixed Python loop (`bench.inprocess.cpu_yardstick`) took {before:.1f} ms of CPU "
+            f"before these and {after:.1f} ms after (17-18 ms in a quiet minute of these "
+            "machines).",
+        ]
     lines += ["", "| target | met | figure |", "| --- | --- | --- |"]
     for row in results["targets"]:
         lines.append(f"| {row['goal']} | {'yes' if row['met'] else '**no**'} | {row['detail']} |")

@@ -117,3 +117,24 @@ def test_the_markdown_lists_every_target(results):
 
     for goal, _check in TARGETS.values():
         assert f"| {goal} | yes |" in text
+
+
+def test_the_report_says_how_fast_the_machine_ran_python_around_the_timings(results, capsys):
+    from bench.report import print_report
+
+    results |= {
+        "machine": {"nproc": 2, "cpu": "x", "memory_mb": 4096},
+        "started": "2026-12-01T03:00:00Z",
+        "duration_s": 300.0,
+        "gunicorn": {"config": "gunicorn.conf.py", "workers": 2},
+        "yardstick_ms": [17.6, 31.9],
+    }
+    results["machine"] |= {"loadavg_start": (1.0, 1.0, 1.0), "loadavg_end": (2.0, 1.0, 1.0)}
+    for scenario in results["scenarios"].values():
+        scenario |= {"errors_status": 0, "errors_socket": 0}
+    results["targets"] = evaluate(results)
+
+    print_report(results)
+
+    assert "took 17.6 ms of CPU before these, 31.9 ms after" in capsys.readouterr().out
+    assert "took 17.6 ms of CPU before these and 31.9 ms after" in markdown(results)
