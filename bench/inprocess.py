@@ -213,10 +213,13 @@ class InProcess:
             "cpu_p95": percentile(cpu, 95),
         }
 
-    def timed_moves(self, user: str, rounds: int) -> dict:
-        """A kanban move's server time, concurrency 1: two cards near the top of the pending
-        column swapped back and forth (each a move between neighbours: the gap halves, and now
-        and then a small window is rebalanced, as when a person reorders by hand).
+    def timed_moves(self, user: str, rounds: int, across: bool = False) -> dict:
+        """A kanban move's server time, concurrency 1. Within a column (`across` False): two
+        cards near the top of the pending column swapped back and forth (each a move between
+        neighbours: the gap halves, and now and then a small window is rebalanced, as when a
+        person reorders by hand). `across`: the top pending card moved under the first card of
+        In progress and back under the next pending card, again and again: every move changes
+        the counts and renders the card anew, as a drop into another column does.
 
         The body is form-urlencoded, as htmx sends it, not the test client's default multipart
         (which cost about 0.1 ms of CPU more, client and parser together)."""
@@ -228,17 +231,26 @@ class InProcess:
             "HTTP_HX_REQUEST": "true",
             "HTTP_HX_CURRENT_URL": "http://127.0.0.1/?layout=board",
         }
-        column = Task.objects.for_user(self.users[user]).filter(status=Status.PENDING)
-        a, b = column.order_by("position", "id").values_list("id", flat=True)[:2]
+        tasks = Task.objects.for_user(self.users[user])
+        a, b = (
+            tasks.filter(status=Status.PENDING)
+            .order_by("position", "id")
+            .values_list("id", flat=True)[:2]
+        )
+        moves = [(a, Status.PENDING, b), (b, Status.PENDING, a)]
+        if across:
+            doing = tasks.filter(status=Status.IN_PROGRESS).order_by("position", "id")
+            moves = [(a, Status.IN_PROGRESS, doing.values_list("id", flat=True)[0])]
+            moves.append((a, Status.PENDING, b))
         client = self.clients[user]
         # In three batches, as timed() does: the best batch's p95 is the least disturbed.
         batches, cpu = [[], [], []], []
         for n in range(rounds + 2):
-            moved, anchor = (a, b) if n % 2 == 0 else (b, a)
+            moved, status, anchor = moves[n % 2]
             started, started_cpu = time.perf_counter(), time.thread_time()
             response = client.post(
                 f"/task/{moved}/move/",
-                urlencode({"status": "pending", "after": anchor}),
+                urlencode({"status": status, "after": anchor}),
                 content_type="application/x-www-form-urlencoded",
                 **headers,
             )
@@ -391,4 +403,5 @@ def server_side_timings(ip: InProcess, cursor: str, rounds: int) -> dict:
         # A move takes a few milliseconds: 200 of them at least, so that the p95 is not the
         # second-slowest of 40 (a single pause of the shared machine).
         "kanban_move_ms": ip.timed_moves(BIG, max(rounds, MOVES)),
+        "kanban_move_across_ms": ip.timed_moves(BIG, max(rounds, MOVES), across=True),
     }
