@@ -227,6 +227,43 @@ def test_it_moves_a_card_after_another_for_htmx_with_counts_and_announcement(ali
     assert column_ids(alice_client.get(BOARD), "in_progress") == [c.pk, a.pk, d.pk]
 
 
+def sidebar_badges(response) -> dict[str, str]:
+    """The sidebar's project counts an answer renews out of band: {element id: count}."""
+    spans = find_all(response, "span", hx_swap_oob="true")
+    return {s["id"]: s.text.split()[0] for s in spans if s["id"].startswith("project-count-")}
+
+
+def test_a_card_moved_into_completed_renews_its_projects_open_count(alice_client, alice):
+    home = Project.objects.create(user=alice, name="Home", colour="teal")
+    other = Project.objects.create(user=alice, name="Other", colour="red")
+    a, b = tasks_at(alice, [0, GAP], project=home)
+    tasks_at(alice, [0], project=other)
+    (done,) = tasks_at(alice, [0], status=Status.COMPLETED, project=home)
+
+    response = alice_client.post(
+        move_url(a), {"status": "completed", "after": done.pk}, **HTMX_BOARD
+    )
+
+    # Only its own project's badge, with what the sidebar shows after a reload.
+    assert sidebar_badges(response) == {f"project-count-{home.pk}": "1"}
+    page = alice_client.get(BOARD)
+    assert find(page, "span", id=f"project-count-{home.pk}").text.split()[0] == "1"
+    assert find(page, "span", id=f"project-count-{other.pk}").text.split()[0] == "1"
+
+    back = alice_client.post(move_url(a), {"status": "pending", "after": b.pk}, **HTMX_BOARD)
+    assert sidebar_badges(back) == {f"project-count-{home.pk}": "2"}
+
+
+def test_a_reorder_within_a_column_sends_no_sidebar_count(alice_client, alice):
+    home = Project.objects.create(user=alice, name="Home", colour="teal")
+    a, b = tasks_at(alice, [0, GAP], project=home)
+
+    response = alice_client.post(move_url(a), {"status": "pending", "after": b.pk}, **HTMX_BOARD)
+
+    assert response.status_code == 200 and row_ids(response) == [a.pk]
+    assert sidebar_badges(response) == {}
+
+
 def test_it_moves_a_card_before_another(alice_client, alice):
     a, b, c = tasks_at(alice, [0, GAP, 2 * GAP])
 
