@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from tasks.http import HtmxRequest
 
-from . import throttle, timezones
+from . import backends, throttle, timezones
 from .forms import SettingsForm, SignupForm
 
 UNPROCESSABLE = 422  # a form with errors, re-rendered in place
@@ -21,7 +21,7 @@ def signup(request: HtmxRequest):
     if request.method == "POST":
         if form.is_valid():
             user = form.save()
-            login(request, user, backend="accounts.backends.ModelBackend")
+            login(request, user, backend=backends.PATH)
             messages.success(request, "Welcome! Your account is ready.")
             return redirect("tasks:board")
         return render(request, "registration/signup.html", {"form": form}, status=UNPROCESSABLE)
