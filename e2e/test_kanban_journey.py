@@ -278,3 +278,23 @@ def test_it_moves_a_focused_card_to_another_project_with_m(board, user, three):
     expect(page.get_by_role("status")).to_contain_text(f"Moved “{three[0].title}” to Home")
     assert Task.objects.get(pk=three[0].pk).project == home
     expect(card(page, three[0])).to_be_visible()  # still on the All board, in its column
+
+
+def test_a_card_moved_into_completed_updates_its_projects_count_in_the_sidebar(board, user):
+    home = Project.objects.create(user=user, name="Home", colour="teal")
+    first, _second = (
+        Task.objects.create(user=user, project=home, title=title, position=i * GAP)
+        for i, title in enumerate(["Fix gate", "Paint fence"])
+    )
+    page = open_board(board, BOARD)
+    badge = page.locator(f"#project-count-{home.pk}")
+    expect(badge).to_contain_text("2")
+
+    card(page, first).focus()
+    page.keyboard.press("Shift+ArrowRight")
+    expect(page.get_by_role("status")).to_contain_text("Moved “Fix gate” to In progress")
+    expect(badge).to_contain_text("2")  # still open
+    page.keyboard.press("Shift+ArrowRight")
+    expect(page.get_by_role("status")).to_contain_text("Moved “Fix gate” to Completed")
+    expect(badge).to_have_text(re.compile(r"^\s*1\b"))
+    assert Task.objects.get(pk=first.pk).status == Status.COMPLETED
