@@ -1,5 +1,6 @@
 """Helpers shared by the journeys: opening the board, finding rows, the no-reload check."""
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -25,6 +26,17 @@ def open_board(page: Page, path: str = "/") -> Page:
 
 def assert_no_reload(page: Page) -> None:
     assert page.evaluate("window.__noReload") == 1, "the page was reloaded"
+
+
+@contextmanager
+def list_replaced(page: Page):
+    """Wait, after the block, until an answer has replaced #task-list and htmx has set the new
+    one up. An answer's arrival is not enough: the swap comes later, and keys pressed in between
+    act on the old list, whose selection and live region the swap then throws away."""
+    page.locator("#task-list").evaluate("el => { el.dataset.replaced = 'soon'; }")
+    yield
+    # htmx-added stays on new content until htmx:load has run (board.js and bulk.js set up).
+    expect(page.locator("#task-list:not([data-replaced]):not(.htmx-added)")).to_have_count(1)
 
 
 def task_rows(page: Page):

@@ -8,7 +8,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from e2e.support import assert_no_reload, count_badge, open_board, row, task_rows
+from e2e.support import (
+    assert_no_reload,
+    count_badge,
+    list_replaced,
+    open_board,
+    row,
+    task_rows,
+)
 from tasks.models import Priority, Project, Status, Tag, Task, TaskTag
 
 axe = Axe()
@@ -165,7 +172,7 @@ def test_it_applies_each_action_and_undoes_exactly_that_batch(board, user, four)
             expect(count_badge(board, "all")).to_have_text("0")
 
         undo = toasts.locator(".toast", has_text=words).get_by_role("button", name="Undo")
-        with board.expect_response(re.compile(r"/undo/$")):
+        with list_replaced(board):
             undo.click()
 
         after = snapshot(four)
