@@ -10,15 +10,37 @@ from tasks.models import Priority, Status, Task
 LIST_READ = re.compile(r"/\?(.*&)?status=")
 
 
+def hold(page, pattern) -> list:
+    """A loaded server for requests matching `pattern`: each waits until the test lets it go."""
+    held = []
+    page.route(pattern, lambda route: held.append(route))
+    return held
+
+
+def log_requests(page) -> list[tuple[str, str, str]]:
+    events = []
+    page.on("request", lambda r: events.append(("request", r.method, r.url)))
+    page.on("response", lambda r: events.append(("response", r.request.method, r.url)))
+    return events
+
+
+def first(events, kind, pattern) -> int:
+    """The index of the first `kind` event ("request", "response") whose URL matches."""
+    return next(i for i, (k, _, url) in enumerate(events) if k == kind and re.search(pattern, url))
+
+
+def assert_held_back(page, events, pattern) -> None:
+    """Nothing matching `pattern` was sent within half a second: time enough for a request
+    sent too early to show in the log."""
+    page.wait_for_timeout(500)
+    assert not [e for e in events if re.search(pattern, e[2])], events
+
+
 def test_it_filters_after_the_toggle_pressed_before_it_lands(board, user, make_task):
     task = make_task(user, "Finish me")
     open_board(board)
-    held = []
-    # A loaded server: the toggle's request waits here until the test lets it through.
-    board.route("**/toggle/", lambda route: held.append(route))
-    events = []
-    board.on("request", lambda r: events.append(("request", r.url)))
-    board.on("response", lambda r: events.append(("response", r.url)))
+    held = hold(board, "**/toggle/")
+    events = log_requests(board)
 
     board.keyboard.press("j")
     with board.expect_request("**/toggle/"):
@@ -32,9 +54,9 @@ def test_it_filters_after_the_toggle_pressed_before_it_lands(board, user, make_t
     expect(task_rows(board)).to_have_count(1)
     assert Task.objects.get(pk=task.pk).status == Status.COMPLETED
     # The list was read only after the toggle had answered.
-    toggled = next(i for i, (kind, url) in enumerate(events) if kind == "response")
-    read = next(i for i, (kind, url) in enumerate(events) if LIST_READ.search(url))
-    assert events[toggled][1].endswith("/toggle/")
+    toggled = next(i for i, (kind, _, _) in enumerate(events) if kind == "response")
+    read = first(events, "request", LIST_READ)
+    assert events[toggled][2].endswith("/toggle/")
     assert toggled < read, events
     assert_no_reload(board)
 
@@ -70,25 +92,6 @@ def test_it_sends_only_the_latest_filters_once_the_list_is_free(board, user, mak
     assert_no_reload(board)
 
 
-def hold(page, pattern) -> list:
-    """A loaded server for requests matching `pattern`: each waits until the test lets it go."""
-    held = []
-    page.route(pattern, lambda route: held.append(route))
-    return held
-
-
-def log_requests(page) -> list[tuple[str, str, str]]:
-    events = []
-    page.on("request", lambda r: events.append(("request", r.method, r.url)))
-    page.on("response", lambda r: events.append(("response", r.request.method, r.url)))
-    return events
-
-
-def first(events, kind, pattern) -> int:
-    """The index of the first `kind` event ("request", "response") whose URL matches."""
-    return next(i for i, (k, _, url) in enumerate(events) if k == kind and re.search(pattern, url))
-
-
 def test_an_undo_waits_for_the_write_before_it_and_both_apply(board, user, make_task):
     """The toast's Undo is outside the list: it used to race the toggle pressed before it, and
     the toggle's answer, re-rendering the toasts, then left it without a target."""
@@ -106,8 +109,7 @@ def test_an_undo_waits_for_the_write_before_it_and_both_apply(board, user, make_
     with board.expect_request("**/toggle/"):
         board.keyboard.press("x")
     toasts.get_by_role("button", name="Undo").click()
-    board.wait_for_timeout(500)  # time enough for a restore sent early to show in the log
-    assert not [e for e in events if e[2].endswith("/restore/")], events
+    assert_held_back(board, events, r"/restore/$")
     held[0].continue_()
 
     expect(row(board, gone)).to_be_visible()
@@ -150,8 +152,7 @@ def test_a_bulk_action_pressed_while_an_undo_replaces_the_list_is_sent_after_it(
             "button", name="Undo"
         ).click()
     select_all_and_apply("priority:high")  # on the list the Undo will replace
-    board.wait_for_timeout(500)
-    assert not [e for e in events if e[2].endswith("/tasks/bulk/")], events
+    assert_held_back(board, events, r"/tasks/bulk/$")
     held[0].continue_()
 
     expect(toasts).to_contain_text("No tasks changed; 3 tasks changed elsewhere were left alone.")
@@ -176,8 +177,7 @@ def test_a_toggle_pressed_while_a_filter_replaces_the_list_still_applies(board, 
     with board.expect_request(LIST_READ):
         board.keyboard.press("2")  # Status: Pending
     board.keyboard.press("x")
-    board.wait_for_timeout(500)
-    assert not [e for e in events if e[2].endswith("/toggle/")], events
+    assert_held_back(board, events, r"/toggle/$")
     held[0].continue_()
 
     expect(board.get_by_role("status")).to_contain_text("Finish me")
