@@ -91,13 +91,14 @@
     return true;
   }
 
-  // The list in the Manual sort: the server re-renders the list; board.js keeps focus on the row.
+  // The list in the Manual sort: the server re-renders the list; board.js keeps focus on the row
+  // (its htmx:afterSettle puts it back on the task it was on).
   function moveRow(li, dir) {
     if (!li || $("#filter-sort")?.value !== "manual") return false;
     htmx.ajax("POST", `/task/${li.dataset.taskId}/move/`, {
       source: li, target: "#task-list", swap: "outerHTML",
       values: { dir, csrfmiddlewaretoken: $("#row-post input[name=csrfmiddlewaretoken]")?.value },
-    }).then(() => window.taskmanager.focusTask(document.getElementById(li.id)));
+    });
     return true;
   }
 

@@ -3,14 +3,16 @@
 //
 // htmx's own queue (hx-sync="... queue all") did that for <main>, with two gaps this closes:
 // - A waiting request whose element an earlier answer replaced was dropped without a word, and
-//   the ones behind it then waited for some later request: "Apply" pressed on a list that an
-//   Undo then swapped out, a second Shift+Right on a card its first move re-rendered.
+//   the ones behind it then waited for some later request: x pressed on a row of the list a
+//   filter read then replaced, "Apply" on a list an Undo then swapped out.
 // - The toasts' Undo buttons live outside <main>, so an Undo raced the writes before it; queued
 //   there instead, the next answer re-renders the toasts and so its button.
 // Here a waiting request remembers its values when the person acts. If its element is gone by
 // its turn, it leaves from the element that took its place (same id), else from the page with
 // the same target, or, when that is gone too, with only the answer's out-of-band parts (toast,
 // counts): what the person asked for is done, never dropped.
+// So htmx.ajax's promise resolves when its request joins this queue, not when it is answered
+// (as it already did behind htmx's queue): wait for htmx's events instead.
 (function () {
   "use strict";
 
@@ -25,8 +27,7 @@
     if (elt.closest("#toasts")) return true;
     const sync = elt.closest("[hx-sync]");
     if (!sync) return false;
-    const value = sync.getAttribute("hx-sync");
-    return sync.id === "main" || value.startsWith("closest main") || value.startsWith("#main");
+    return sync.id === "main" || sync.getAttribute("hx-sync").startsWith("closest main");
   }
 
   // What the request would send, read now: the form's fields (with the button pressed), the
