@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "accounts",
     "tasks",
+    "sharing",
     "feeds",
     "django_tasks_db",
     "reminders",
@@ -121,6 +122,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tasks.middleware.HtmxLoginRedirectMiddleware",
+    "tasks.middleware.AccessScopeMiddleware",
     # Turns a locked-out login into the lockout page (accounts.throttle).
     "accounts.throttle.LoginThrottleMiddleware",
 ]
