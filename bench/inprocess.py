@@ -196,7 +196,7 @@ class InProcess:
         for index in range(rounds):
             for path in paths:
                 if cold:
-                    caches["template_fragments"].clear()
+                    caches["rows"].clear()
                 started, started_cpu = time.perf_counter(), time.thread_time()
                 response = client.get(path, **headers)
                 cpu.append((time.thread_time() - started_cpu) * 1000)
@@ -315,7 +315,7 @@ def measure_requests(ip: InProcess, cursor: str, write_tasks: dict) -> dict:
             path = path.replace("{task}", str(write_tasks["toggle"][0]))
         # The rendered list is cached (tasks/listcache.py): measure the request that renders
         # it, whose SQL the EXPLAINs replay, and then the one that reads it from the cache.
-        caches["template_fragments"].clear()
+        caches["rows"].clear()
         response, queries = ip.request(user, method, path, htmx, data)
         cached_queries = None
         if method == "GET":

@@ -107,11 +107,12 @@ def fill_with_deleted(user, n, days):
 
 # name -> (request(client, task) -> response, queries for a few tasks and for many).
 # Every answer starts with session, user and the person's projects (tasks.models.access: who
-# sees what, read once per request, again after a write for the counts). The Trash: then its page of deleted tasks, whatever
-# the template (no htmx branch). The writes run in a transaction (BEGIN/COMMIT, savepoints under
-# the test runner): undo locks the last deleted task, restores it, re-reads it, and renders the
-# list on screen with the counts; create inserts and reads the counts; toggle and edit read the
-# task, write it (edit reads it again under a row lock to compare versions), and read the counts.
+# sees what, read once per request, again after a write for the counts). The Trash: then its
+# page of deleted tasks, whatever the template (no htmx branch). The writes run in a
+# transaction (BEGIN/COMMIT, savepoints under the test runner): undo locks the last deleted
+# task, restores it, re-reads it, and renders the list on screen with the counts; create
+# inserts and reads the counts; toggle and edit read the task, write it (edit reads it again
+# under a row lock to compare versions), and read the counts.
 REQUESTS = {
     "trash page": (lambda c, t: c.get("/trash/"), 5),
     "trash page, htmx": (lambda c, t: c.get("/trash/", **HTMX), 5),

@@ -154,7 +154,9 @@ MATCHES = [
 def test_it_matches_each_token_on_the_database(alice, tasks, clock, q, names):
     clock(dt.datetime(2026, 12, 2, 9, tzinfo=ZONE))
 
-    shown = set(Task.objects.visible_to(alice).filtered(BoardView(q=q)).values_list("pk", flat=True))
+    shown = set(
+        Task.objects.visible_to(alice).filtered(BoardView(q=q)).values_list("pk", flat=True)
+    )
 
     assert shown == {tasks[name].pk for name in names}
 

@@ -4,7 +4,6 @@ real counts, whichever way tasks change (save, bulk insert, queryset update, del
 from collections import Counter
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from tasks.models import Priority, Project, Status, Task, TaskCount
@@ -145,5 +144,3 @@ def test_it_counts_open_and_completed_tasks_per_project_as_tasks_move(alice, mak
     assert counts["open_by_project"] == {work.pk: 1}
     assert counts["completed_by_project"] == {inbox.pk: 1}
     assert counts == actual(alice)
-
-

@@ -37,7 +37,7 @@ from django.utils.safestring import SafeString
 from .forms import new_idempotency_key
 from .models import today
 from .models.access import access_for
-from .templatetags.tasks_extras import ROW_CACHE_SECONDS, fragment_cache
+from .templatetags.tasks_extras import ROW_CACHE_SECONDS, page_cache
 
 # Bump when the list's HTML changes through Python rather than the template.
 LIST_CACHE_VERSION = 2
@@ -101,7 +101,7 @@ def key_for(request, version: str | None) -> str | None:
 def get(key: str | None) -> CachedList | None:
     if key is None:
         return None
-    entry = fragment_cache().get(key)
+    entry = page_cache().get(key)
     if entry is None:
         return None
     html, count, has_other_pages, prev_cursor, valid_until = entry
@@ -124,7 +124,7 @@ def render(request, template: str, context: dict, key: str | None) -> CachedList
         # Plain values, not these classes: a cache shared across a deploy never unpickles an
         # object of a changed class.
         entry = (str(html), *astuple(cached.page), cached.valid_until)
-        fragment_cache().set(key, entry, ROW_CACHE_SECONDS)
+        page_cache().set(key, entry, ROW_CACHE_SECONDS)
     return cached
 
 
@@ -160,7 +160,7 @@ def page_key(request, nav, list_key: str | None) -> str | None:
 
 
 def cached_page(request, key: str | None) -> HttpResponse | None:
-    entry = fragment_cache().get(key) if key is not None else None
+    entry = page_cache().get(key) if key is not None else None
     if entry is None:
         return None
     html, valid_until = entry
@@ -182,4 +182,4 @@ def store_page(request, key, response, form, valid_until) -> None:
     if not nonce or not idempotency or str(nonce) not in html or idempotency not in html:
         return
     html = html.replace(str(nonce), NONCE_MARK).replace(idempotency, IDEMPOTENCY_MARK)
-    fragment_cache().set(key, (html, valid_until), ROW_CACHE_SECONDS)
+    page_cache().set(key, (html, valid_until), ROW_CACHE_SECONDS)

@@ -174,13 +174,14 @@ class Project(models.Model):
 
     def take(self, task, version: int) -> bool:
         """Move `task` into this project if it is still at `version` (compare-and-swap). The
-        caller holds a lock on this project's row (see `trash`). False when the task moved on."""
+        caller checked the person may (tasks.services) and holds a lock on this project's row
+        (see `trash`). False when the task moved on."""
         from .task import Task
 
         now = timezone.now()
-        updated = Task.objects.filter(
-            pk=task.pk, user_id=self.user_id, version=version, deleted_at__isnull=True
-        ).update(project=self, version=models.F("version") + 1, updated_at=now)
+        updated = Task.objects.filter(pk=task.pk, version=version, deleted_at__isnull=True).update(
+            project=self, version=models.F("version") + 1, updated_at=now
+        )
         if updated:
             task.project, task.version, task.updated_at = self, version + 1, now
         return bool(updated)

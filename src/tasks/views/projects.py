@@ -41,7 +41,7 @@ class ProjectForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.project = project
-        self.fields["name"].widget.attrs.update({"autocomplete": "off", "class": "form-control"})
+        self.fields["name"].widget.attrs |= {"autocomplete": "off", "class": "form-control"}
         self.fields["colour"].widget.attrs["class"] = "form-select"
 
     def clean_name(self) -> str:
