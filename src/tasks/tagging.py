@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
 
@@ -154,6 +154,9 @@ def set_task_tags(task: Task, names: Iterable[str], new: bool = False) -> None:
     """Make `task`'s tags exactly `names` (its owner's tags, created on the fly). The caller
     holds the task's row (an edit's CAS, a create) inside a transaction. A `new` task has no
     links yet: nothing to compare or remove."""
+    if not connection.in_atomic_block:  # a caller outside any transaction: one of its own
+        with transaction.atomic():
+            return set_task_tags(task, names, new)
     wanted = {tag.pk: tag for tag in tags_for(task.user_id, names)}
     have = set()
     if not new:

@@ -375,7 +375,7 @@ def undo_bulk(user, batch_id: int, projects: list[int]) -> BulkResult | None:
             old = BulkChange.objects.filter(batch=batch, task=OuterRef(OuterRef("pk")))
             back = Project.objects.filter(pk__in=projects, deleted_at__isnull=True)
             untouched &= Exists(back.filter(pk=Subquery(old.values("project_id")[:1])))
-            owner = Project.objects.filter(pk=Subquery(before.values("project_id")[:1]))
+            owner = Project.objects.filter(pk=Subquery(old.values("project_id")[:1]))
             restore["user_id"] = Subquery(owner.values("user_id")[:1])
         reverted = live.filter(untouched, deleted_at__isnull=True).update(
             **restore, version=Subquery(before.values("version")[:1]), updated_at=now
