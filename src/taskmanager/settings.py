@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "accounts",
     "tasks",
+    "sharing",
     "feeds",
     "django_tasks_db",
     "reminders",
@@ -121,6 +122,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tasks.middleware.HtmxLoginRedirectMiddleware",
+    "tasks.middleware.AccessScopeMiddleware",
     # Turns a locked-out login into the lockout page (accounts.throttle).
     "accounts.throttle.LoginThrottleMiddleware",
 ]
@@ -238,14 +240,38 @@ TASKS_PAGE_SIZE = env_int("TASKS_PAGE_SIZE", 25)
 # rendering 25 rows was three quarters of a list's CPU time. Keys name everything a row's HTML
 # depends on, so there is nothing to invalidate; per process and bounded (rows are ~1.7 KB:
 # 5,000 of them take ~11 MB of a worker).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    "template_fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "task-rows",
-        "OPTIONS": {"MAX_ENTRIES": env_int("TASKS_ROW_CACHE_ENTRIES", 5000)},
-    },
-}
+# Rendered HTML, in two caches each bounded by bytes per process (taskmanager.cache): `rows`
+# (task rows and kanban cards, about 1.7 KB each) and `pages` (whole lists and board pages,
+# 70-150 KB each, and the sidebar). With CACHE_URL (redis://...) both live in Redis instead,
+# shared by every process and node (its maxmemory bounds them; docs/scaling.md).
+MIB = 1024 * 1024
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL.")
+    _rendered = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    CACHES = {
+        "default": _rendered | {"KEY_PREFIX": "default"},
+        "rows": _rendered | {"KEY_PREFIX": "rows"},
+        "pages": _rendered | {"KEY_PREFIX": "pages"},
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "default",
+        },
+        "rows": {
+            "BACKEND": "taskmanager.cache.MemoryCache",
+            "LOCATION": "task-rows",
+            "OPTIONS": {"MAX_BYTES": env_int("TASKS_ROW_CACHE_MB", 16) * MIB},
+        },
+        "pages": {
+            "BACKEND": "taskmanager.cache.MemoryCache",
+            "LOCATION": "task-pages",
+            "OPTIONS": {"MAX_BYTES": env_int("TASKS_PAGE_CACHE_MB", 32) * MIB},
+        },
+    }
 # bench/ only: routes /bench/ceiling, a minimal logged-in view that measures what the middleware
 # stack alone costs. Never set in production.
 BENCH_CEILING = env_bool("BENCH_CEILING", False)

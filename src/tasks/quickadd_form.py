@@ -7,13 +7,11 @@ tasks/quickadd_chips.html); the full-page form and the inline editor keep their 
 from __future__ import annotations
 
 from django import forms
-from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from . import recurrence
 from .forms import TaskForm
-from .models import Navigation, Project, Tag, Task, TaskTag
+from .models import Navigation, Task
 from .quickadd import Parsed, parse_for
 
 # Token kind (tasks/quickadd.py RULES) -> the Task field its value sets. Recurrence adds its row
@@ -66,46 +64,17 @@ class QuickAddForm(TaskForm):
             task.recurrence, task.repeat_from = repeat
             if task.due_date is None:  # a repeating task starts on its first occurrence
                 task.due_date = recurrence.first_on_or_after(task.recurrence, timezone.localdate())
-        if parsed.project is not None:
-            task.project = self._project(parsed.project.name)
-        elif self._nav.inbox is not None:  # read already: saves Task.save() looking it up
-            inbox = self._nav.inbox
-            task.project = Project(pk=inbox.id, user=self.user, name=inbox.name, is_inbox=True)
         if commit:
-            task.save()
+            raise ValueError("Quick add's task is saved by services.create_task.")
         return task
 
-    def _project(self, name: str) -> Project:
-        known = next((p for p in self._nav.projects if p.name.lower() == name.lower()), None)
-        if known is not None:
-            return Project(pk=known.id, user=self.user, name=known.name)
-        position = max((p.position for p in self._nav.projects), default=0) + 1
-        try:
-            with transaction.atomic():
-                return Project.objects.create(user=self.user, name=name, position=position)
-        except IntegrityError:  # created meanwhile (another tab): that one
-            return Project.objects.for_user(self.user).get(name__iexact=name)
+    @property
+    def project_name(self) -> str | None:
+        """The project the words name (`+Home`), found or created by the service."""
+        return self.parsed.project.name if self.parsed and self.parsed.project else None
 
-    def save_tags(self, task: Task) -> None:
-        """Tag `task` with the parsed tags, creating the person's missing ones (three queries
-        at most, however many tags)."""
-        wanted = {name.lower(): name for name in self.parsed.tags}
-        task.tag_names = tuple(wanted.values())  # so its row needs no query to show them
-        if not wanted:
-            return
-        known = {t.name.lower(): t.id for t in self._nav.tags}
-        missing = [name for key, name in wanted.items() if key not in known]
-        if missing:
-            Tag.objects.bulk_create(
-                [Tag(user=self.user, name=name) for name in missing], ignore_conflicts=True
-            )
-            known |= dict(
-                Tag.objects.for_user(self.user)
-                .annotate(key=Lower("name"))
-                .filter(key__in=[name.lower() for name in missing])
-                .values_list("key", "id")
-            )
-        TaskTag.objects.bulk_create(
-            [TaskTag(task=task, tag_id=known[key]) for key in wanted if key in known],
-            ignore_conflicts=True,
-        )
+    @property
+    def tag_names(self) -> tuple[str, ...]:
+        """The tags the words name (`#home`), the first spelling of each."""
+        wanted = {name.lower(): name for name in self.parsed.tags} if self.parsed else {}
+        return tuple(wanted.values())

@@ -44,7 +44,7 @@ def atomic_post(view):
 
 
 def counts(request: HtmxRequest) -> dict[str, int]:
-    # Trigger-maintained counters: an aggregate over a 100,000-task user cost ~20 ms per page.
+    """The status counts over the person's projects (trigger-kept, read with their Access)."""
     return TaskCount.for_user(request.user)
 
 
@@ -60,7 +60,7 @@ def board_context(request: HtmxRequest, view: BoardView, query=None, nav=None) -
     # The project and the tag names in the same query: each row shows its chips (no query
     # per row).
     tasks = (
-        Task.objects.for_user(request.user)
+        Task.objects.visible_to(request.user)
         .filtered(view)
         .select_related("project")
         .with_tag_names()
@@ -85,7 +85,7 @@ def is_listed(request: HtmxRequest, view: BoardView, task: Task) -> bool:
     """Whether `task` belongs in the list `view` shows: the one rule for every write."""
     if not view.active:  # every live task of the person's is on the unfiltered board
         return True
-    return Task.objects.for_user(request.user).filtered(view).filter(pk=task.pk).exists()
+    return Task.objects.visible_to(request.user).filtered(view).filter(pk=task.pk).exists()
 
 
 def left_view(request: HtmxRequest, text: str, tags: str = "") -> None:
