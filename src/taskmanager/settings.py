@@ -180,9 +180,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # The throttle goes first so a locked-out attempt is refused before the password is checked. It
-# only refuses; ModelBackend (Django's, with a cheaper user lookup) does the authenticating.
+# only refuses; Django's ModelBackend does the authenticating. accounts.backends.ModelBackend
+# only keeps the sessions it logged in signed in, until its removal check says 0 (its module).
 AUTHENTICATION_BACKENDS = [
     "accounts.throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
     "accounts.backends.ModelBackend",
 ]
 # Login throttling (accounts/throttle.py, docs/deploy.md "Security checklist"): within one
@@ -325,8 +327,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "taskmanager <taskmana
 
 # --- Security ------------------------------------------------------------------------------------
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not DEBUG)  # served over HTTPS (directly or via a proxy)
-# Django's database sessions, read without compiling a query on every request.
-SESSION_ENGINE = "accounts.sessions"
+# Django's database sessions; with Redis, cached_db (docs/scaling.md). Either reads the rows
+# the other wrote, so switching between them logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
