@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
+from accounts import dateformats
+
 from ..filters import BoardView
 from ..forms import (
     EDITABLE,
@@ -48,7 +50,8 @@ def task_create(request: HtmxRequest):
     # The quick-add field says so (`quick`): its words set the date, priority, tags, project.
     quick = "quick" in request.POST
     if quick:
-        form = QuickAddForm(request.POST, user=request.user)
+        order = dateformats.of_request(request)
+        form = QuickAddForm(request.POST, user=request.user, date_order=order)
     else:
         form = TaskForm(request.POST, submit_label="Add task", user=request.user)
     if not form.is_valid():
