@@ -277,8 +277,8 @@ def test_it_creates_in_the_same_queries_however_many_projects_tags_and_tasks(
 
     # Session, user, savepoint, names, key, savepoint, insert, the default reminder (one
     # INSERT ... SELECT, reminders.signals), release, tag insert, tag ids, task tags, counts,
-    # release.
-    assert few == many <= 14
+    # the sidebar's names (a tag was made: its link comes with the answer), release.
+    assert few == many <= 15
 
 
 def test_it_adds_plain_words_in_no_more_queries_than_the_full_form(alice_client, alice):
@@ -443,3 +443,42 @@ def test_it_previews_the_new_chips(alice_client, morning):
 
     for label in ("Due Fri 11 Dec", "At 14:30", "Every 2 weeks", "Until Sun 31 Jan 2027", "High"):
         assert f">{label}<button" in html
+
+
+def test_the_renewed_form_takes_no_focus_and_names_the_task_just_added(alice_client, alice):
+    response = alice_client.post(CREATE, quick("Buy milk"), **HTMX)
+
+    html = response.content.decode()
+    task = Task.objects.get(user=alice)
+    form = html[html.index('<form id="quick-add"') :]
+    form = form[: form.index("</form>")]
+    assert 'hx-swap-oob="true"' in form
+    assert f'data-added="task-{task.pk}"' in form
+    # htmx focuses [autofocus] in what it swaps in: after the person may have moved on.
+    assert "autofocus" not in form
+
+
+def test_a_project_made_by_quick_add_comes_into_the_sidebar_out_of_band(alice_client, alice):
+    response = alice_client.post(CREATE, quick("Paint the fence +Home", create_project="1"), **HTMX)
+
+    html = response.content.decode()
+    home = Project.objects.get(user=alice, name="Home")
+    lists = html[html.index('id="sidebar-lists"') - 5 :]
+    assert lists.startswith('<div id="sidebar-lists"')
+    assert 'hx-swap-oob="true"' in lists[: lists.index(">")]
+    assert f'href="/projects/{home.pk}/"' in lists
+    # Its open count, which the answer also renews, now has a place to go (came before it).
+    assert html.index('id="sidebar-lists"') < html.rindex(f'id="project-count-{home.pk}"')
+
+
+def test_a_tag_made_by_quick_add_comes_into_the_sidebar_out_of_band(alice_client, alice):
+    Tag.objects.create(user=alice, name="known")
+
+    html = alice_client.post(CREATE, quick("Rake #known"), **HTMX).content.decode()
+    assert 'id="sidebar-lists"' not in html  # nothing new: the sidebar stays as it is
+
+    html = alice_client.post(
+        CREATE, quick("Rake again #outdoors", idempotency_key="j" * 16), **HTMX
+    ).content.decode()
+    assert 'id="sidebar-lists"' in html
+    assert ">#outdoors</a>" in html

@@ -33,6 +33,8 @@ class QuickAddForm(TaskForm):
         self.date_order = date_order
         self.parsed: Parsed | None = None
         self.new_project: str | None = None
+        # Whether saving made a project or tag: the sidebar is then renewed with the answer.
+        self.changed_sidebar = False
         self._nav: Navigation | None = None
 
     def clean_title(self):
@@ -99,7 +101,9 @@ class QuickAddForm(TaskForm):
         position = max((p.position for p in self._nav.projects), default=0) + 1
         try:
             with transaction.atomic():
-                return Project.objects.create(user=self.user, name=name, position=position)
+                project = Project.objects.create(user=self.user, name=name, position=position)
+            self.changed_sidebar = True
+            return project
         except IntegrityError:  # created meanwhile (another tab): that one
             return Project.objects.for_user(self.user).get(name__iexact=name)
 
@@ -113,6 +117,7 @@ class QuickAddForm(TaskForm):
         known = {t.name.lower(): t.id for t in self._nav.tags}
         missing = [name for key, name in wanted.items() if key not in known]
         if missing:
+            self.changed_sidebar = True
             Tag.objects.bulk_create(
                 [Tag(user=self.user, name=name) for name in missing], ignore_conflicts=True
             )

@@ -78,7 +78,8 @@ def task_create(request: HtmxRequest):
         set_task_tags(task, form.cleaned_data["tag_names"])
     elif task is fresh:
         task.tag_names = ()  # a new task without tags: its row needs no query to say so
-    return answer_write(request, task, "Task added", created=True)
+    sidebar = quick and form.changed_sidebar  # a new project or tag: its sidebar link too
+    return answer_write(request, task, "Task added", created=True, sidebar=sidebar)
 
 
 @login_required
