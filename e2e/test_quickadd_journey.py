@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from e2e.support import assert_no_reload, open_board, row, task_rows
+from e2e.support import PASSWORD, assert_no_reload, open_board, row, task_rows
 from tasks.models import Project, Task
 
 PHRASE = "Pay rent tomorrow !high #home +Finance"
@@ -288,3 +288,33 @@ def test_each_chips_close_button_is_visible_in_either_theme(board, user, theme):
     for button in chips(board).get_by_role("button").all():
         # WCAG 1.4.11: a control's graphic at least 3:1 against what is next to it.
         assert contrast_of(board, button) >= 3, button.get_attribute("aria-label")
+
+
+def test_numeric_dates_follow_the_browsers_language_then_the_setting(new_context):
+    # An American browser signs up: 12/24 is Christmas Eve. Settings then say day first.
+    context = new_context()
+    american = {"accept-language": "en-US,en;q=0.9"}  # the context's locale is en-GB
+    context.route("**/*", lambda route: route.continue_(headers=route.request.headers | american))
+    page = context.new_page()
+    page.goto("/accounts/signup/")
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_label(re.compile(r"^\s*Password\W*$")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"^\s*Password confirmation")).fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    open_board(page)
+    field = page.get_by_role("textbox", name="New task")
+
+    field.fill("Party 12/24")
+    expect(chips(page)).to_have_text([re.compile(r"^Due \w{3} 24 Dec")], use_inner_text=True)
+
+    page.goto("/accounts/settings/")
+    dates = page.get_by_label("Dates")
+    expect(dates).to_have_value("mdy")
+    dates.select_option("dmy")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("status")).to_contain_text("Settings saved")
+    open_board(page)
+    field.fill("Party 24.12.")
+    expect(chips(page)).to_have_text([re.compile(r"^Due \w{3} 24 Dec")], use_inner_text=True)
+    field.fill("Party 12/24")  # no 24th month: text
+    expect(page.locator("#quick-chips")).not_to_contain_text("Due")
