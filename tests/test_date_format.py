@@ -136,3 +136,20 @@ def test_a_session_from_before_reads_the_profile_once(alice_client, alice):
 
     assert "24 Dec" in html
     assert alice_client.session[dateformats.SESSION_KEY] == "mdy"
+
+
+def test_a_session_from_before_without_one_on_file_reads_the_browser_and_writes_nothing(
+    alice_client, alice
+):
+    Profile.objects.filter(user=alice).update(date_format="")
+    session = alice_client.session
+    del session[dateformats.SESSION_KEY]
+    session.save()
+
+    html = alice_client.get(
+        "/task/parse/", {"title": "Party 12/24"}, HTTP_ACCEPT_LANGUAGE="en-US", **HTMX
+    ).content.decode()
+
+    assert "24 Dec" in html
+    assert format_of(alice) == ""  # a GET: the profile is written at the next login
+    assert alice_client.session[dateformats.SESSION_KEY] == "mdy"

@@ -74,10 +74,13 @@ def remember_at_login(request: HttpRequest, user) -> None:
 
 
 def of_request(request: HttpRequest) -> str:
-    """The logged-in person's format: from the session (a session from before it was kept
-    there reads the profile once)."""
+    """The logged-in person's format: from the session. A session from before it was kept there
+    reads the profile once (or, with none on file, the browser's language: saved at the next
+    login, as a read here never writes the profile)."""
     value = request.session.get(SESSION_KEY)
     if not is_valid(value):
-        remember_at_login(request, request.user)
-        value = request.session[SESSION_KEY]
+        value = of_user(request.user)
+        if not is_valid(value):
+            value = from_accept_language(request.headers.get("Accept-Language", ""))
+        request.session[SESSION_KEY] = value
     return value
