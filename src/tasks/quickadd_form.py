@@ -14,19 +14,21 @@ from .forms import TaskForm
 from .models import Navigation, Task
 from .quickadd import Parsed, parse_for
 
-# Token kind (tasks/quickadd.py RULES) -> the Task field its value sets. Recurrence adds its row
-# here ("recurrence": "recurrence") next to its rule; tags and project are related rows (below).
-TASK_FIELDS = {"due": "due_date", "priority": "priority"}
+# The Task fields the words set (Parsed's properties of the same name); tags and project are
+# related rows (below).
+TASK_FIELDS = ("due_date", "due_time", "priority")
 
 
 class QuickAddForm(TaskForm):
     # The person's yes to creating the project a `+Name` names; without it the form asks.
     create_project = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, date_order: str = "dmy", **kwargs):
+        """`date_order`: how the person writes numeric dates (accounts.dateformats)."""
         kwargs.setdefault("submit_label", "Add task")
         super().__init__(*args, **kwargs)
         self.user = user
+        self.date_order = date_order
         self.parsed: Parsed | None = None
         self.new_project: str | None = None
         self._nav: Navigation | None = None
@@ -34,7 +36,7 @@ class QuickAddForm(TaskForm):
     def clean_title(self):
         text = self.cleaned_data["title"]
         self._nav = Navigation.for_user(self.user)
-        self.parsed = parse_for(self.user, text, self._nav)
+        self.parsed = parse_for(self.user, text, self._nav, self.date_order)
         if not self.parsed.title:
             raise forms.ValidationError(
                 "Give the task a title: the words left after the date, priority, tags and "
@@ -50,20 +52,35 @@ class QuickAddForm(TaskForm):
                 f"“{project.name}” is a new project. Create it, or write \\+{project.name} to "
                 "keep the word as text."
             )
+        until = self.parsed.value("until")
+        first = self.first_due()
+        if until is not None and first is not None and until < first:
+            raise forms.ValidationError(
+                f"The repeat ends ({until:%a %-d %b %Y}) before its first date "
+                f"({first:%a %-d %b %Y}): change the date after “until”."
+            )
         return self.parsed.title
+
+    def first_due(self):
+        """The new task's due date: the one the words name, else a repeat's first occurrence
+        (from today, or tomorrow when its time has passed today)."""
+        parsed = self.parsed
+        repeat = parsed.recurrence
+        if parsed.due_date is not None or repeat is None:
+            return parsed.due_date
+        return recurrence.first_on_or_after(repeat[0], parsed.start or timezone.localdate())
 
     def save(self, commit=True):
         task = super().save(commit=False)
         parsed = self.parsed
-        for kind, name in TASK_FIELDS.items():
-            value = parsed.value(kind)
+        for name in TASK_FIELDS:
+            value = getattr(parsed, name)
             if value is not None:
                 setattr(task, name, value)
-        repeat = parsed.value("recurrence")
+        repeat = parsed.recurrence
         if repeat is not None:
             task.recurrence, task.repeat_from = repeat
-            if task.due_date is None:  # a repeating task starts on its first occurrence
-                task.due_date = recurrence.first_on_or_after(task.recurrence, timezone.localdate())
+            task.due_date = self.first_due()  # a repeating task starts on its first occurrence
         if commit:
             raise ValueError("Quick add's task is saved by services.create_task.")
         return task
@@ -78,3 +95,13 @@ class QuickAddForm(TaskForm):
         """The tags the words name (`#home`), the first spelling of each."""
         wanted = {name.lower(): name for name in self.parsed.tags} if self.parsed else {}
         return tuple(wanted.values())
+
+    @property
+    def changed_sidebar(self) -> bool:
+        """Whether saving makes a project or tag: the sidebar is then renewed with the answer."""
+        if self.parsed is None or self._nav is None:
+            return False
+        if self.parsed.project is not None and self.parsed.project.new:
+            return True
+        known = {t.name.casefold() for t in self._nav.tags}
+        return any(name.casefold() not in known for name in self.tag_names)

@@ -15,7 +15,7 @@ from ..filters import BoardView, read_path, safe_next
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_location
 from ..listing import list_extras
-from ..models import Sort, Task, TaskCount
+from ..models import Navigation, Sort, Task, TaskCount
 from ..pagination import paginate
 
 BOARD = "tasks/board.html"
@@ -95,11 +95,17 @@ def left_view(request: HtmxRequest, text: str, tags: str = "") -> None:
 
 
 def answer_write(
-    request: HtmxRequest, task: Task, done: str, created: bool = False, tags: str = ""
+    request: HtmxRequest,
+    task: Task,
+    done: str,
+    created: bool = False,
+    tags: str = "",
+    sidebar: bool = False,
 ):
     """A create, edit or toggle: the task shows where it belongs in the view on screen, or, when
     it does not match that view, leaves it (and the toast says so). Plain POSTs go back there.
-    `tags`: extra message tags (a repeating task's completion carries its undo)."""
+    `tags`: extra message tags (a repeating task's completion carries its undo). `sidebar`: the
+    write made a project or tag, so the sidebar's lists come along (sidebar_counts.html)."""
     view = BoardView.on_screen(request)
     listed = is_listed(request, view, task)
     if listed:
@@ -109,6 +115,8 @@ def answer_write(
     if not request.htmx:
         return back_to_board(request)
     context = {"task": task, "counts": counts(request), "filters": view}
+    if sidebar:
+        context |= {"nav": Navigation.for_user(request.user), "sidebar_oob": True}
     path, on_screen = page_location(request)
     if created:
         context |= {

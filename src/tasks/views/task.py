@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
+from accounts import dateformats
+
 from .. import services
 from ..filters import BoardView, Scope
 from ..forms import (
@@ -46,7 +48,8 @@ def task_create(request: HtmxRequest):
     # The quick-add field says so (`quick`): its words set the date, priority, tags, project.
     quick = "quick" in request.POST
     if quick:
-        form = QuickAddForm(request.POST, user=request.user)
+        order = dateformats.of_request(request)
+        form = QuickAddForm(request.POST, user=request.user, date_order=order)
     else:
         form = TaskForm(request.POST, submit_label="Add task", user=request.user)
     if not form.is_valid():
@@ -65,6 +68,7 @@ def task_create(request: HtmxRequest):
         on_screen = BoardView.on_screen(request)
         if on_screen.scope == Scope.PROJECT:
             task.project_id = on_screen.project
+    sidebar = quick and form.changed_sidebar  # a new project or tag: its sidebar link too
     task = services.create_task(
         request.user,
         task,
@@ -72,7 +76,7 @@ def task_create(request: HtmxRequest):
         tag_names=form.tag_names if quick else form.cleaned_data.get("tag_names"),
         idempotency_key=form.cleaned_data.get("idempotency_key"),
     )
-    return answer_write(request, task, "Task added", created=True)
+    return answer_write(request, task, "Task added", created=True, sidebar=sidebar)
 
 
 @login_required
