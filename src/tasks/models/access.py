@@ -20,11 +20,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.apps import apps
 from django.db.models import F, OuterRef, Q, Subquery
 
 from sharing.models import Membership, Role
 
 from ..prepared import Prepared
+from .choices import Status
 
 OWNER = "owner"
 # What each role may do, weakest first: a role may do what the ones before it may.
@@ -56,8 +58,8 @@ class ProjectAccess:
 
 
 def _project_rows(user_id: int):
-    from .organize import Project
-
+    # By name, not imported: tasks.models.organize (Project) builds on this module.
+    Project = apps.get_model("tasks", "Project")
     shared = Membership.objects.filter(user_id=user_id).values("project_id")
     role = Membership.objects.filter(project=OuterRef("pk"), user_id=user_id).values("role")
     return (
@@ -156,15 +158,13 @@ class Access:
     # --- what the pages read ------------------------------------------------------------------
     @cached_property
     def counts(self) -> dict:
-        """The status counts over every project this person sees (TaskCount.summarize)."""
-        from .task import TaskCount
-
+        """The status counts over every project this person sees (summarize)."""
         rows = [
             (pk, status, total, project.is_inbox and not project.shared_with_me)
             for pk, project in self.projects.items()
             for status, total in project.counts
         ]
-        return TaskCount.summarize(rows)
+        return summarize(rows)
 
     @property
     def inbox(self) -> ProjectAccess | None:
@@ -178,6 +178,32 @@ class Access:
         or project any list of this person's can show gives a new key (tasks/listcache.py)."""
         text = ",".join(f"{pk}:{p.version}" for pk, p in sorted(self.projects.items()))
         return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
+
+
+def summarize(rows) -> dict:
+    """The counts a page shows, from (project, status, live tasks, is the Inbox) rows: per status
+    plus `all`, `open_by_project`, `completed_by_project` ({project id: tasks}), `by_project`
+    ({project id: {status: tasks}}) and `inbox` (the Inbox's id, when it has tasks)."""
+    counts = dict.fromkeys(Status.values, 0)
+    open_by_project: dict[int, int] = {}
+    completed_by_project: dict[int, int] = {}
+    by_project: dict[int, dict[str, int]] = {}
+    inbox = None
+    for project_id, status, total, is_inbox in rows:
+        counts[status] = counts.get(status, 0) + total
+        by_project_status = completed_by_project if status == Status.COMPLETED else open_by_project
+        by_project_status[project_id] = by_project_status.get(project_id, 0) + total
+        by_project.setdefault(project_id, {})[status] = total
+        if is_inbox:
+            inbox = project_id
+    return {
+        "all": sum(counts.values()),
+        **counts,
+        "open_by_project": open_by_project,
+        "completed_by_project": completed_by_project,
+        "by_project": by_project,
+        "inbox": inbox,
+    }
 
 
 # The Access objects read during the current request (by user id); None outside a request, where
