@@ -332,7 +332,7 @@ class TaskQuerySet(models.QuerySet):
         # tags (services.edit_task) in the same transaction, under the row lock taken above.
         columns = sorted(changed - {"tag_names"})
         saved = current.save_if_current(current.version, columns or ["title"])
-        return Edit(current, saved=saved, merged=merged and bool(changed))
+        return Edit(current, saved=saved, merged=merged and bool(changed), changed=changed)
 
     def purgeable(self, before: dt.datetime) -> TaskQuerySet:
         return self.filter(deleted_at__isnull=False, deleted_at__lt=before)

@@ -10,8 +10,8 @@ from django.utils.html import conditional_escape
 from django.utils.text import Truncator
 
 from tasks.listing import scoped_counts
-from tasks.recurrence import words_for
 from tasks.models import task as models
+from tasks.recurrence import words_for
 
 register = template.Library()
 # A day: a row's key changes with the date anyway, so older entries are never read again.

@@ -1,7 +1,6 @@
 """The kanban layout of the board (?layout=board) and moving a task: to another column, up or
 down, or next to another card (drag and drop, the keyboard, the no-JavaScript buttons)."""
 
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
