@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+from .query import register_sqlite_casefold
 
 
 class TasksConfig(AppConfig):
@@ -6,9 +9,7 @@ class TasksConfig(AppConfig):
     verbose_name = "Tasks"
 
     def ready(self):
-        from django.db.backends.signals import connection_created
-
+        # Here, not at the top: the receivers import the models, which need the app registry.
         from . import signals  # noqa: F401  (connects the receivers)
-        from .query import register_sqlite_casefold
 
         connection_created.connect(register_sqlite_casefold, dispatch_uid="tasks-sqlite-casefold")

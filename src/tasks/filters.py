@@ -28,6 +28,9 @@ from .http import HtmxRequest, page_location, url_location
 from .models import Due, Priority, Sort, Status
 from .query import MAX_WORDS
 
+# `#home` is read by quick add's own rule: a tag typed there is the tag the search finds.
+from .tagging import tag_name
+
 MAX_QUERY_LENGTH = 200
 BOARD_LAYOUT = "board"  # ?layout=board: the kanban columns (tasks/kanban.py)
 
@@ -49,14 +52,6 @@ DAY_WORDS = ("yesterday", "today", "tomorrow")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DUE_COMPARISON = re.compile(r"(<=|>=|<|>|=)?(.+)")
 NAME_MAX = 80  # a project's name (models.PROJECT_NAME_MAX)
-
-
-def tag_name_or_none(text: str) -> str | None:
-    """A `#tag` token's name, by quick add's own rule (tasks.quickadd.tag_name): the two read
-    `#home` alike, so a tag typed in quick add is the tag the search finds."""
-    from .quickadd import tag_name
-
-    return tag_name(text)
 
 
 def one_of(words: Mapping[str, str]) -> Callable[[str], str | None]:
@@ -116,7 +111,7 @@ TOKEN_RULES: tuple[TokenRule, ...] = (
     TokenRule("status", ("is:",), one_of(STATUS_WORDS)),
     TokenRule("priority", ("priority:", "p:"), one_of(PRIORITY_WORDS)),
     TokenRule("due", ("due:",), read_due),
-    TokenRule("tag", ("#",), tag_name_or_none),
+    TokenRule("tag", ("#",), tag_name),
     TokenRule("project_name", ("+", "project:"), read_name),
 )
 

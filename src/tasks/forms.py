@@ -439,7 +439,7 @@ def display(task: Task, name: str) -> str:
     if name == "due_time":
         return value.strftime("%H:%M") if value else "All day"
     if name == "recurrence":
-        return task.recurrence_text or "Does not repeat"
+        return recurrence.words_for(task) or "Does not repeat"
     if name == "project":
         return value.name
     if name == "tag_names":

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.postgres.search import SearchVectorField
+from django.db.models import F, Func, TextField
+from django.db.models.expressions import RawSQL
+
 # Words for full-text search: letters and digits in any script (the "simple" parser splits at
 # everything else, so anything else would only produce empty terms).
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -43,9 +47,6 @@ def search_vector():
     takes ~50 ms, and its statistics let the planner estimate each term (docs/performance.md).
     Unqualified, so it also resolves inside a subquery, where Django renames the table.
     """
-    from django.contrib.postgres.search import SearchVectorField
-    from django.db.models.expressions import RawSQL
-
     return RawSQL("search_document", (), output_field=SearchVectorField())
 
 
@@ -54,8 +55,6 @@ CASEFOLD_FUNCTION = "tasks_casefold"
 
 def casefold(column: str):
     """`column` casefolded in SQL, on SQLite (see register_sqlite_casefold)."""
-    from django.db.models import F, Func, TextField
-
     return Func(F(column), function=CASEFOLD_FUNCTION, output_field=TextField())
 
 

@@ -56,7 +56,9 @@ from dataclasses import dataclass, field, replace
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from . import recurrence
 from .models import Navigation, Priority
+from .tagging import TAG_MAX, TAG_PATTERN
 
 # ---------------------------------------------------------------------------------------------
 # Results
@@ -114,8 +116,6 @@ class Parsed:
         if repeat is None:
             return None
         rule_text, repeat_from = repeat
-        from . import recurrence
-
         rule = recurrence.parse(rule_text)
         until = self.value("until")
         monthday = next(
@@ -462,17 +462,6 @@ PRIORITIES = {
 
 # A new project's name: word characters and dashes with at least one letter, so "+1" stays text.
 _NAME = r"(?=[\w-]*[^\W\d_])[\w-]+"
-TAG_MAX = 40
-# The `#tag` token, one grammar for quick add and search (filters.TOKEN_RULES reads it through
-# tag_name): tasks.tagging's characters (letters, digits, - _ / .), at least one letter (so "#1"
-# stays text), ending on a letter or digit (a sentence's "." after "#home." is not the tag's).
-TAG_PATTERN = r"(?=[\w\-/.]*[^\W\d_])[\w\-/.]*\w"
-_TAG_NAME = re.compile(TAG_PATTERN)
-
-
-def tag_name(text: str) -> str | None:
-    """`text` when it is a whole tag token's name (after the `#`), else None."""
-    return text if len(text) <= TAG_MAX and _TAG_NAME.fullmatch(text) else None
 
 
 # Todoist's p1-p4: p4 is its "no priority"; ours has none, so it is the lowest there is.
@@ -515,8 +504,6 @@ def _read_project(text: str, pos: int, ctx: Context):
 
 def _read_every(text: str, pos: int, ctx: Context):
     """`every monday`, `every! 3 days`...: tasks/recurrence.py's phrases, read at `pos`."""
-    from . import recurrence
-
     if text[pos : pos + 5].lower() != "every":
         return None
     rest = text[pos:]
@@ -539,8 +526,6 @@ REPEAT_WORDS = {"daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY", "yea
 
 
 def _repeat_word(match: re.Match, ctx: Context):
-    from . import recurrence
-
     rule = recurrence.Rule(REPEAT_WORDS[match[0].lower()]).text()
     return (rule, "due"), recurrence.describe(rule)
 
@@ -682,8 +667,6 @@ def parse(
     repeat = parsed.recurrence
     if repeat is not None and repeat[0] != parsed.value("recurrence")[0]:
         # "on the 1st every month": its chip says the day it folded in (the until has its own).
-        from . import recurrence
-
         shown = recurrence.describe(replace(recurrence.parse(repeat[0]), until=None).text())
         parsed.tokens = [replace(t, label=shown) if t.kind == "recurrence" else t for t in tokens]
     return parsed

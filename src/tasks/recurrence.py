@@ -377,3 +377,11 @@ def parse_every(text: str) -> tuple[str, str, tuple[int, int]] | None:
         rule = Rule("WEEKLY", 1, tuple(d for d in DAYS if d in chosen))
     repeat_from = "completion" if g["bang"] else "due"
     return rule.text(), repeat_from, match.span()
+
+
+def words_for(task) -> str:
+    """How a task repeats, in words ("every Monday after completion"); "" for a one-off."""
+    words = describe(task.recurrence) if task.recurrence else ""
+    if words and task.repeat_from == "completion":
+        words += " after completion"
+    return words

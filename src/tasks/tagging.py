@@ -23,6 +23,19 @@ from .models import TAG_NAME_MAX, Tag, Task, TaskTag
 # The separator of aggregated names: a character no name may contain.
 SEPARATOR = ","
 TAG_NAME = re.compile(rf"[\w\-/.]{{1,{TAG_NAME_MAX}}}")
+TAG_MAX = TAG_NAME_MAX
+# The `#tag` token, one grammar for quick add and search (filters.TOKEN_RULES reads it through
+# tag_name): tasks.tagging's characters (letters, digits, - _ / .), at least one letter (so "#1"
+# stays text), ending on a letter or digit (a sentence's "." after "#home." is not the tag's).
+TAG_PATTERN = r"(?=[\w\-/.]*[^\W\d_])[\w\-/.]*\w"
+_TAG_NAME = re.compile(TAG_PATTERN)
+
+
+def tag_name(text: str) -> str | None:
+    """`text` when it is a whole tag token's name (after the `#`), else None."""
+    return text if len(text) <= TAG_MAX and _TAG_NAME.fullmatch(text) else None
+
+
 # A task with more tags than this is a paste gone wrong, not a plan: refuse it clearly.
 MAX_TAGS_PER_TASK = 20
 # "home, errand", "home errand", "#home #errand": commas and blanks both separate.

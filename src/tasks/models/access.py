@@ -20,11 +20,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.apps import apps
+from django.db.models import CharField, F, Q, Value
 
-from sharing.models import Membership, Role
+from sharing.models import Role
 
 from ..prepared import Prepared
+from .choices import Status
 
 OWNER = "owner"
 # What each role may do, weakest first: a role may do what the ones before it may.
@@ -56,33 +58,42 @@ class ProjectAccess:
 
 
 def _project_rows(user_id: int):
-    from .organize import Project
-
-    shared = Membership.objects.filter(user_id=user_id).values("project_id")
-    role = Membership.objects.filter(project=OuterRef("pk"), user_id=user_id).values("role")
-    return (
-        Project.objects.filter(Q(user_id=user_id) | Q(pk__in=shared), deleted_at__isnull=True)
-        .annotate(
-            member_role=Subquery(role[:1]),
-            list_ver=F("list_version__version"),
-            count_status=F("counts__status"),
-            count_total=F("counts__total"),
-        )
-        .order_by()
-        .values_list(
-            "id",
-            "user_id",
-            "name",
-            "colour",
-            "position",
-            "archived",
-            "is_inbox",
-            "member_role",
-            "list_ver",
-            "count_status",
-            "count_total",
-        )
+    """The person's projects, then the ones shared with them, each with its list version and
+    one row per status count: two index lookups by person (a UNION, not an OR: an OR of the
+    two reads every project there is)."""
+    # By name, not imported: tasks.models.organize (Project) builds on this module.
+    Project = apps.get_model("tasks", "Project")
+    columns = (
+        "id",
+        "user_id",
+        "name",
+        "colour",
+        "position",
+        "archived",
+        "is_inbox",
+        "member_role",
+        "list_ver",
+        "count_status",
+        "count_total",
     )
+    extra = {
+        "list_ver": F("list_version__version"),
+        "count_status": F("counts__status"),
+        "count_total": F("counts__total"),
+    }
+    owned = (
+        Project.objects.filter(user_id=user_id, deleted_at__isnull=True)
+        .annotate(member_role=Value("", output_field=CharField()), **extra)
+        .order_by()
+        .values_list(*columns)
+    )
+    shared = (
+        Project.objects.filter(memberships__user_id=user_id, deleted_at__isnull=True)
+        .annotate(member_role=F("memberships__role"), **extra)
+        .order_by()
+        .values_list(*columns)
+    )
+    return owned.union(shared, all=True).order_by()
 
 
 PROJECT_ROWS = Prepared(_project_rows, "user_id")
@@ -156,15 +167,13 @@ class Access:
     # --- what the pages read ------------------------------------------------------------------
     @cached_property
     def counts(self) -> dict:
-        """The status counts over every project this person sees (TaskCount.summarize)."""
-        from .task import TaskCount
-
+        """The status counts over every project this person sees (summarize)."""
         rows = [
             (pk, status, total, project.is_inbox and not project.shared_with_me)
             for pk, project in self.projects.items()
             for status, total in project.counts
         ]
-        return TaskCount.summarize(rows)
+        return summarize(rows)
 
     @property
     def inbox(self) -> ProjectAccess | None:
@@ -178,6 +187,32 @@ class Access:
         or project any list of this person's can show gives a new key (tasks/listcache.py)."""
         text = ",".join(f"{pk}:{p.version}" for pk, p in sorted(self.projects.items()))
         return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
+
+
+def summarize(rows) -> dict:
+    """The counts a page shows, from (project, status, live tasks, is the Inbox) rows: per status
+    plus `all`, `open_by_project`, `completed_by_project` ({project id: tasks}), `by_project`
+    ({project id: {status: tasks}}) and `inbox` (the Inbox's id, when it has tasks)."""
+    counts = dict.fromkeys(Status.values, 0)
+    open_by_project: dict[int, int] = {}
+    completed_by_project: dict[int, int] = {}
+    by_project: dict[int, dict[str, int]] = {}
+    inbox = None
+    for project_id, status, total, is_inbox in rows:
+        counts[status] = counts.get(status, 0) + total
+        by_project_status = completed_by_project if status == Status.COMPLETED else open_by_project
+        by_project_status[project_id] = by_project_status.get(project_id, 0) + total
+        by_project.setdefault(project_id, {})[status] = total
+        if is_inbox:
+            inbox = project_id
+    return {
+        "all": sum(counts.values()),
+        **counts,
+        "open_by_project": open_by_project,
+        "completed_by_project": completed_by_project,
+        "by_project": by_project,
+        "inbox": inbox,
+    }
 
 
 # The Access objects read during the current request (by user id); None outside a request, where

@@ -303,23 +303,9 @@ def apply_bulk(user, req: BulkRequest, projects: list[int]) -> BulkResult:
         _link_tag(in_batch, req.tag_name)
     elif req.action == BulkAction.REMOVE_TAG:
         _unlink_tag(in_batch, req.tag_name)
-    elif req.action == BulkAction.MOVE:
-        _rehome_tags(in_batch)
     batch.total = changed
     batch.save(update_fields=["total"])
     return BulkResult(batch, changed, conflicts)
-
-
-def _rehome_tags(tasks: TaskQuerySet) -> None:
-    """Tasks that moved into a project of another owner's: their tags become the new owner's
-    tags of the same names (tags are their owner's)."""
-    from ..tagging import set_task_tags
-
-    stray = tasks.filter(
-        Exists(TaskTag.objects.filter(task=OuterRef("pk")).exclude(tag__user=OuterRef("user")))
-    )
-    for task in stray.with_tag_names():
-        set_task_tags(task, task.tag_names)
 
 
 def _conflicts(user, req: BulkRequest) -> int:
@@ -390,8 +376,6 @@ def undo_bulk(user, batch_id: int, projects: list[int]) -> BulkResult | None:
             _unlink_tag(done, batch.value)
         elif batch.action == BulkAction.REMOVE_TAG:
             _link_tag(done, batch.value)
-        elif batch.action == BulkAction.MOVE:
-            _rehome_tags(done)
     batch.undone_at = now
     batch.save(update_fields=["undone_at"])
     return BulkResult(batch, reverted, batch.total - reverted)

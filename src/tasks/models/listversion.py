@@ -2,7 +2,7 @@
 have changed, so a rendered list can be cached under the versions of the projects it shows
 (tasks/listcache.py)."""
 
-from django.db import models
+from django.db import connection, models
 
 
 class ListVersion(models.Model):
@@ -35,8 +35,6 @@ def lock_versions(project_ids) -> None:
     """Take the list-version rows of these projects, in id order, until the transaction ends:
     for a statement that changed tasks of many projects, so its deferred bumps cannot meet
     another transaction's in the opposite order. A no-op outside PostgreSQL."""
-    from django.db import connection
-
     ids = sorted({pk for pk in project_ids if pk is not None})
     if not ids or connection.vendor != "postgresql":
         return

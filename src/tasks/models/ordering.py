@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
@@ -109,8 +110,8 @@ def lock_moves(project_ids: Iterable[int]) -> None:
     """Serialize the moves on a line (see the module docstring): the rows of the projects its
     tasks are in (the mover's projects), locked in id order until the transaction ends. Call
     inside one."""
-    from .organize import Project
-
+    # By name, not imported: the models build on this module (Task's default position).
+    Project = apps.get_model("tasks", "Project")
     projects = Project.objects.filter(pk__in=sorted(project_ids)).order_by("pk")
     list(projects.select_for_update(no_key=True).values_list("pk", flat=True))
 
@@ -151,8 +152,6 @@ def place(
     """Put `task` in column `status`, right after `prev` and before `next_` (None: that end),
     which are neighbours on `line`. Call inside a transaction, after lock_moves(). Writes
     the task and, when there is no room, a small window of the line."""
-    from .task import Task
-
     if keep:
         position = task.position
     else:
@@ -167,7 +166,7 @@ def place(
         task.status = status
         task._sync_completed_at()
         values |= {"status": status, "completed_at": task.completed_at}
-    Task.objects.filter(pk=task.pk).update(**values)
+    line.model.objects.filter(pk=task.pk).update(**values)
     task.position = position
     task.version += 1
     task.updated_at = now
@@ -178,8 +177,6 @@ def _rebalance(line: TaskQuerySet, task: Task, prev: Task | None) -> tuple[int, 
     """Make room right after `prev` (None: at the very start) on the line by renumbering the
     fewest following tasks that fit; the moved task's new position and the number of other
     rows written."""
-    from .task import Task
-
     following = line.exclude(pk=task.pk).order_by("position", "id")
     if prev is not None:
         following = following.filter(after_key(prev.position, prev.pk))
@@ -202,7 +199,7 @@ def _rebalance(line: TaskQuerySet, task: Task, prev: Task | None) -> tuple[int, 
         if position != slot
     ]
     if changed:
-        Task.objects.filter(pk__in=[pk for pk, _ in changed]).update(
+        line.model.objects.filter(pk__in=[pk for pk, _ in changed]).update(
             position=Case(*(When(pk=pk, then=Value(slot)) for pk, slot in changed))
         )
     return slots[0], len(changed)
@@ -210,8 +207,6 @@ def _rebalance(line: TaskQuerySet, task: Task, prev: Task | None) -> tuple[int, 
 
 def _renumber_all(line: TaskQuerySet, task: Task, prev: Task | None) -> tuple[int, int]:
     """The last resort at the ends of the number line: the whole line, GAP apart."""
-    from .task import Task
-
     rows = list(line.exclude(pk=task.pk).order_by("position", "id").only("id", "position"))
     at = 0 if prev is None else next(i for i, t in enumerate(rows) if t.pk == prev.pk) + 1
     ordered = [*rows[:at], None, *rows[at:]]
@@ -222,7 +217,7 @@ def _renumber_all(line: TaskQuerySet, task: Task, prev: Task | None) -> tuple[in
             position = start + i * GAP
         else:
             row.position = start + i * GAP
-    Task.objects.bulk_update(rows, ["position"], batch_size=1000)
+    line.model.objects.bulk_update(rows, ["position"], batch_size=1000)
     return position, len(rows)
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ..prepared import Prepared
 from .access import Access, access_for
+from .choices import Status
 
 PROJECT_NAME_MAX = 80
 TAG_NAME_MAX = 40
@@ -66,17 +67,8 @@ class ProjectQuerySet(models.QuerySet):
     def with_open_counts(self) -> ProjectQuerySet:
         """Each project's open (not completed) live tasks, summed from the trigger-kept
         counters in the same query (the admin's list: no query per project)."""
-        from .task import Status, TaskCount
-
-        open_counts = (
-            TaskCount.objects.filter(project=models.OuterRef("pk"))
-            .exclude(status=Status.COMPLETED)
-            .order_by()
-            .values("project")
-            .annotate(total=models.Sum("total"))
-            .values("total")
-        )
-        return self.annotate(open_tasks=Coalesce(models.Subquery(open_counts), 0))
+        still_open = ~Q(counts__status=Status.COMPLETED)
+        return self.annotate(open_tasks=Coalesce(models.Sum("counts__total", filter=still_open), 0))
 
     def create_for(self, user, name: str, colour: str = Colour.GREY) -> Project:
         """A new project at the end of the user's list. Raises IntegrityError when the name is
@@ -176,11 +168,11 @@ class Project(models.Model):
         """Move `task` into this project if it is still at `version` (compare-and-swap). The
         caller checked the person may (tasks.services) and holds a lock on this project's row
         (see `trash`). False when the task moved on."""
-        from .task import Task
-
         now = timezone.now()
-        updated = Task.objects.filter(pk=task.pk, version=version, deleted_at__isnull=True).update(
-            project=self, version=models.F("version") + 1, updated_at=now
+        updated = (
+            type(task)
+            .objects.filter(pk=task.pk, version=version, deleted_at__isnull=True)
+            .update(project=self, version=models.F("version") + 1, updated_at=now)
         )
         if updated:
             task.project, task.version, task.updated_at = self, version + 1, now
@@ -192,8 +184,6 @@ class Project(models.Model):
         project row first: a task being moved into it (which locks it too) either lands before
         and goes to the trash with it, or waits and then finds the project gone. Returns the
         number of tasks trashed, None when the project was already gone. The Inbox refuses."""
-        from .task import Task
-
         if self.is_inbox:
             raise ValueError("The Inbox cannot be deleted.")
         with transaction.atomic():
@@ -201,9 +191,7 @@ class Project(models.Model):
             if not locked.exists():
                 return None
             stamp = timezone.now()
-            moved = Task.objects.filter(project=self, deleted_at__isnull=True).update(
-                deleted_at=stamp
-            )
+            moved = self.tasks.filter(deleted_at__isnull=True).update(deleted_at=stamp)
             locked.update(deleted_at=stamp, version=models.F("version") + 1)
             self.deleted_at = stamp
             return moved
@@ -212,8 +200,6 @@ class Project(models.Model):
         """Undo `trash`: the project and exactly the tasks trashed with it come back. A project
         created meanwhile under the same name keeps it; this one is renamed "Name (restored)".
         Returns the number of tasks restored, None when the project was not in the trash."""
-        from .task import Task
-
         with transaction.atomic():
             project = (
                 Project.objects.select_for_update()
@@ -228,9 +214,7 @@ class Project(models.Model):
             )
             if taken.exists():
                 name = f"{name[: PROJECT_NAME_MAX - 11]} (restored)"
-            restored = Task.objects.filter(project=project, deleted_at=project.deleted_at).update(
-                deleted_at=None
-            )
+            restored = project.tasks.filter(deleted_at=project.deleted_at).update(deleted_at=None)
             Project.objects.filter(pk=self.pk).update(
                 deleted_at=None, name=name, version=models.F("version") + 1
             )

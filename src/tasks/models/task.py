@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, StringAgg, Subquery, Value, When
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
@@ -13,10 +14,19 @@ from django.utils import timezone
 
 from .. import query as search_syntax
 from .access import access_for
+from .choices import Due, Priority, RepeatFrom, Sort, Status
 from .ordering import new_position
+from .organize import Project, Tag, TaskTag
 
-if TYPE_CHECKING:
-    from ..filters import BoardView
+
+class View(Protocol):
+    """What TaskQuerySet.filtered() reads of a view (filters.BoardView is one): the conditions
+    (`terms`, `excluded`) and the search's free text (`search`)."""
+
+    terms: tuple[tuple[str, str], ...]
+    excluded: tuple[tuple[str, str], ...]
+    search: object
+
 
 # Sorting on a stored, never-NULL key lets every sort use a plain (user, key, id) index and a
 # row-value comparison for keyset pagination, the same way on PostgreSQL and SQLite.
@@ -24,39 +34,6 @@ FAR_FUTURE = dt.date(9999, 12, 31)
 # An all-day task sorts after the timed ones of its day: its deadline is the day's end (and it
 # becomes overdue then, where a timed one does at its time).
 END_OF_DAY = dt.time(23, 59, 59)
-
-
-class Priority(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
-
-
-class Status(models.TextChoices):
-    PENDING = "pending", "Pending"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
-
-
-class Sort(models.TextChoices):
-    NEWEST = "newest", "Newest"
-    DUE = "due", "Due date"
-    PRIORITY = "priority", "Priority"
-    TITLE = "title", "Title"
-    MANUAL = "manual", "Manual"
-
-
-class RepeatFrom(models.TextChoices):
-    DUE = "due", "Due date"
-    COMPLETION = "completion", "Completion date"
-
-
-class Due(models.TextChoices):
-    ANY = "", "Any"
-    OVERDUE = "overdue", "Overdue"
-    TODAY = "today", "Today"
-    WEEK = "week", "This week"
-    NONE = "none", "No date"
 
 
 @dataclass(frozen=True)
@@ -137,8 +114,6 @@ class TaskQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         """As QuerySet.bulk_create, putting tasks without a project into their owner's Inbox
         (save() does it one by one; bulk_create skips save())."""
-        from .organize import Project
-
         objs = list(objs)
         inboxes: dict[int, Project] = {}
         for task in objs:
@@ -205,8 +180,6 @@ class TaskQuerySet(models.QuerySet):
         if not words and not phrases:
             return self
         if self.db == "default" and _is_postgres():
-            from django.contrib.postgres.search import SearchQuery
-
             tsquery = search_syntax.to_tsquery(words, phrases)
             if not tsquery:
                 return self
@@ -234,9 +207,6 @@ class TaskQuerySet(models.QuerySet):
         """Each task's tag names, comma-joined (Task.tag_names reads them), in the list query
         itself: a correlated subquery per row on TaskTag's (task, tag) key, so rows show their
         chips without a query per row or per page."""
-
-        from .organize import TaskTag
-
         # Sorted here where the database can (SQLite before 3.44 cannot): Task.tag_names
         # sorts again, so the chips keep one order either way.
         ordered = connection.features.supports_aggregate_order_by_clause
@@ -248,8 +218,6 @@ class TaskQuerySet(models.QuerySet):
         """Tasks with a tag `name` (any case) of their owner's: `id IN` the tag's links, read
         from the (tag, task) index after finding the tags by the (user, lower(name)) index.
         Tasks not narrowed by visible_to() match the tag of each task's own owner (per row)."""
-        from .organize import Tag, TaskTag
-
         if self._owner_ids is None:
             owner = OuterRef(OuterRef("user"))
             tags = Tag.objects.alias(lname=Lower("name")).filter(
@@ -283,7 +251,7 @@ class TaskQuerySet(models.QuerySet):
         "tag": lambda qs, value: qs.with_tag(value),
     }
 
-    def filtered(self, view: BoardView) -> TaskQuerySet:
+    def filtered(self, view: View) -> TaskQuerySet:
         """The tasks in `view`: every condition and every free word must match (AND), and no
         negated one may."""
         qs = self
@@ -360,15 +328,11 @@ class TaskQuerySet(models.QuerySet):
             merged = True
         for name in changed:
             setattr(current, name, mine[name])
-        # Tags live in TaskTag, not in the row: the CAS bumps the version, then they are set
-        # in the same transaction, under the row lock taken above.
+        # Tags live in TaskTag, not in the row: the CAS bumps the version; the caller links the
+        # tags (services.edit_task) in the same transaction, under the row lock taken above.
         columns = sorted(changed - {"tag_names"})
         saved = current.save_if_current(current.version, columns or ["title"])
-        if saved and "tag_names" in changed:
-            from ..tagging import set_task_tags
-
-            set_task_tags(current, mine["tag_names"])
-        return Edit(current, saved=saved, merged=merged and bool(changed))
+        return Edit(current, saved=saved, merged=merged and bool(changed), changed=changed)
 
     def purgeable(self, before: dt.datetime) -> TaskQuerySet:
         return self.filter(deleted_at__isnull=False, deleted_at__lt=before)
@@ -533,8 +497,6 @@ class Task(models.Model):
     def save(self, *args, **kwargs):
         self._sync_completed_at()
         if self.project_id is None:
-            from .organize import Project
-
             self.project = Project.inbox_for(self.user)
         super().save(*args, **kwargs)
 
@@ -552,7 +514,7 @@ class Task(models.Model):
 
     @tag_names.setter
     def tag_names(self, names) -> None:
-        # An edit's new tags, before set_task_tags links them (TaskQuerySet.edit).
+        # An edit's new tags, before set_task_tags links them (services.edit_task).
         self.__dict__["tag_string"] = ",".join(names)
 
     @property
@@ -586,15 +548,6 @@ class Task(models.Model):
     @property
     def repeats(self) -> bool:
         return bool(self.recurrence)
-
-    @property
-    def recurrence_text(self) -> str:
-        from ..recurrence import describe
-
-        words = describe(self.recurrence)
-        if words and self.repeat_from == RepeatFrom.COMPLETION:
-            words += " after completion"
-        return words
 
     @property
     def is_due_today(self) -> bool:
@@ -685,8 +638,6 @@ class Task(models.Model):
         """Bring the task back from the trash; False if it was not in it. A task whose project
         is in the trash (deleted with it) comes back alone, into its owner's Inbox: the project
         returns only through its own Undo."""
-        from .organize import Project
-
         # One UPDATE, as before projects existed: the Inbox is chosen in the database.
         gone = Exists(Project.objects.filter(pk=OuterRef("project_id"), deleted_at__isnull=False))
         inbox = Project.objects.filter(user_id=OuterRef("user_id"), is_inbox=True).values("pk")
@@ -736,33 +687,5 @@ class TaskCount(models.Model):
 
     @classmethod
     def for_user(cls, user) -> dict:
-        """The counts of every project `user` can see (see summarize)."""
-        from .access import access_for
-
+        """The counts of every project `user` can see (access.summarize)."""
         return access_for(user).counts
-
-    @staticmethod
-    def summarize(rows) -> dict:
-        """for_user()'s dict from rows_sql()'s rows (project, status, total, is the Inbox)."""
-        counts = dict.fromkeys(Status.values, 0)
-        open_by_project: dict[int, int] = {}
-        completed_by_project: dict[int, int] = {}
-        by_project: dict[int, dict[str, int]] = {}
-        inbox = None
-        for project_id, status, total, is_inbox in rows:
-            counts[status] = counts.get(status, 0) + total
-            by_project_status = (
-                completed_by_project if status == Status.COMPLETED else open_by_project
-            )
-            by_project_status[project_id] = by_project_status.get(project_id, 0) + total
-            by_project.setdefault(project_id, {})[status] = total
-            if is_inbox:
-                inbox = project_id
-        return {
-            "all": sum(counts.values()),
-            **counts,
-            "open_by_project": open_by_project,
-            "completed_by_project": completed_by_project,
-            "by_project": by_project,
-            "inbox": inbox,
-        }

@@ -3,16 +3,30 @@ may change, one set-based write per action (models/bulk.py)."""
 
 from __future__ import annotations
 
-from ..models import BulkAction, BulkRequest, BulkResult
+from django.db.models import Exists, OuterRef
+
+from ..models import BulkAction, BulkChange, BulkRequest, BulkResult, Task, TaskTag
 from ..models import bulk as batches
 from ..models.access import access_for
 from ..models.listversion import lock_versions
+from ..tagging import set_task_tags
 from .common import editable_project, in_transaction, wrote
 
 
 def _editable_projects(actor) -> list[int]:
     access = access_for(actor)
     return [pk for pk in access.projects if access.can_edit(pk)]
+
+
+def _rehome_tags(batch) -> None:
+    """A batch's tasks that moved into (or back into) a project of another owner's: their tags
+    become the new owner's tags of the same names (tags are their owner's)."""
+    moved = Task.objects.filter(pk__in=BulkChange.objects.filter(batch=batch).values("task_id"))
+    stray = moved.filter(
+        Exists(TaskTag.objects.filter(task=OuterRef("pk")).exclude(tag__user=OuterRef("user")))
+    )
+    for task in stray.with_tag_names():
+        set_task_tags(task, task.tag_names)
 
 
 @in_transaction
@@ -24,6 +38,8 @@ def apply_bulk(actor, req: BulkRequest) -> BulkResult:
     projects = _editable_projects(actor)
     result = batches.apply_bulk(actor, req, projects)
     if result.batch is not None:
+        if req.action == BulkAction.MOVE:
+            _rehome_tags(result.batch)
         lock_versions(batches.touched_projects(result.batch))
     wrote(actor)
     return result
@@ -34,6 +50,8 @@ def undo_bulk(actor, batch_id: int) -> BulkResult | None:
     """Revert the person's batch on the tasks nobody changed since (None: no such batch)."""
     result = batches.undo_bulk(actor, batch_id, _editable_projects(actor))
     if result is not None:
+        if result.batch.action == BulkAction.MOVE:
+            _rehome_tags(result.batch)
         lock_versions(batches.touched_projects(result.batch))
     wrote(actor)
     return result

@@ -15,9 +15,10 @@ from django.db.models import Max
 
 from .. import kanban
 from ..filters import BoardView
-from ..models import Edit, Project, Task, Toggle, completion, ordering
+from ..models import Edit, Project, Task, Toggle, ordering
 from ..models.access import access_for
 from ..tagging import set_task_tags
+from . import completion
 from .common import (
     NotFound,
     editable_project,
@@ -121,6 +122,8 @@ def edit_task(actor, pk: int, version: int, mine: dict, original: dict | None) -
         raise NotFound("No such task.") from None
     require_edit(access_for(actor), current.project_id)
     edit = Task.objects.edit(current, version, mine, original)
+    if edit.saved and "tag_names" in edit.changed:
+        set_task_tags(edit.task, mine["tag_names"])
     if edit.saved and "project" in edit.changed:
         _follow_owner(edit.task)
     wrote(actor)

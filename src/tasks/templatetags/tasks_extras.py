@@ -9,7 +9,9 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.text import Truncator
 
+from tasks.listing import scoped_counts
 from tasks.models import task as models
+from tasks.recurrence import words_for
 
 register = template.Library()
 # A day: a row's key changes with the date anyway, so older entries are never read again.
@@ -17,6 +19,12 @@ ROW_CACHE_SECONDS = 24 * 60 * 60
 # Bump when a row's HTML changes through Python rather than the template (a label, a filter):
 # the template's own changes are in the key already (source_version).
 ROW_CACHE_VERSION = 1
+
+
+@register.filter
+def repeat_words(task) -> str:
+    """{{ task|repeat_words }}: how the task repeats, in words (recurrence.words_for)."""
+    return words_for(task)
 
 
 @register.filter
@@ -79,8 +87,6 @@ def source_version(parser) -> str:
 @register.simple_tag
 def status_links(counts: dict, view) -> list[dict]:
     """The status counts as links: each shows its status, keeping the rest of the view."""
-    from ..listing import scoped_counts  # the counts of the scope on screen
-
     counts = scoped_counts(counts, view)
     params = view.as_params() if view else {}
     current = getattr(view, "status", "")

@@ -3,6 +3,8 @@ matches), answers htmx with the list and the counts, and offers Undo for exactly
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -147,9 +149,7 @@ def done_words(result: BulkResult) -> str:
     return f"{n} deleted"
 
 
-def batch_date(value: str):
-    import datetime as dt
-
+def batch_date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 

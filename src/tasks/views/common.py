@@ -2,6 +2,7 @@
 and the one rule for answering a write under the view on screen."""
 
 from functools import wraps
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django_htmx.http import reswap, retarget
 
+from .. import kanban
 from ..filters import BoardView, read_path, safe_next
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_location
@@ -53,8 +55,6 @@ def board_context(request: HtmxRequest, view: BoardView, query=None, nav=None) -
     `nav` (the sidebar's Navigation, when the page has one) spares a query for the search's
     project names."""
     if view.is_kanban:
-        from .kanban import kanban_context
-
         return kanban_context(request, view, query)
     query = request.GET if query is None else query
     # The project and the tag names in the same query: each row shows its chips (no query
@@ -74,6 +74,20 @@ def board_context(request: HtmxRequest, view: BoardView, query=None, nav=None) -
     )
     context = {"filters": view, "page": page, "params": view.as_params()}
     return context | list_extras(request, view, page, query, nav)
+
+
+def kanban_context(request: HtmxRequest, view: BoardView, query=None, task_counts=None) -> dict:
+    """The board's context in the kanban layout (common.board_context's counterpart)."""
+    query = request.GET if query is None else query
+    task_counts = counts(request) if task_counts is None else task_counts
+    column = query.get("column")
+    cols = kanban.columns(request.user, view, task_counts, column, query.get("after"))
+    cards = [task for col in cols for task in col.tasks]
+    # list-summary and view-title read a page; the board's is every card on screen.
+    page = SimpleNamespace(
+        tasks=cards, has_other_pages=any(c.next_cursor for c in cols), prev_cursor=None
+    )
+    return {"filters": view, "params": view.as_params(), "columns": cols, "page": page}
 
 
 def back_to_board(request: HtmxRequest):

@@ -1,8 +1,6 @@
 """The kanban layout of the board (?layout=board) and moving a task: to another column, up or
 down, or next to another card (drag and drop, the keyboard, the no-JavaScript buttons)."""
 
-from types import SimpleNamespace
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,23 +15,17 @@ from ..filters import BoardView
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_query, wants_fragment
 from ..models import Status, Task, ordering
-from .common import BOARD, CONFLICT, atomic_post, back_to_board, board_context, counts
+from .common import (
+    BOARD,
+    CONFLICT,
+    atomic_post,
+    back_to_board,
+    board_context,
+    counts,
+    kanban_context,
+)
 
 KANBAN = "tasks/kanban.html"
-
-
-def kanban_context(request: HtmxRequest, view: BoardView, query=None, task_counts=None) -> dict:
-    """The board's context in the kanban layout (common.board_context's counterpart)."""
-    query = request.GET if query is None else query
-    task_counts = counts(request) if task_counts is None else task_counts
-    column = query.get("column")
-    cols = kanban.columns(request.user, view, task_counts, column, query.get("after"))
-    cards = [task for col in cols for task in col.tasks]
-    # list-summary and view-title read a page; the board's is every card on screen.
-    page = SimpleNamespace(
-        tasks=cards, has_other_pages=any(c.next_cursor for c in cols), prev_cursor=None
-    )
-    return {"filters": view, "params": view.as_params(), "columns": cols, "page": page}
 
 
 def kanban_board(request: HtmxRequest, view: BoardView, page: dict):

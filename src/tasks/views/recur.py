@@ -13,7 +13,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from .. import services
 from ..filters import BoardView
 from ..http import HtmxRequest, page_location
-from ..models import completion
+from ..services import completion
 from .common import BOARD, answer_write, atomic_post, back_to_board, board_context, counts
 
 
