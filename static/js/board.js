@@ -202,13 +202,16 @@
   });
 
   // --- htmx lifecycle ------------------------------------------------------------------------
+  // Only one row is edited at a time: opening another puts the first back as it was.
+  document.addEventListener("htmx:confirm", (event) => {
+    const elt = event.detail.elt;
+    if (!elt.matches("[data-edit]")) return;
+    for (const li of $$("#tasks > li[data-editing]")) if (!li.contains(elt)) cancelEdit(li);
+  });
+
   let sentFilters = null;
   document.addEventListener("htmx:beforeRequest", (event) => {
     const elt = event.detail.elt;
-    // Only one row is edited at a time: opening another puts the first back as it was.
-    if (elt.matches("[data-edit]")) {
-      for (const li of $$("#tasks > li[data-editing]")) if (!li.contains(elt)) cancelEdit(li);
-    }
     // Filter requests queue behind earlier writes (hx-sync on <main>) and read the form when
     // they leave, so several queued ones would all send the latest filters: send them once.
     const filters = elt.id === "filters" ? new URLSearchParams(new FormData(elt)).toString() : null;
