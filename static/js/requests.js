@@ -12,8 +12,8 @@
     const form = elt.matches("form") ? elt : verb === "get" ? null : (elt.form ?? elt.closest("form"));
     const data = new FormData(form ?? undefined, event?.submitter?.form === form ? event.submitter : null);
     if (elt.name && elt.matches("button, input")) data.set(elt.name, elt.value);
-    const include = elt.getAttribute("hx-include"); // ours name a form by id
-    if (include) for (const [name, value] of new FormData(document.querySelector(include))) data.append(name, value);
+    const include = elt.hasAttribute("hx-include") && document.querySelector(elt.getAttribute("hx-include"));
+    if (include) for (const [name, value] of new FormData(include)) data.append(name, value); // ours: a form
     const values = {};
     for (const [name, value] of data) (values[name] ??= []).push(value);
     return Object.assign(values, JSON.parse(elt.getAttribute("hx-vals") || "{}"), extra);
@@ -24,8 +24,8 @@
     if (!main || elt === main || question || elt.closest("[hx-sync]") !== main) return;
     event.preventDefault();
     const values = valuesOf(elt, verb, trigger, etc.values);
-    const swap = etc.swapOverride ?? inherited(elt, "hx-swap");
-    htmx.ajax(verb, path, { source: main, target, event: trigger, swap, push: etc.push ?? inherited(elt, "hx-push-url"), values });
+    const swap = etc.swapOverride ?? inherited(elt, "hx-swap"), push = etc.push ?? inherited(elt, "hx-push-url");
+    htmx.ajax(verb, path, { source: main, target, event: trigger, swap, push, values }).catch(() => {}); // toasts.js says it
   });
 
   document.addEventListener("htmx:beforeRequest", (event) => {
