@@ -230,3 +230,33 @@ def test_the_board_loads_board_js_before_the_scripts_that_register_keys_on_it(cl
     loaded, _ = scripts_and_hooks(client.get("/").content.decode())
     for script in ("views.js", "kanban.js", "projects.js", "tags.js", "bulk.js"):
         assert loaded.index("board.js") < loaded.index(script)
+
+
+def test_cards_and_rows_carry_the_urls_their_scripts_post_to(client, alice, make_task):
+    """kanban.js fires "moved" on a card (a row in the Manual sort) whose hx-post sends
+    #move-form; projects.js posts to data-project-url. Both rendered with {% url %}."""
+    task = make_task(alice, "Water the plants")
+    client.force_login(alice)
+    for url in ("/?layout=board", "/?sort=manual", "/"):
+        document = parse(client.get(url).content.decode())
+        item = document.find("li", id=f"task-{task.pk}")
+        assert item["hx-post"] == reverse("tasks:move", args=[task.pk]), url
+        assert item["hx-trigger"] == "moved"
+        assert item["hx-include"] == "#move-form"
+        assert item["hx-disinherit"] == "hx-include"
+        assert item["data-project-url"] == reverse("tasks:set_project", args=[task.pk])
+        form = document.find("form", id="move-form")
+        if url == "/":
+            assert form is None  # the list is reordered in the Manual sort only
+        else:
+            fields = {e["name"] for e in form.find_all("input")}
+            assert fields == {"status", "after", "before", "dir"}, url
+
+
+def test_the_tags_field_names_its_suggestions_url(client, alice, make_task):
+    task = make_task(alice, "Water the plants")
+    client.force_login(alice)
+    field = parse(client.get(reverse("tasks:edit", args=[task.pk])).content.decode()).find(
+        "input", data_tags_input=True
+    )
+    assert field["data-suggest-url"] == reverse("tasks:tag_suggest")
