@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from e2e.support import assert_no_reload, open_board, row, task_rows
-from tasks.models import Priority, Status, Task
+from tasks.models import GAP, Priority, Status, Task
 
 LIST_READ = re.compile(r"/\?(.*&)?status=")
 
@@ -185,3 +185,68 @@ def test_a_toggle_pressed_while_a_filter_replaces_the_list_still_applies(board, 
     assert Task.objects.get(pk=task.pk).status == Status.COMPLETED
     assert first(events, "response", LIST_READ) < first(events, "request", r"/toggle/$")
     assert_no_reload(board)
+
+
+def test_a_toggle_on_a_row_a_filter_removes_is_sent_and_so_is_the_next_one(board, user, make_task):
+    """x on a row the held filter read will take off the list, then x on another row: htmx's own
+    queue drops the first once its row is gone, and then holds back every request after it until
+    some later one comes. Both are sent, in the order pressed, and both apply."""
+    stay = make_task(user, "Stay")
+    leave = make_task(user, "Leave", status=Status.IN_PROGRESS)  # newest: the first row
+    open_board(board)
+    held = hold(board, LIST_READ)
+    events = log_requests(board)
+
+    board.keyboard.press("j")
+    expect(row(board, leave)).to_be_focused()
+    with board.expect_request(LIST_READ):
+        board.keyboard.press("2")  # Status: Pending, which "Leave" is not
+    board.keyboard.press("x")
+    board.keyboard.press("j")
+    expect(row(board, stay)).to_be_focused()
+    board.keyboard.press("x")
+    assert_held_back(board, events, r"/toggle/$")
+    held[0].continue_()
+
+    expect(row(board, stay)).to_have_count(0)  # completed: no longer pending
+    expect(task_rows(board)).to_have_count(0)
+    assert Task.objects.get(pk=leave.pk).status == Status.COMPLETED
+    assert Task.objects.get(pk=stay.pk).status == Status.COMPLETED
+    toggled = [
+        re.search(r"/task/(\d+)/toggle/$", url) for kind, _, url in events if kind == "request"
+    ]
+    assert [int(m[1]) for m in toggled if m] == [leave.pk, stay.pk]
+    assert first(events, "response", LIST_READ) < first(events, "request", r"/toggle/$")
+    assert_no_reload(board)
+
+
+def test_a_card_moved_twice_while_its_first_move_is_held_lands_where_both_put_it(board, user):
+    """The second move leaves after the first has answered; the first's answer has replaced the
+    card by then, which htmx's own queue would have dropped the second move for."""
+    first_card, *_ = [
+        Task.objects.create(user=user, title=title, position=i * GAP)
+        for i, title in enumerate(["Renew passport", "Book dentist", "Call plumber"])
+    ]
+    page = open_board(board, "/?layout=board")
+    held = []
+    page.route("**/move/", lambda route: route.continue_() if held else held.append(route))
+
+    page.locator(f"#task-{first_card.pk}").focus()
+    with page.expect_request("**/move/"):
+        page.keyboard.press("Shift+ArrowDown")
+    events = log_requests(page)  # from the first move's answer on
+    page.keyboard.press("Shift+ArrowDown")
+    assert_held_back(page, events, r"/move/$")
+    held[0].continue_()
+
+    expect(page.get_by_role("status")).to_contain_text("position 3 of 3")
+    order = Task.objects.filter(user=user).order_by("position", "id")
+    assert list(order.values_list("title", flat=True)) == [
+        "Book dentist",
+        "Call plumber",
+        "Renew passport",
+    ]
+    moves = [i for i, (kind, _, url) in enumerate(events) if url.endswith("/move/")]
+    assert [events[i][0] for i in moves] == ["response", "request", "response"]
+    expect(page.locator(f"#task-{first_card.pk}")).to_be_focused()
+    assert_no_reload(page)

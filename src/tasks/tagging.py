@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
+from django.urls import reverse_lazy
 
 from .models import TAG_NAME_MAX, Tag, Task, TaskTag
 
@@ -103,9 +104,15 @@ class TagNamesField(forms.CharField):
         kwargs.setdefault("help_text", TAG_NAME_HELP)
         kwargs.setdefault("max_length", None)
         super().__init__(**kwargs)
-        # static/js/tags.js turns an input with data-tags-input into chips with suggestions.
+        # static/js/tags.js turns an input with data-tags-input into chips with suggestions
+        # (read from data-suggest-url).
         self.widget.attrs.update(
-            {"data-tags-input": "", "autocomplete": "off", "spellcheck": "false"}
+            {
+                "data-tags-input": "",
+                "data-suggest-url": reverse_lazy("tasks:tag_suggest"),
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
         )
 
     def prepare_value(self, value):

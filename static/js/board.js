@@ -1,7 +1,7 @@
-// The board's keyboard map, focus management and the shortcuts dialog. htmx does the requests
-// and swaps, the server renders every word (toasts, errors), Bootstrap times the toasts; this
-// file only moves focus and wires keys to the same buttons a mouse would press. No inline
-// handlers anywhere: the CSP forbids them.
+// The board's keyboard map, focus management and the shortcuts dialog (and the task form page's
+// first field). htmx does the requests and swaps, the server renders every word (toasts.js
+// shows them); this file only moves focus and wires keys to the same buttons a mouse would
+// press. No inline handlers anywhere: the CSP forbids them.
 (function () {
   "use strict";
 
@@ -53,25 +53,6 @@
     const list = tasks();
     const index = currentTask() ? list.indexOf(currentTask()) + delta : 0;
     focusTask(list[Math.max(0, Math.min(list.length - 1, index))]);
-  }
-
-  // --- toasts ------------------------------------------------------------------------------
-  // Bootstrap's Toast hides each after its data-bs-delay and pauses while hovered or focused.
-  function showToasts(root) {
-    const toasts = root.matches("[data-toast]") ? [root] : $$("[data-toast]", root);
-    for (const toast of toasts) bootstrap.Toast.getOrCreateInstance(toast).show();
-  }
-  htmx.onLoad(showToasts);
-  // A hidden toast leaves the region, so `z` and the live region only ever see current ones.
-  document.addEventListener("hidden.bs.toast", (event) => event.target.remove());
-
-  // The server renders the words for each error (partials/error_toasts.html); pick by status.
-  function showError(status) {
-    const pick = (key) => $(`template[data-error-toast="${key}"]`);
-    const template = pick(status) || pick(String(status)[0] + "xx") || pick("4xx");
-    const toast = template.content.firstElementChild.cloneNode(true);
-    $("#toasts").append(toast);
-    showToasts(toast);
   }
 
   // --- shortcuts dialog -----------------------------------------------------------------------
@@ -189,26 +170,22 @@
     if (li && !li.hasAttribute("data-editing")) focusTask(li, false);
   });
 
-  // Ctrl/Cmd/Shift-click opens a link as links do (a new tab or window): keep htmx out of it.
-  // (A middle click is an auxclick, which htmx never sees.)
-  document.addEventListener("click", (event) => {
-    const modified = event.ctrlKey || event.metaKey || event.shiftKey;
-    if (modified && event.target.closest("a[href]")) event.stopPropagation();
-  }, true);
-
   // Sent by the server (HX-Trigger-After-Settle) when a task comes back, e.g. after an undo.
   document.addEventListener("focus-task", (event) => {
     focusTask(document.getElementById("task-" + event.detail.id));
   });
 
   // --- htmx lifecycle ------------------------------------------------------------------------
+  // Only one row is edited at a time: opening another puts the first back as it was.
+  document.addEventListener("htmx:confirm", (event) => {
+    const elt = event.detail.elt;
+    if (!elt.matches("[data-edit]")) return;
+    for (const li of $$("#tasks > li[data-editing]")) if (!li.contains(elt)) cancelEdit(li);
+  });
+
   let sentFilters = null;
   document.addEventListener("htmx:beforeRequest", (event) => {
     const elt = event.detail.elt;
-    // Only one row is edited at a time: opening another puts the first back as it was.
-    if (elt.matches("[data-edit]")) {
-      for (const li of $$("#tasks > li[data-editing]")) if (!li.contains(elt)) cancelEdit(li);
-    }
     // Filter requests queue behind earlier writes (hx-sync on <main>) and read the form when
     // they leave, so several queued ones would all send the latest filters: send them once.
     const filters = elt.id === "filters" ? new URLSearchParams(new FormData(elt)).toString() : null;
@@ -262,19 +239,15 @@
     else if ($("#no-tasks")) $("#no-tasks").focus();
   });
 
-  // htmx swaps no 4xx/5xx answer (other than our 409/422 forms): say what happened.
-  document.addEventListener("htmx:responseError", (event) => showError(event.detail.xhr.status));
-  document.addEventListener("htmx:sendError", () => showError(0));
-
   // Back/Forward: htmx swapped in <main> from the server; the new rows need their tab stop.
   document.addEventListener("htmx:historyRestore", () => setRoving(null));
 
   function init() {
     setRoving(null);
-    // Full-page forms start in their first field with an error, else in the title.
-    const field = !$("#tasks") && ($("main .is-invalid") || $("main form input[name='title']"));
+    // The task form page starts in its first field with an error, else in the title.
+    const field = $("[data-focus-first] .is-invalid") || $("[data-focus-first] input[name='title']");
     if (field) field.focus();
-    for (const el of $$("[data-shortcuts-open]")) el.hidden = false;
+    if ($("#shortcuts")) for (const el of $$("[data-shortcuts-open]")) el.hidden = false;
     window.taskmanager.ready = true; // e2e/support.py waits for this
   }
 

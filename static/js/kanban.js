@@ -1,9 +1,11 @@
 // The kanban board's drag and drop (SortableJS) and keys, and the Manual sort's reorder keys in
-// the list. Every move is the same POST a no-JavaScript "Up", "Down" or "Move to …" button makes
-// (/task/<id>/move/): the card moves on screen at once, the server answers with the card, the
-// column counts and the toast that announces the move ("Moved 'X' to In progress, position 2
-// of 5"). Keys are registered on window.taskmanager (board.js), which owns the one keydown
-// listener. No inline styles: Sortable only sets CSSOM properties, which the CSP allows.
+// the list. Every move is the POST a no-JavaScript "Up", "Down" or "Move to …" button makes: the
+// card moves on screen at once, then this file fills in the board's #move-form (where to) and
+// fires "moved" on the card, whose hx-post (rendered by the server) sends it. The server answers
+// with the card, the column counts and the toast that announces the move ("Moved 'X' to In
+// progress, position 2 of 5"). Keys are registered on window.taskmanager (board.js), which owns
+// the one keydown listener. No inline styles: Sortable only sets CSSOM properties, which the CSP
+// allows.
 (function () {
   "use strict";
 
@@ -44,28 +46,27 @@
     }
   }
 
-  // --- moving --------------------------------------------------------------------------------
-  // Post where `card` now stands in the DOM: right after the card before it, else right before
-  // the card after it, else (an empty column) just the column.
-  function postMove(card, extra = {}) {
-    const ul = card.parentElement;
-    const prev = card.previousElementSibling?.matches(CARD) ? card.previousElementSibling : null;
-    const next = card.nextElementSibling?.matches(CARD) ? card.nextElementSibling : null;
-    const values = { status: ul.dataset.cards, ...extra };
-    if (reorderable() && !extra.dir) {
-      if (prev) values.after = prev.dataset.taskId;
-      else if (next) values.before = next.dataset.taskId;
-    }
-    const token = $("#row-post input[name=csrfmiddlewaretoken]");
-    if (token) values.csrfmiddlewaretoken = token.value;
-    const refocus = card.contains(document.activeElement);
-    const id = card.id;
-    return htmx
-      .ajax("POST", card.dataset.moveUrl, { source: card, target: "#" + id, swap: "outerHTML", values })
-      .then(() => {
-        const fresh = document.getElementById(id);
-        if (refocus && fresh) focusCard(fresh);
-      });
+  // --- moving ---------------------------------------------------------------------------------
+  // Send a move of `item` (a card, or a row in the Manual sort): its hx-post with these fields.
+  function send(item, where) {
+    const form = $("#move-form");
+    if (!form) return;
+    for (const input of form.elements) input.value = where[input.name] ?? "";
+    htmx.trigger(item, "moved");
+  }
+
+  // Where `item` now stands in the DOM: right after the one before it, else right before the one
+  // after it, else (an empty column) nowhere in particular.
+  function neighbours(item, selector) {
+    const prev = item.previousElementSibling?.matches(selector) ? item.previousElementSibling : null;
+    const next = item.nextElementSibling?.matches(selector) ? item.nextElementSibling : null;
+    if (prev) return { after: prev.dataset.taskId };
+    return next ? { before: next.dataset.taskId } : {};
+  }
+
+  // The board's answer is the card: htmx puts focus back on it (same id) when it had it.
+  function postMove(card) {
+    send(card, { status: card.parentElement.dataset.cards, ...(reorderable() ? neighbours(card, CARD) : {}) });
   }
 
   function moveWithin(card, delta) {
@@ -91,14 +92,11 @@
     return true;
   }
 
-  // The list in the Manual sort: the server re-renders the list; board.js keeps focus on the row
-  // (its htmx:afterSettle puts it back on the task it was on).
+  // The list in the Manual sort (it has the move form then): the server re-renders the list;
+  // board.js keeps focus on the row (its htmx:afterSettle puts it back on the task it was on).
   function moveRow(li, dir) {
-    if (!li || $("#filter-sort")?.value !== "manual") return false;
-    htmx.ajax("POST", `/task/${li.dataset.taskId}/move/`, {
-      source: li, target: "#task-list", swap: "outerHTML",
-      values: { dir, csrfmiddlewaretoken: $("#row-post input[name=csrfmiddlewaretoken]")?.value },
-    });
+    if (!li || !$("#move-form")) return false;
+    send(li, { dir });
     return true;
   }
 
@@ -132,8 +130,7 @@
   // The list in the Manual sort: rows are dragged too (the grip is drawn by kanban.css).
   function initListSortable() {
     const list = $("#tasks");
-    if (typeof Sortable === "undefined" || !list || list.sortable) return;
-    if ($("#filter-sort")?.value !== "manual") return;
+    if (typeof Sortable === "undefined" || !list || list.sortable || !$("#move-form")) return;
     list.sortable = Sortable.create(list, {
       draggable: "li[data-task]",
       filter: "button, a, input, select, textarea, [data-editing]",
@@ -143,14 +140,7 @@
       fallbackOnBody: true,
       ghostClass: "kanban-ghost",
       onEnd(event) {
-        if (event.oldIndex === event.newIndex) return;
-        const li = event.item;
-        const prev = li.previousElementSibling?.matches("[data-task]") ? li.previousElementSibling : null;
-        const next = li.nextElementSibling?.matches("[data-task]") ? li.nextElementSibling : null;
-        const values = { csrfmiddlewaretoken: $("#row-post input[name=csrfmiddlewaretoken]")?.value };
-        if (prev) values.after = prev.dataset.taskId;
-        else if (next) values.before = next.dataset.taskId;
-        htmx.ajax("POST", `/task/${li.dataset.taskId}/move/`, { source: li, target: "#task-list", swap: "outerHTML", values });
+        if (event.oldIndex !== event.newIndex) send(event.item, neighbours(event.item, "[data-task]"));
       },
     });
   }
@@ -216,10 +206,11 @@
     if (card && event.target === card) for (const c of $$(CARD)) c.tabIndex = c === card ? 0 : -1;
   });
 
-  // A refused move (400/404) leaves the screen out of step: read the board again.
+  // A refused move (400/404) leaves the screen out of step: read the board again, in the queue
+  // of the person's requests (the list's own, which <main> sends: js/requests.js).
   document.addEventListener("htmx:responseError", (event) => {
-    if (!board() || !event.detail.requestConfig?.path?.includes("/move/")) return;
-    htmx.ajax("GET", location.pathname + location.search, { target: "#task-list", swap: "outerHTML" });
+    if (!board() || !event.detail.target?.matches?.(CARD)) return;
+    htmx.ajax("GET", location.pathname + location.search, { source: "#task-list", target: "#task-list", swap: "outerHTML" });
   });
 
   function init() {

@@ -1,8 +1,9 @@
 // Projects on the board: `m` moves the focused task to another project, `g p` goes to one. Both
 // open the same small picker (tasks/project_picker.html): type to filter, arrow keys choose,
-// Enter acts, Escape cancels. The server does the move (POST /task/<id>/project/, a compare-and-swap
-// on the task's version) and answers with the row (or its removal) and a toast the live region
-// reads. Keys are registered on window.taskmanager (board.js): one keydown listener for all.
+// Enter acts, Escape cancels. The server does the move (a POST to the row's data-project-url, a
+// compare-and-swap on the task's version) and answers with the row (or its removal) and a toast
+// the live region reads. Keys are registered on window.taskmanager (board.js): one keydown
+// listener for all.
 (function () {
   "use strict";
 
@@ -79,8 +80,8 @@
     const row = taskRow;
     if (!row || !window.htmx) return;
     const id = row.dataset.taskId;
-    window.htmx.ajax("POST", `/task/${id}/project/`, {
-      source: row,
+    window.htmx.ajax("POST", row.dataset.projectUrl, {
+      source: "#task-list", // not the row, whose hx-include is for moves in the Manual sort
       target: `#task-${id}`,
       swap: "outerHTML",
       values: { project: li.dataset.projectId, version: row.dataset.version },

@@ -8,7 +8,6 @@
   const $ = (sel, root = document) => root.querySelector(sel);
   // The server's rule (tasks/tagging.py): letters, digits, _ - / . up to 40 characters.
   const TAG_NAME = /^[\p{L}\p{M}\p{N}_\-/.]{1,40}$/u;
-  const SUGGEST_URL = "/tags/suggest/";
   let counter = 0;
 
   function split(text) {
@@ -125,7 +124,7 @@
       const typed = input.value.trim().replace(/^#/, "");
       if (!typed) { close(); return; }
       asked = typed;
-      const response = await fetch(`${SUGGEST_URL}?q=${encodeURIComponent(typed)}`, {
+      const response = await fetch(`${field.dataset.suggestUrl}?q=${encodeURIComponent(typed)}`, {
         headers: { "HX-Request": "true" },
         credentials: "same-origin",
       });

@@ -1,21 +1,24 @@
-// Views and navigation keys: g a / g i / g t / g u go to All, Inbox, Today, Upcoming; g 1 .. g 9
-// open the saved views in the sidebar's order; h opens the search syntax. Registered on the
-// hooks board.js exposes (window.taskmanager.keys and .sequences.g), so board.js's one keydown
-// listener decides. Navigation is a plain location.assign: each view is a real URL, so back,
-// forward and reload reproduce it.
+// Views and navigation keys: g a / g i / g t / g u go to All, Inbox, Today, Upcoming (the sidebar
+// links with data-go-key); g 1 .. g 9 open the saved views in the sidebar's order; h opens the
+// search syntax. Registered on the hooks board.js exposes (window.taskmanager.keys and
+// .sequences.g), so board.js's one keydown listener decides. Navigation is a plain
+// location.assign of the link's address: each view is a real URL, so back, forward and reload
+// reproduce it.
 (function () {
   "use strict";
   const hooks = window.taskmanager;
   if (!hooks) return;
 
-  const go = (path) => () => { window.location.assign(path); };
   const openSavedView = (n) => () => {
     const link = document.querySelector(`#sidebar-views a[data-saved-view="${n}"]`);
     if (!link) return false; // no such saved view: the key does nothing
     window.location.assign(link.getAttribute("href"));
   };
 
-  const g = { a: go("/"), i: go("/inbox/"), t: go("/today/"), u: go("/upcoming/") };
+  const g = {};
+  for (const link of document.querySelectorAll("[data-go-key]")) {
+    g[link.dataset.goKey] = () => window.location.assign(link.getAttribute("href"));
+  }
   for (let n = 1; n <= 9; n++) g[String(n)] = openSavedView(n);
   // Merge: another feature script (projects: g p) may have registered its own g keys first.
   hooks.sequences.g = Object.assign(hooks.sequences.g || {}, g);
