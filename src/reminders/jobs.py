@@ -32,6 +32,7 @@ def _uses_database_backend() -> bool:
 
 
 def queued_dispatchers():
+    # Here: the backend's models load only once the app registry is ready, after this module.
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.filter(task_path=dispatch_reminders.module_path, status="READY")

@@ -51,6 +51,7 @@ def fire_at(reminder: Reminder, task, zone: zoneinfo.ZoneInfo) -> dt.datetime | 
 def resync(reminders, zone_names: dict[int, str] | None = None) -> int:
     """Re-derive fire_at of the given reminders (task selected with them); returns how many
     changed. One UPDATE per changed reminder: a task rarely has more than a few."""
+    # Here: accounts' models import this module's callers (the signals) at app loading.
     from accounts.models import Profile
 
     reminders = list(reminders)

@@ -49,6 +49,7 @@ def seed_dispatcher(sender, app_config=None, **kwargs):
     # Once per migrate (for our own app's signal), so a fresh deploy has a dispatcher queued.
     if app_config is None or app_config.name != "reminders":
         return
+    # Here: jobs imports the task backends, which need the settings' apps loaded.
     from .jobs import ensure_dispatcher
 
     ensure_dispatcher()
