@@ -14,6 +14,7 @@ from django.db.models import Q
 from . import recurrence
 from .models import Priority, Project, RepeatFrom, Status, Task, today
 from .tagging import TagNamesField
+from .text import clean_line
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -261,6 +262,13 @@ class TaskForm(forms.ModelForm):
             if not live.exists():
                 raise forms.ValidationError("That project was just deleted; choose another.")
         return project
+
+    def clean_title(self) -> str:
+        # One line: a line break in a title would break the reminder email's Subject.
+        title = clean_line(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError(self.fields["title"].error_messages["required"])
+        return title
 
     def clean_priority(self):
         return self.cleaned_data.get("priority") or (

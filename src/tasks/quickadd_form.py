@@ -15,6 +15,7 @@ from . import recurrence
 from .forms import TaskForm
 from .models import Navigation, Project, Tag, Task, TaskTag
 from .quickadd import Parsed, parse_for
+from .text import clean_line
 
 # Token kind (tasks/quickadd.py RULES) -> the Task field its value sets. Recurrence adds its row
 # here ("recurrence": "recurrence") next to its rule; tags and project are related rows (below).
@@ -34,7 +35,7 @@ class QuickAddForm(TaskForm):
         self._nav: Navigation | None = None
 
     def clean_title(self):
-        text = self.cleaned_data["title"]
+        text = clean_line(self.cleaned_data["title"])
         self._nav = Navigation.for_user(self.user)
         self.parsed = parse_for(self.user, text, self._nav)
         if not self.parsed.title:

@@ -27,6 +27,7 @@ from ..models import (
     Task,
 )
 from ..models.bulk import apply_bulk, undo_bulk
+from ..text import clean_line
 from .common import BOARD, UNPROCESSABLE, atomic_post, back_to_board, board_context, counts
 
 
@@ -82,7 +83,7 @@ class BulkForm(forms.Form):
         }
         if action in needs:
             name, error = needs[action]
-            value = (cleaned.get(name) or "").strip().lstrip("#").replace("\x00", "")
+            value = clean_line(cleaned.get(name) or "").lstrip("#")
             if not value:
                 self.add_error(name, error)
             cleaned[name] = value

@@ -13,6 +13,7 @@ from ..filters import BoardView, Scope
 from ..forms import VersionForm
 from ..http import HtmxRequest
 from ..models import PROJECT_NAME_MAX, Colour, Project, Task, TaskCount
+from ..text import clean_line
 from .common import BOARD, CONFLICT, UNPROCESSABLE, answer_write, atomic_post, counts, is_listed
 
 PAGE = "tasks/projects.html"
@@ -44,7 +45,7 @@ class ProjectForm(forms.Form):
         self.fields["colour"].widget.attrs["class"] = "form-select"
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].replace("\x00", "")
+        name = clean_line(self.cleaned_data["name"])
         if not name:
             raise forms.ValidationError("Give the project a name.")
         taken = Project.objects.for_user(self.user).filter(name__iexact=name)
