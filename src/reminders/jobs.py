@@ -81,5 +81,6 @@ def dispatch_reminders() -> dict:
         queued_dispatchers().update(run_after=timezone.now())
     digests = delivery.deliver_digests()
     if delivered or digests:
-        logger.info("Delivered %d reminders and %d digests", delivered, digests)
-    return {"reminders": int(delivered), "digests": digests}
+        # What happened, not how many were handled: "3 reminders were too late and skipped".
+        logger.info("%s; %d digests sent", delivered.describe(), digests)
+    return {"reminders": delivered.claimed, "outcomes": dict(delivered), "digests": digests}

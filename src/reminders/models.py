@@ -26,6 +26,9 @@ class State(models.TextChoices):
     SENT = "sent", "Sent"
     SKIPPED = "skipped", "Skipped (too late)"
     CANCELLED = "cancelled", "Cancelled (task done or deleted)"
+    # This reminder could not be delivered (its email was refused or could not be built): the
+    # reason is kept, and the others are delivered regardless.
+    FAILED = "failed", "Failed"
 
 
 class ReminderQuerySet(models.QuerySet):
@@ -66,6 +69,8 @@ class Reminder(models.Model):
     # The one a new task got from the owner's default ("at 09:00 on the due day").
     is_default = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Why it failed or was cancelled, in words for its owner (the task's reminders page).
+    reason = models.CharField(max_length=300, blank=True, db_default="")
 
     objects = ReminderQuerySet.as_manager()
 
@@ -160,6 +165,12 @@ class ReminderSettings(models.Model):
     digest = models.BooleanField("Send me a daily digest email", default=False)
     digest_hour = models.PositiveSmallIntegerField("at hour (0-23)", default=8)
     version = models.PositiveIntegerField(default=1)
+    # The address its owner confirmed through the link emailed to it. Email goes only to the
+    # account's address while it equals this one: changing the address unconfirms it.
+    confirmed_email = models.EmailField(blank=True, default="")
+    # The daily cap on emails (REMINDERS_EMAILS_PER_DAY): how many went out on email_day (UTC).
+    email_day = models.DateField(null=True, blank=True)
+    emails_sent = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"Reminder settings of {self.user}"
@@ -168,6 +179,28 @@ class ReminderSettings(models.Model):
     def of(cls, user) -> ReminderSettings:
         """The saved settings, or unsaved defaults (no row is written on reading)."""
         return cls.objects.filter(user=user).first() or cls(user=user)
+
+    def confirms(self, address: str) -> bool:
+        """Whether `address` is the one its owner confirmed (case-insensitively)."""
+        return bool(address) and self.confirmed_email.lower() == address.lower()
+
+    @classmethod
+    def take_email(cls, user_id: int, day: dt.date) -> bool:
+        """Count one email to `user_id` on `day` if the daily cap allows it: True when it may
+        be sent. One conditional UPDATE of the person's row (which it locks until the caller's
+        transaction ends), so two workers cannot both take the last one."""
+        limit = settings.REMINDERS_EMAILS_PER_DAY
+        taken = cls.objects.filter(user_id=user_id).filter(
+            ~Q(email_day=day) | Q(email_day__isnull=True) | Q(emails_sent__lt=limit)
+        )
+        return bool(
+            taken.update(
+                emails_sent=models.Case(
+                    models.When(email_day=day, then=models.F("emails_sent") + 1), default=1
+                ),
+                email_day=day,
+            )
+        )
 
 
 class DigestRun(models.Model):

@@ -270,6 +270,12 @@ REMINDERS_TICK_BUDGET_SECONDS = env_int("REMINDERS_TICK_BUDGET_SECONDS", 15)
 REMINDERS_WORKER_NICE = env_int("REMINDERS_WORKER_NICE", 10)
 # A reminder delivered this long after its time says "(late)".
 REMINDERS_LATE_AFTER_SECONDS = env_int("REMINDERS_LATE_AFTER_SECONDS", 120)
+# Emails (reminders, digests, address confirmations) per person per UTC day; past it, reminders
+# are in-app only until the next day. Reminder email goes only to an address its owner confirmed
+# through an emailed link, so a person cannot make the server mail someone else.
+REMINDERS_EMAILS_PER_DAY = env_int("REMINDERS_EMAILS_PER_DAY", 50)
+if REMINDERS_EMAILS_PER_DAY < 1:
+    raise ImproperlyConfigured("REMINDERS_EMAILS_PER_DAY must be at least 1")
 # Email (Django 6.1's MAILERS): SMTP when EMAIL_HOST is set; in development without one, printed
 # on the worker's console. EMAIL_BACKEND overrides the backend (e.g. ...locmem.EmailBackend).
 # In production without EMAIL_HOST (or EMAIL_BACKEND) reminders send no email and stay in-app:
