@@ -4,35 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reminders', '0001_initial'),
+        ("reminders", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reminder',
-            name='reason',
-            field=models.CharField(blank=True, db_default='', max_length=300),
+            model_name="reminder",
+            name="reason",
+            field=models.CharField(blank=True, db_default="", max_length=300),
         ),
         migrations.AddField(
-            model_name='remindersettings',
-            name='confirmed_email',
-            field=models.EmailField(blank=True, default='', max_length=254),
+            model_name="remindersettings",
+            name="confirmed_email",
+            field=models.EmailField(blank=True, default="", max_length=254),
         ),
         migrations.AddField(
-            model_name='remindersettings',
-            name='email_day',
+            model_name="remindersettings",
+            name="email_day",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='remindersettings',
-            name='emails_sent',
+            model_name="remindersettings",
+            name="emails_sent",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='reminder',
-            name='state',
-            field=models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('skipped', 'Skipped (too late)'), ('cancelled', 'Cancelled (task done or deleted)'), ('failed', 'Failed')], default='pending', max_length=10),
+            model_name="reminder",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Pending"),
+                    ("sent", "Sent"),
+                    ("skipped", "Skipped (too late)"),
+                    ("cancelled", "Cancelled (task done or deleted)"),
+                    ("failed", "Failed"),
+                ],
+                default="pending",
+                max_length=10,
+            ),
         ),
     ]
