@@ -11,7 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import transaction
 from django.db.models import Q
 
-from . import recurrence
+from . import dates, recurrence
 from .models import Priority, Project, RepeatFrom, Status, Task, today
 from .tagging import TagNamesField
 from .text import clean_line
@@ -84,7 +84,9 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        # The browser's date picker offers only the dates a task may have (tasks.dates).
+        bounds = {"min": dates.EARLIEST.isoformat(), "max": dates.LATEST.isoformat()}
+        super().__init__(attrs=bounds | (attrs or {}), format="%Y-%m-%d")
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -186,6 +188,7 @@ class TaskForm(forms.ModelForm):
         label="End date",
         required=False,
         widget=DateInput(),
+        validators=[dates.validate_day],
         error_messages={"invalid": "Enter a real date, like 2026-12-31."},
     )
     repeat_count = forms.IntegerField(
@@ -209,6 +212,7 @@ class TaskForm(forms.ModelForm):
         self.fields["priority"].required = False
         self.fields["status"].required = False
         self.fields["due_date"].error_messages["invalid"] = "Enter a real date, like 2026-12-31."
+        self.fields["due_date"].validators.append(dates.validate_day)
         if self.is_bound:
             # A form from before these fields existed (a page loaded before a deploy, quick
             # add's title-only post) sends none of them: that leaves them alone, not emptied.

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from . import recurrence
+from . import dates, recurrence
 from .forms import TaskForm
 from .models import Navigation, Project, Tag, Task, TaskTag
 from .quickadd import Parsed, parse_for
@@ -45,6 +45,9 @@ class QuickAddForm(TaskForm):
             )
         if len(self.parsed.title) > Task._meta.get_field("title").max_length:
             raise forms.ValidationError("Keep the title to 200 characters.")
+        due = self.parsed.value("due")
+        if due is not None and not dates.in_range(due):
+            raise forms.ValidationError(dates.OUT_OF_RANGE)
         project = self.parsed.project
         yes = self.data.get(self.add_prefix("create_project"))
         if project is not None and project.new and not self.fields["create_project"].to_python(yes):

@@ -22,7 +22,8 @@ class Sink:
         self.subjects: list[str] = []
         self.peers: list[tuple] = []  # the client's (host, port) per message: its connection
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    # aiosmtpd calls these by their names.
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return self.refuse[address]
         envelope.rcpt_tos.append(address)

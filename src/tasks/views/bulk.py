@@ -12,6 +12,7 @@ from django.template.defaultfilters import date as date_filter
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
+from .. import dates
 from ..filters import BoardView, safe_next
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_query
@@ -49,7 +50,7 @@ class BulkForm(forms.Form):
     view = forms.CharField(required=False, max_length=1000)
     priority = forms.ChoiceField(choices=Priority.choices, required=False)
     status = forms.ChoiceField(choices=Status.choices, required=False)
-    due_date = forms.DateField(label="Due date", required=False)
+    due_date = forms.DateField(label="Due date", required=False, validators=[dates.validate_day])
     project = forms.CharField(required=False, max_length=200)
     tag = forms.CharField(required=False, max_length=TAG_NAME_MAX)
 
