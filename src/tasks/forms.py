@@ -339,7 +339,7 @@ class TaskForm(forms.ModelForm):
         if preset == "keep":
             rule = self.data.get("recurrence", "")
             cleaned["recurrence"] = rule if recurrence.is_valid(rule) else ""
-            return cleaned
+            return self._check_rule(cleaned)
         ends = cleaned.get("repeat_ends") or "never"
         if preset and ends == "on" and not cleaned.get("repeat_until"):
             self.add_error("repeat_until", "Choose the date the repeats end on.")
@@ -362,7 +362,18 @@ class TaskForm(forms.ModelForm):
             count=cleaned.get("repeat_count"),
         )
         cleaned["recurrence"] = rule
-        if rule and due is None:
+        return self._check_rule(cleaned)
+
+    def _check_rule(self, cleaned: dict) -> dict:
+        """Refuse a rule with no date in the ten years from its start (recurrence.check);
+        give a repeating task without a date its first occurrence from today."""
+        rule, due = cleaned.get("recurrence"), cleaned.get("due_date")
+        if not rule:
+            return cleaned
+        problem = recurrence.check(rule, due or today())
+        if problem:
+            self.add_error("repeat", problem)
+        elif due is None:
             # A repeating task needs a date to repeat from: its first occurrence from today.
             cleaned["due_date"] = recurrence.first_on_or_after(rule, today())
         return cleaned
