@@ -329,10 +329,11 @@ def _first_after(rule: Rule, start: dt.date, wanted: dt.date) -> dt.date | None:
     last date a task may have; None when there is none.
 
     A walk over the series' periods from the one holding `wanted` (never from `start`: a task
-    due in 1900 costs what a new one does), testing each day of a period against the rule's
-    filters (_Filters). Not dateutil's iterator: for a rule with no occurrence at all it goes
-    on day by day to year 9999, `until` or not (5 s for FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30).
-    tests/test_recurrence.py checks the walk against dateutil.
+    due in 1900 costs what a new one does), testing the days of a period that its month and
+    day of the month allow against the rule's weekdays (_Filters). Not dateutil's iterator:
+    for a rule with no occurrence at all that goes on day by day to year 9999, `until` or not
+    (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30). tests/test_recurrence_cost.py checks the walk
+    against dateutil.
     """
     if wanted >= dates.LATEST:
         return None
@@ -342,11 +343,24 @@ def _first_after(rule: Rule, start: dt.date, wanted: dt.date) -> dt.date | None:
     )
     first = max(start, wanted + dt.timedelta(days=1))
     filters = _Filters(rule, start)
+    if rule.freq == "DAILY":  # each period is a day: step over the series' days
+        n = rule.interval
+        day = start + dt.timedelta(days=-(-(first - start).days // n) * n)
+        while day <= until:
+            candidate = filters.candidate(day, until)
+            if candidate is None:
+                return None
+            if candidate == day and filters.match(day):
+                return day
+            # On to the series' first day on or after the candidate (or after this one).
+            ahead = max((candidate - day).days, 1)
+            day += dt.timedelta(days=-(-ahead // n) * n)
+        return None
     for begin, end in _periods(rule, start, first):
         if begin > until:
             return None
         day = max(begin, first)
-        while day <= end and day <= until:
+        while (day := filters.candidate(day, min(end, until))) is not None:
             if filters.match(day):
                 return day
             day += dt.timedelta(days=1)
@@ -354,17 +368,11 @@ def _first_after(rule: Rule, start: dt.date, wanted: dt.date) -> dt.date | None:
 
 
 def _periods(rule: Rule, start: dt.date, near: dt.date):
-    """(first day, last day) of each period of the series (the day, the Monday-based week, the
-    month or the year of `start`, then every INTERVAL-th one), from the one holding `near` (or
-    the next one); never before `start`. Endless: the caller stops."""
+    """(first day, last day) of each period of a weekly, monthly or yearly series (the
+    Monday-based week, the month or the year of `start`, then every INTERVAL-th one), from the
+    one holding `near` (or the next one); never before `start`. Endless: the caller stops."""
     n = rule.interval
-    if rule.freq == "DAILY":
-        steps = -(-(near - start).days // n)  # the first day of the series on or after `near`
-        day = start + dt.timedelta(days=max(0, steps) * n)
-        while True:
-            yield day, day
-            day += dt.timedelta(days=n)
-    elif rule.freq == "WEEKLY":
+    if rule.freq == "WEEKLY":
         week = start - dt.timedelta(days=start.weekday())
         week += dt.timedelta(weeks=max(0, (near - week).days // 7) // n * n)
         while True:
@@ -386,10 +394,9 @@ def _periods(rule: Rule, start: dt.date, near: dt.date):
 
 
 class _Filters:
-    """Whether a day of one of the series' periods is an occurrence: BYMONTH, BYMONTHDAY and
-    BYDAY as RFC 5545 (and dateutil) read them, with what a rule leaves open taken from its
-    start (the weekday of a weekly rule, the day of a monthly one, the day and month of a
-    yearly one)."""
+    """Which days are occurrences: BYMONTH, BYMONTHDAY and BYDAY as RFC 5545 (and dateutil)
+    read them, with what a rule leaves open taken from its start (the weekday of a weekly rule,
+    the day of a monthly one, the day and month of a yearly one)."""
 
     def __init__(self, rule: Rule, start: dt.date):
         byday, bymonthday, bymonth = rule.byday, rule.bymonthday, rule.bymonth
@@ -409,13 +416,28 @@ class _Filters:
         # without BYMONTH, within the year.
         self.in_year = rule.freq == "YEARLY" and not bymonth
 
+    def candidate(self, day: dt.date, until: dt.date) -> dt.date | None:
+        """The first day on or after `day` whose month and day of the month can match (what
+        BYDAY says is left to match()); None when there is none up to `until`. Months that
+        cannot match are skipped whole: a rule with no date costs a step per month, not per
+        day."""
+        while day <= until:
+            if self.bymonth and day.month != self.bymonth:
+                day = dt.date(day.year + (day.month > self.bymonth), self.bymonth, 1)
+                continue
+            if self.bymonthday is not None:
+                last = calendar.monthrange(day.year, day.month)[1]
+                wanted = last if self.bymonthday == -1 else self.bymonthday
+                if day.day > wanted or wanted > last:  # past it, or not in this month
+                    day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+                    continue
+                day = day.replace(day=wanted)
+            return day if day <= until else None
+        return None
+
     def match(self, day: dt.date) -> bool:
-        if self.bymonth and day.month != self.bymonth:
-            return False
-        if self.bymonthday is not None:
-            last = calendar.monthrange(day.year, day.month)[1]
-            if day.day != (last if self.bymonthday == -1 else self.bymonthday):
-                return False
+        """Whether `day`, a candidate(), is an occurrence: its weekday (and its place in the
+        month or year) as BYDAY says."""
         if not self.weekdays:
             return True
         weekday = day.weekday()
