@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from tasks.http import HtmxRequest, wants_fragment
+from tasks.http import HtmxRequest, parse_number, wants_fragment
 from tasks.models import Task
 
 from . import jobs, schedule
@@ -101,10 +101,10 @@ def notification_read(request: HtmxRequest, notification_id: int):
 def notifications_read_all(request: HtmxRequest):
     # Only what was shown is marked: ids up to the newest the page listed, so a notification
     # that arrived after the page was drawn stays unread.
-    newest = request.POST.get("newest", "")
+    newest = parse_number(request.POST.get("newest", ""))
     unread = Notification.objects.for_user(request.user).unread()
-    if newest.isdigit():
-        unread = unread.filter(pk__lte=int(newest))
+    if newest is not None:
+        unread = unread.filter(pk__lte=newest)
     unread.update(read_at=timezone.now())
     return _after_read(request)
 
@@ -128,8 +128,7 @@ def bell(request: HtmxRequest):
     """The header bell, polled every 30 s. ETag over (count, newest, seen): an idle tab's poll is
     answered 304 by this one query, with no rendering and no body."""
     count, newest = bell_state(request.user)
-    seen = request.GET.get("seen", "")
-    seen = int(seen) if seen.isdigit() else None
+    seen = parse_number(request.GET.get("seen", ""))
     etag = f'"bell-{count}-{newest}-{seen}"'
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()

@@ -66,6 +66,37 @@ class FormCharsetMiddleware:
         return self.get_response(request)
 
 
+class SessionCookieGuardMiddleware:
+    """Forget a session cookie no session store could have issued before SessionMiddleware
+    looks it up, and tell the browser to drop it.
+
+    A key with a NUL byte reached the database: PostgreSQL refuses NUL in text, so every page
+    of that browser answered 500 (DataError). Django's own database store does not check
+    either, so the guard is here, whatever the backend. Keys are printable ASCII in every
+    store Django has (database ones: 32 lowercase letters and digits; signed cookies: base64
+    and colons).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request):
+        value = request.COOKIES.get(self.name)
+        forged = value is not None and not (value.isascii() and value.isprintable())
+        if forged:
+            del request.COOKIES[self.name]
+        response = self.get_response(request)
+        if forged and self.name not in response.cookies:
+            response.delete_cookie(
+                self.name,
+                path=settings.SESSION_COOKIE_PATH,
+                domain=settings.SESSION_COOKIE_DOMAIN,
+                samesite=settings.SESSION_COOKIE_SAMESITE,
+            )
+        return response
+
+
 class PrivatePagesMiddleware:
     """Logged-in pages are `Cache-Control: private, no-store` unless the view says otherwise.
 

@@ -110,6 +110,8 @@ MIDDLEWARE = [
     # Before anything reads request.POST (CSRF, the login throttle): a form body in a charset
     # Django refuses is a 400.
     "taskmanager.middleware.FormCharsetMiddleware",
+    # Before SessionMiddleware: a session cookie with a NUL byte was a 500 on every page.
+    "taskmanager.middleware.SessionCookieGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

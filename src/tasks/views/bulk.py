@@ -15,7 +15,7 @@ from django_htmx.http import reswap, retarget
 from .. import dates
 from ..filters import BoardView, safe_next
 from ..forms import TaskForm
-from ..http import HtmxRequest, page_query
+from ..http import HtmxRequest, page_query, parse_number
 from ..models import (
     MAX_SELECTED,
     TAG_NAME_MAX,
@@ -35,9 +35,10 @@ from .common import BOARD, UNPROCESSABLE, atomic_post, back_to_board, board_cont
 def _selection(value: str) -> tuple[int, int] | None:
     """ "<id>:<version>", as a row's checkbox sends it."""
     pk, _, version = value.partition(":")
-    if not (pk.isdigit() and version.isdigit()) or len(pk) > 18 or len(version) > 9:
+    pk, version = parse_number(pk), parse_number(version, digits=9)
+    if pk is None or version is None:
         return None
-    return int(pk), int(version)
+    return pk, version
 
 
 class BulkForm(forms.Form):
@@ -96,7 +97,8 @@ class BulkForm(forms.Form):
         """One of the user's projects not in the trash, by id or by name (any case). Another
         user's project id answers as a missing one."""
         mine = Project.objects.for_user(self.user)
-        project = mine.filter(pk=int(value)).first() if value.isdigit() else None
+        pk = parse_number(value)
+        project = mine.filter(pk=pk).first() if pk is not None else None
         project = project or mine.filter(name__iexact=value).first()
         if project is None:
             self.add_error("project", "No such project.")
