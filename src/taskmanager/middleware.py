@@ -7,11 +7,13 @@ from .views import bad_request, healthz
 
 
 class HealthCheckMiddleware:
-    """Answer GET/HEAD /healthz before host validation and the HTTPS redirect.
+    """Answer GET/HEAD /healthz before host validation.
 
     Docker's HEALTHCHECK calls 127.0.0.1 and a load balancer calls the instance's private
     address, over plain HTTP: neither Host is in ALLOWED_HOSTS and neither request is HTTPS, so
-    further down the stack both would get a 400 or a 301 instead of the database check.
+    further down the stack both would get a 400 (or, without SECURE_REDIRECT_EXEMPT, a 301)
+    instead of the database check. It sits inside the middleware that add the security headers
+    (settings.MIDDLEWARE), so its answer carries them like every other response.
     """
 
     def __init__(self, get_response):
@@ -21,7 +23,6 @@ class HealthCheckMiddleware:
         if request.path == "/healthz" and request.method in ("GET", "HEAD"):
             response = healthz(request)
             response["Cache-Control"] = "no-store"
-            response["X-Content-Type-Options"] = "nosniff"
             return response
         return self.get_response(request)
 

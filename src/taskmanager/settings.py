@@ -97,16 +97,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: /healthz must answer Docker and load balancer probes, whatever Host they send and
-    # over plain HTTP, before host validation and the HTTPS redirect.
-    "taskmanager.middleware.HealthCheckMiddleware",
     # Outside whitenoise and the HTTPS redirect so every response carries the header.
     "taskmanager.middleware.CrossOriginResourcePolicyMiddleware",
+    # Its HTTPS redirect exempts /healthz (SECURE_REDIRECT_EXEMPT); it reads no Host otherwise.
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CommonMiddleware: its 400 for a bad Host must carry these headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # /healthz must answer Docker and load balancer probes, whatever Host they send and over
+    # plain HTTP: before host validation (CommonMiddleware), inside the security headers.
+    "taskmanager.middleware.HealthCheckMiddleware",
     # Before anything reads request.POST (CSRF, the login throttle): a form body in a charset
     # Django refuses is a 400.
     "taskmanager.middleware.FormCharsetMiddleware",
@@ -325,8 +326,9 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_HTTPS)
 # Behind a TLS-terminating proxy (nginx, a load balancer) that sets X-Forwarded-Proto.
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Probes (Docker, load balancers) speak plain HTTP to /healthz; HealthCheckMiddleware answers them
-# first, this keeps the exemption explicit should the middleware order change.
+# Probes (Docker, load balancers) speak plain HTTP to /healthz: SecurityMiddleware, outside
+# HealthCheckMiddleware (so the probe's answer has the same headers as every other), must not
+# redirect it to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Our pages and static files are for our own origin only (taskmanager.middleware).
 SECURE_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
