@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from taskmanager.logs import GunicornLogger, mask
+from taskmanager.logs import GunicornLogger, MaskSecrets, mask
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "Zq3x_-9AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
@@ -64,11 +64,13 @@ def test_gunicorns_access_log_masks_the_token(monkeypatch, caplog):
 
 
 def test_djangos_log_lines_mask_the_token(settings):
-    handler = logging.getLogger().handlers[0]
+    console = settings.LOGGING["handlers"]["console"]
+    assert console["filters"] == ["mask_secrets"]
+    assert settings.LOGGING["filters"]["mask_secrets"]["()"] == "taskmanager.logs.MaskSecrets"
     record = logging.LogRecord(
         "django.request", logging.WARNING, "", 0, "Not Found: %s", (f"/feeds/{TOKEN}.ics",), None
     )
-    assert all(f.filter(record) for f in handler.filters)
+    assert MaskSecrets().filter(record)
     assert record.getMessage() == "Not Found: /feeds/<token>.ics"
 
 
