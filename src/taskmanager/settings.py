@@ -248,6 +248,12 @@ CACHES = {
         "LOCATION": "task-rows",
         "OPTIONS": {"MAX_ENTRIES": env_int("TASKS_ROW_CACHE_ENTRIES", 5000)},
     },
+    # The calendar feeds' last rendered bodies (one per feed, replaced when the feed changes),
+    # for calendars that poll without If-None-Match: per process, bounded by bytes.
+    "feeds": {
+        "BACKEND": "taskmanager.caches.BoundedMemoryCache",
+        "OPTIONS": {"MAX_BYTES": env_int("FEEDS_CACHE_MB", 32) * 2**20},
+    },
 }
 # bench/ only: routes /bench/ceiling, a minimal logged-in view that measures what the middleware
 # stack alone costs. Never set in production.
