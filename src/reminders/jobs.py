@@ -100,7 +100,7 @@ def send_email_confirmation(user_id: int, email: str, link: str) -> bool:
         prefs, _ = ReminderSettings.objects.get_or_create(user=user)
         if prefs.confirms(email):
             return False
-        if not ReminderSettings.take_email(user.pk, timezone.now().astimezone(dt.UTC).date()):
+        if not ReminderSettings.take_emails(user.pk, timezone.now().astimezone(dt.UTC).date()):
             logger.warning("Confirmation email to user %s not sent: daily cap reached", user.pk)
             return False
         EmailMessage(

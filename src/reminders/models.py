@@ -185,21 +185,32 @@ class ReminderSettings(models.Model):
         return bool(address) and self.confirmed_email.lower() == address.lower()
 
     @classmethod
-    def take_email(cls, user_id: int, day: dt.date) -> bool:
-        """Count one email to `user_id` on `day` if the daily cap allows it: True when it may
-        be sent. One conditional UPDATE of the person's row (which it locks until the caller's
-        transaction ends), so two workers cannot both take the last one."""
-        limit = settings.REMINDERS_EMAILS_PER_DAY
-        taken = cls.objects.filter(user_id=user_id).filter(
-            ~Q(email_day=day) | Q(email_day__isnull=True) | Q(emails_sent__lt=limit)
+    def take_emails(cls, user_id: int, day: dt.date, wanted: int = 1) -> int:
+        """Count up to `wanted` emails to `user_id` on `day` (UTC), as many as the daily cap
+        (REMINDERS_EMAILS_PER_DAY) still allows; returns how many were counted, which may then
+        be sent. Under a lock on the person's row until the caller's transaction ends, so two
+        workers cannot both take the last one. One read and one write whatever `wanted` is:
+        delivery takes a batch's worth at once (an UPDATE of the same row per email was most
+        of a reminder's time, PostgreSQL walking the row's dead versions)."""
+        row = (
+            cls.objects.select_for_update()
+            .filter(user_id=user_id)
+            .values_list("email_day", "emails_sent")
+            .first()
         )
-        return bool(
-            taken.update(
-                emails_sent=models.Case(
-                    models.When(email_day=day, then=models.F("emails_sent") + 1), default=1
-                ),
-                email_day=day,
-            )
+        if row is None:
+            return 0
+        used = row[1] if row[0] == day else 0
+        taken = max(0, min(wanted, settings.REMINDERS_EMAILS_PER_DAY - used))
+        if taken:
+            cls.objects.filter(user_id=user_id).update(email_day=day, emails_sent=used + taken)
+        return taken
+
+    @classmethod
+    def give_back_emails(cls, user_id: int, day: dt.date, unused: int) -> None:
+        """Uncount emails taken on `day` and not sent (take_emails took a batch's worth)."""
+        cls.objects.filter(user_id=user_id, email_day=day, emails_sent__gte=unused).update(
+            emails_sent=models.F("emails_sent") - unused
         )
 
 

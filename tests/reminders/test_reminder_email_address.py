@@ -155,3 +155,31 @@ def test_confirming_needs_the_account_logged_in(client, alice):
     response = client.get("/reminders/confirm/anything/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/reminders/confirm/anything/"
+
+
+def test_only_emails_sent_count_against_the_cap(alice, make_task, now, settings):
+    """A batch counts an owner's cap once for all their reminders in it; what is not sent
+    (skipped as too late, or failed) is given back."""
+    settings.REMINDERS_EMAILS_PER_DAY = 10
+    alice.email = "alice@example.com"
+    alice.save()
+    ReminderSettings.objects.create(user=alice, confirmed_email=alice.email)
+    task = make_task(alice, "Standup")
+    remind(alice, task, now - dt.timedelta(days=3))  # too late: skipped
+    for _ in range(3):
+        remind(alice, task, now)
+    assert delivery.deliver_due(lambda: now) == {"sent": 3, "skipped": 1}
+    assert len(mail.outbox) == 3
+    assert ReminderSettings.objects.get(user=alice).emails_sent == 3
+
+
+def test_a_failed_email_does_not_count(alice, make_task, now, settings):
+    settings.REMINDERS_EMAILS_PER_DAY = 10
+    alice.email = "alice@example.com\nBcc: x@example.com"  # stored before forms refused it
+    alice.save()
+    ReminderSettings.objects.create(user=alice, confirmed_email=alice.email)
+    task = make_task(alice, "Standup")
+    for _ in range(2):
+        remind(alice, task, now)
+    assert delivery.deliver_due(lambda: now) == {"failed": 2}
+    assert ReminderSettings.objects.get(user=alice).emails_sent == 0

@@ -1,11 +1,14 @@
 """What makes 10,000 reminders due in one minute go out within it (issue 14; bench/reminders.py
-measures it): one SMTP connection for a whole run (Django's email backend, kept open), and a
-worker that yields the CPU to the web server."""
+measures it): one SMTP connection for a whole run (Django's email backend, kept open), emails
+built with a header cache (the same bytes as Django's), and a worker that yields the CPU to the
+web server."""
 
+import email.policy
 import sys
 from unittest import mock
 
 import pytest
+from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from reminders import delivery, jobs
@@ -38,6 +41,20 @@ def test_it_sends_a_whole_run_over_one_smtp_connection(alice, make_task, setting
     assert len(peers) == 45
     assert len(set(peers)) == 1  # a connection per batch was three
     assert set(Reminder.objects.values_list("state", flat=True)) == {State.SENT}
+
+
+@pytest.mark.parametrize("title", ["Water plants", "Überweisung prüfen; café, 30 €", "x" * 200])
+def test_its_emails_are_the_bytes_djangos_own_would_be(title):
+    def build(cls):
+        return cls(
+            subject=f"Reminder: {title}",
+            body=f"Reminder: {title}\n",
+            to=["Zoë <zoe@example.com>"],
+            headers={"Message-ID": "<reminder-7@localhost>", "Date": "Mon, 7 Dec 2026 09:00:00"},
+        ).message(policy=email.policy.SMTP)
+
+    for _ in range(2):  # the second time from the header cache
+        assert build(delivery.ReminderEmail).as_bytes() == build(EmailMessage).as_bytes()
 
 
 def test_the_worker_lowers_its_own_priority_once(monkeypatch, settings):
