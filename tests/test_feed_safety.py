@@ -159,7 +159,7 @@ def test_the_cache_keeps_one_body_per_feed_however_often_it_changes(alice_client
         assert f"Home {round_}" in client.get(path).text
     feed = CalendarFeed.objects.get(user=alice)
     assert len(bodies._entries) == 1
-    etag, body = bodies.get(f"feeds:ics:{feed.pk}")
+    _etag, body = bodies.get(f"feeds:ics:{feed.pk}")
     assert b"Home 59" in body
     assert bodies.bytes < 2 * len(body) + 1000
 
