@@ -6,6 +6,7 @@ The walk over a series' periods (recurrence._first_after) is checked against dat
 reference implementation of RFC 5545 the app used before."""
 
 import datetime as dt
+import sys
 import time
 
 import pytest
@@ -54,19 +55,50 @@ def test_the_next_date_costs_the_same_whatever_the_series_age(rule, due):
     assert cost < BUDGET, f"{rule} from {due}: {cost * 1000:.0f} ms"
 
 
+def calls_of(call) -> tuple[int, object]:
+    """The Python and C function calls `call()` makes, and its result: unlike a time, a count
+    does not move with the load of a shared machine."""
+    calls = 0
+
+    def count(frame, event, arg):
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    sys.setprofile(count)
+    try:
+        result = call()
+    finally:
+        sys.setprofile(None)
+    return calls, result
+
+
 @pytest.mark.django_db
 def test_completing_a_daily_task_due_in_1900_takes_under_50_ms(alice_client, alice, make_task):
-    task = make_task(alice, "Water plants", due_date=D(1900, 1, 1), recurrence="FREQ=DAILY")
-    warm = make_task(alice, "Warm-up", due_date=D(2026, 12, 1), recurrence="FREQ=DAILY")
-    completion.toggle(warm)  # the first query of a test pays for connecting: not measured
-    # What runs under the task's row lock: the completion record and the next date.
-    done, cost = timed(lambda: completion.toggle(task))
-    assert done.outcome == "advanced"
-    assert done.task.due_date == timezone.localdate()
-    assert cost < BUDGET, f"{cost * 1000:.0f} ms"
+    old = [
+        make_task(alice, f"Old {n}", due_date=D(1900, 1, 1), recurrence="FREQ=DAILY")
+        for n in range(3)
+    ]
+    new = make_task(alice, "New", due_date=timezone.localdate(), recurrence="FREQ=DAILY")
+    completion.toggle(make_task(alice, "Warm", due_date=D(2026, 1, 1), recurrence="FREQ=DAILY"))
+    # What runs under the task's row lock: the completion record and the next date. The best
+    # of three, as a person's click meets the machine at its best or worse.
+    costs = []
+    for task in old:
+        done, cost = timed(lambda task=task: completion.toggle(task))
+        assert done.outcome == "advanced"
+        assert done.task.due_date == timezone.localdate()
+        costs.append(cost)
+    assert min(costs) < BUDGET, f"{min(costs) * 1000:.0f} ms"
+    # The same work as for a task due today, call for call (a 1900 start cost 35 minutes).
+    oldest = make_task(alice, "Oldest", due_date=D(1900, 1, 1), recurrence="FREQ=DAILY")
+    old_calls, _ = calls_of(lambda: completion.toggle(oldest))
+    new_calls, _ = calls_of(lambda: completion.toggle(new))
+    assert old_calls <= new_calls * 1.05, (old_calls, new_calls)
     # And the checkbox's request completes the next occurrence the same way.
+    task = old[1]
     response = alice_client.post(
-        f"/task/{task.pk}/toggle/", {"occurrence": done.task.due_date.isoformat()}, **HTMX
+        f"/task/{task.pk}/toggle/", {"occurrence": timezone.localdate().isoformat()}, **HTMX
     )
     assert response.status_code == 200
 
