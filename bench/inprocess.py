@@ -68,7 +68,7 @@ class InProcess:
     def task_ids(self, user: str, count: int, offset: int) -> list[int]:
         from tasks.models import Task
 
-        qs = Task.objects.for_user(self.users[user]).order_by("id")
+        qs = Task.objects.visible_to(self.users[user]).order_by("id")
         return list(qs.values_list("id", flat=True)[offset : offset + count])
 
     def placeholders(self) -> dict[str, str]:
@@ -78,7 +78,7 @@ class InProcess:
 
         found = {}
         for name, user in self.users.items():
-            project = Project.objects.for_user(user).filter(name=SEED_PROJECT).first()
+            project = Project.objects.visible_to(user).filter(name=SEED_PROJECT).first()
             if project is not None:
                 found[f"project_{name}"] = str(project.pk)
         return found
@@ -101,10 +101,10 @@ class InProcess:
         from tasks.models import Task
 
         owner = self.users[user]
-        missing = count - Task.objects.deleted_for_user(owner).count()
+        missing = count - Task.objects.deleted_visible_to(owner).count()
         if missing <= 0:
             return 0
-        live = list(Task.objects.for_user(owner).order_by("id").values_list("id", flat=True))
+        live = list(Task.objects.visible_to(owner).order_by("id").values_list("id", flat=True))
         ids = live[:: max(1, len(live) // missing)][:missing]
         with connection.cursor() as cursor:
             cursor.execute(
@@ -133,9 +133,9 @@ class InProcess:
         from tasks.models import Task
 
         with CaptureQueriesContext(connection) as queries, transaction.atomic():
-            Task.objects.deleted_for_user(self.users[user]).select_for_update().last_deleted()
+            Task.objects.deleted_visible_to(self.users[user]).select_for_update().last_deleted()
         return {
-            "path": "POST /trash/undo/: deleted_for_user(u).select_for_update().last_deleted()",
+            "path": "POST /trash/undo/: deleted_visible_to(u).select_for_update().last_deleted()",
             "source": "the view's queryset run in a transaction, nothing restored",
             "sql": [q["sql"] for q in queries.captured_queries],
         }
@@ -147,7 +147,7 @@ class InProcess:
         from tasks.models import Sort, Task
         from tasks.pagination import encode_cursor, paginate
 
-        tasks = Task.objects.for_user(self.users[user])
+        tasks = Task.objects.visible_to(self.users[user])
         cursor = None
         for _ in range(page - 1):
             result = paginate(tasks, Sort.NEWEST, cursor, None, settings.TASKS_PAGE_SIZE)
@@ -196,7 +196,7 @@ class InProcess:
         for index in range(rounds):
             for path in paths:
                 if cold:
-                    caches["template_fragments"].clear()
+                    caches["rows"].clear()
                 started, started_cpu = time.perf_counter(), time.thread_time()
                 response = client.get(path, **headers)
                 cpu.append((time.thread_time() - started_cpu) * 1000)
@@ -231,7 +231,7 @@ class InProcess:
             "HTTP_HX_REQUEST": "true",
             "HTTP_HX_CURRENT_URL": "http://127.0.0.1/?layout=board",
         }
-        tasks = Task.objects.for_user(self.users[user])
+        tasks = Task.objects.visible_to(self.users[user])
         a, b = (
             tasks.filter(status=Status.PENDING)
             .order_by("position", "id")
@@ -315,7 +315,7 @@ def measure_requests(ip: InProcess, cursor: str, write_tasks: dict) -> dict:
             path = path.replace("{task}", str(write_tasks["toggle"][0]))
         # The rendered list is cached (tasks/listcache.py): measure the request that renders
         # it, whose SQL the EXPLAINs replay, and then the one that reads it from the cache.
-        caches["template_fragments"].clear()
+        caches["rows"].clear()
         response, queries = ip.request(user, method, path, htmx, data)
         cached_queries = None
         if method == "GET":

@@ -25,6 +25,13 @@ TEXT = (
     "tomorrow !high #home +Finance soon!"
 )
 assert len(TEXT) == 100, len(TEXT)
+# 100 characters with the words issue 22 added: a weekday of next week, a time, a repeat that
+# ends, a p-priority (ours only: dateparser is measured on TEXT).
+TEXT_WORDS = (
+    "Call mom about the water bill, next friday at 5pm every other week "
+    "until jan 31 p1 #home +Finance ok"
+)
+assert len(TEXT_WORDS) == 100, len(TEXT_WORDS)
 
 MEASURE = r"""
 import json, os, statistics, sys, time, datetime as dt
@@ -68,8 +75,8 @@ print(json.dumps({
 """
 
 
-def measure(python: str, which: str, runs: int) -> dict:
-    args = [python, "-c", MEASURE, TEXT, str(runs), which, str(ROOT / "src")]
+def measure(python: str, which: str, runs: int, text: str = TEXT) -> dict:
+    args = [python, "-c", MEASURE, text, str(runs), which, str(ROOT / "src")]
     done = subprocess.run(args, capture_output=True, text=True, timeout=600, cwd=ROOT)
     if done.returncode:
         return {"error": done.stderr.strip().splitlines()[-1]}
@@ -79,6 +86,12 @@ def measure(python: str, which: str, runs: int) -> dict:
 def main() -> None:
     print(f"input ({len(TEXT)} chars): {TEXT!r}")
     rows = [("ours (regex table + dateutil)", measure(sys.executable, "ours", RUNS))]
+    rows.append(
+        (
+            f"ours on {TEXT_WORDS!r}",
+            measure(sys.executable, "ours", RUNS, TEXT_WORDS),
+        )
+    )
     dp_python = os.environ.get("DATEPARSER_PYTHON")
     if dp_python:
         # dateparser is ~100x slower: fewer runs keep the bench short, p95 is still stable.

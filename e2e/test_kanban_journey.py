@@ -33,7 +33,7 @@ def card(page, task):
 
 def order(user, status):
     return list(
-        Task.objects.for_user(user)
+        Task.objects.visible_to(user)
         .filter(status=status)
         .order_by("position", "id")
         .values_list("title", flat=True)

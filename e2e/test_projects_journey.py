@@ -77,7 +77,7 @@ def test_it_manages_projects_in_place_by_keyboard_and_mouse(board, user):
     expect(page.locator("#project-list")).not_to_contain_text("Job")
     page.get_by_role("status").get_by_role("button", name="Undo").click()
     expect(page.locator("#project-list")).to_contain_text("Job")
-    assert Task.objects.for_user(user).filter(project=job).count() == 1
+    assert Task.objects.visible_to(user).filter(project=job).count() == 1
     assert_no_reload(page)
 
 

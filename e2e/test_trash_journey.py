@@ -65,5 +65,5 @@ def test_the_trash_works_without_javascript(new_context, login, user, make_task)
     expect(page.get_by_role("status")).to_contain_text("Deleted “Gone” forever")
     expect(page.get_by_text("The trash is empty.")).to_be_visible()
 
-    assert Task.objects.for_user(user).get().title == "Kept"
+    assert Task.objects.visible_to(user).get().title == "Kept"
     assert not Task.objects.filter(pk=gone.pk).exists()

@@ -32,18 +32,18 @@ def test_seed_demo_creates_a_demo_login_with_sample_tasks(client):
     assert response["Location"] == "/"
     board = client.get("/")
     demo = get_user_model().objects.get(username="demo")
-    assert len(row_ids(board)) == Task.objects.for_user(demo).count() >= 5
+    assert len(row_ids(board)) == Task.objects.visible_to(demo).count() >= 5
 
 
 def test_seed_demo_is_idempotent(client):
     run("seed_demo")
     demo = get_user_model().objects.get(username="demo")
-    first = set(Task.objects.for_user(demo).values_list("pk", flat=True))
+    first = set(Task.objects.visible_to(demo).values_list("pk", flat=True))
 
     run("seed_demo")
 
     assert get_user_model().objects.filter(username="demo").count() == 1
-    assert set(Task.objects.for_user(demo).values_list("pk", flat=True)) == first
+    assert set(Task.objects.visible_to(demo).values_list("pk", flat=True)) == first
 
 
 def test_seed_demo_keeps_the_demo_users_own_changes_unless_reset(make_task):
@@ -56,7 +56,7 @@ def test_seed_demo_keeps_the_demo_users_own_changes_unless_reset(make_task):
 
     run("seed_demo", "--reset")
     assert not Task.objects.filter(pk=mine.pk).exists()
-    assert Task.objects.for_user(demo).exists()
+    assert Task.objects.visible_to(demo).exists()
 
 
 def test_seed_demo_resets_a_changed_demo_password(client):

@@ -103,7 +103,7 @@ def test_sorting_by_due_puts_times_in_order_and_all_day_last_in_its_day(alice, m
     before = make_task(alice, "Day before", due_date=days(0), due_time=at(23))
     undated = make_task(alice, "Undated")
 
-    ordered = list(Task.objects.for_user(alice).ordered_by(Sort.DUE))
+    ordered = list(Task.objects.visible_to(alice).ordered_by(Sort.DUE))
 
     assert ordered == [before, early, late, all_day, undated]
 
@@ -113,7 +113,7 @@ def test_keyset_pages_split_inside_a_day_without_gaps(alice, make_task, days):
         make_task(alice, f"T{i}", due_date=days(1), due_time=[at(9), None, at(7)][i % 3])
         for i in range(11)
     ]
-    qs = Task.objects.for_user(alice)
+    qs = Task.objects.visible_to(alice)
     expected = list(qs.ordered_by(Sort.DUE).values_list("pk", flat=True))
     seen, after = [], None
     while True:
@@ -132,7 +132,7 @@ def test_keyset_pages_split_inside_a_day_without_gaps(alice, make_task, days):
 def test_the_due_sort_reads_the_due_index(alice, make_task, days):
     for i in range(30):
         make_task(alice, f"T{i}", due_date=days(i % 5), due_time=at(i % 24))
-    qs = Task.objects.for_user(alice).ordered_by(Sort.DUE)[:10]
+    qs = Task.objects.visible_to(alice).ordered_by(Sort.DUE)[:10]
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         plan = qs.explain()
@@ -155,7 +155,7 @@ def test_overdue_means_past_the_time_when_there_is_one(alice, make_task, today, 
         False,
         False,
     ]
-    assert list(Task.objects.for_user(alice).due("overdue")) == [at_nine]
+    assert list(Task.objects.visible_to(alice).due("overdue")) == [at_nine]
 
 
 def test_the_overdue_filter_and_row_follow_the_clock(alice_client, alice, make_task, today, clock):

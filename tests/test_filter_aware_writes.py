@@ -26,7 +26,7 @@ def test_quick_add_under_a_filter_it_does_not_match_is_not_inserted(alice_client
     assert "Task added: “Buy milk” — not shown under these filters." in toasts
     assert '<a class="btn btn-sm btn-light" href="/">Show all</a>' in toasts
     assert oob_counts(response)["pending"] == 1
-    assert Task.objects.for_user(alice).get().title == "Buy milk"
+    assert Task.objects.visible_to(alice).get().title == "Buy milk"
 
 
 def test_quick_add_that_matches_shows_where_it_belongs_in_the_sort(alice_client, alice, make_task):

@@ -184,7 +184,7 @@ def board(alice, bob, make_task, days):
 
 def found(user, text) -> set[str]:
     return set(
-        Task.objects.for_user(user).filtered(BoardView(q=text)).values_list("title", flat=True)
+        Task.objects.visible_to(user).filtered(BoardView(q=text)).values_list("title", flat=True)
     )
 
 
@@ -288,7 +288,7 @@ def test_it_never_matches_another_users_tasks(alice, board):
 
 @pytest.mark.django_db
 def test_it_uses_full_text_search_on_postgresql_and_contains_elsewhere(alice):
-    sql = str(Task.objects.for_user(alice).filtered(BoardView(q="rep")).query)
+    sql = str(Task.objects.visible_to(alice).filtered(BoardView(q="rep")).query)
 
     if connection.vendor == "postgresql":
         # The stored, GIN-indexed tsvector column (migration 0002), matched with a prefix query.

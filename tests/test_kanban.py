@@ -451,7 +451,7 @@ def test_a_reorder_answers_the_card_a_fresh_render_gives(alice_client, alice, da
 
     reused = alice_client.post(move_url(a), {"status": "pending", "after": b.pk}, **HTMX_BOARD)
     assert len(reuses) == 1 and reuses[0] is not None
-    caches["template_fragments"].clear()
+    caches["rows"].clear()
     fresh = alice_client.get(BOARD)
 
     card = find(reused, "li", id=f"task-{a.pk}")

@@ -13,23 +13,14 @@ pytestmark = pytest.mark.django_db
 BOARD = "/?layout=board"
 HTMX_BOARD = htmx_on(BOARD)
 
-# Session, user, savepoint, the move lock, the task with its card's project and tags, the
-# anchor and its neighbour (one statement), the write, the counts, its place, release.
-ANCHORED = 10
+# Session, user, savepoint, the person's projects, the move lock on them, the task with its
+# card's project and tags, the anchor, its neighbour, the write, the person's projects again
+# (with the counts the write changed), the card's place, release.
+ANCHORED = 12
 # A move to a column's top has no anchor: its first card and that card's predecessor.
-TO_TOP = 11
+TO_TOP = 12
 # Up/down first finds the neighbour in the column as shown, then moves next to it.
-STEP = 11
-# On PostgreSQL a move next to a card on the whole board is one call (move_function.py), its
-# own transaction: session, user, the move (which reads what the answer shows).
-ONE_CALL = 3
-
-
-def next_to_a_card(headers) -> int:
-    """A move next to an anchor card: one call on PostgreSQL from the board (htmx: the page's
-    URL says it is the board), the Python path otherwise."""
-    one_call = connection.vendor == "postgresql" and headers is HTMX_BOARD
-    return ONE_CALL if one_call else ANCHORED
+STEP = 13
 
 
 def column_of(user, n, status=Status.PENDING, offset=0):
@@ -75,24 +66,25 @@ def test_it_moves_in_the_same_few_statements_for_a_few_and_many_tasks(
 
     assert found[4] == found[300]
     assert found[300] == {
-        "within": next_to_a_card(headers),
-        "across": next_to_a_card(headers),
-        "before": next_to_a_card(headers),
+        "within": ANCHORED,
+        "across": ANCHORED,
+        "before": ANCHORED,
         "to_top": TO_TOP,
         "step": STEP,
     }
 
 
-def test_it_lands_next_to_the_anchor_from_one_statement(alice):
+def test_it_lands_next_to_the_anchor_from_two_statements(alice):
     a, b, c, d = column_of(alice, 4)
-    line = Task.objects.filter(user=alice)
+    line = Task.objects.visible_to(alice)
+    line.count()  # the person's Access, read once
 
     with CaptureQueriesContext(connection) as queries:
-        after = ordering.anchor_and_neighbour(alice.pk, b.pk, a.pk, after=True)
-        before = ordering.anchor_and_neighbour(alice.pk, b.pk, c.pk, after=False)
-        last = ordering.anchor_and_neighbour(alice.pk, d.pk, a.pk, after=True)
+        after = ordering.anchor_and_neighbour(line, b.pk, a.pk, after=True)
+        before = ordering.anchor_and_neighbour(line, b.pk, c.pk, after=False)
+        last = ordering.anchor_and_neighbour(line, d.pk, a.pk, after=True)
 
-    assert len(queries) == 3
+    assert len(queries) == 6
     assert [t.pk for t in after] == [b.pk, c.pk]
     assert [t.pk for t in before] == [b.pk, a.pk]
     assert [last[0].pk, last[1]] == [d.pk, None]
@@ -106,7 +98,7 @@ def test_it_finds_no_anchor_that_is_deleted_or_someone_elses(alice, bob):
 
     for anchor in (b, theirs):
         with pytest.raises(Task.DoesNotExist):
-            ordering.anchor_and_neighbour(alice.pk, anchor.pk, a.pk, after=True)
+            ordering.anchor_and_neighbour(Task.objects.visible_to(alice), anchor.pk, a.pk, True)
 
 
 def test_it_rebalances_an_exhausted_gap_in_few_statements_for_a_few_and_many_tasks(
@@ -133,9 +125,8 @@ def test_it_rebalances_an_exhausted_gap_in_few_statements_for_a_few_and_many_tas
         assert untouched == n - 11
         found.append(count)
 
-    # The move's statements, the window's read and its write (in the one call on PostgreSQL).
-    expected = ONE_CALL if connection.vendor == "postgresql" else ANCHORED + 2
-    assert found == [expected, expected]
+    # The move's statements, the window's read and its write.
+    assert found == [ANCHORED + 2, ANCHORED + 2]
 
 
 def test_it_writes_the_moves_fields_as_the_orm_would(alice_client, alice):

@@ -16,7 +16,7 @@ NEXT = "/?layout=board"
 
 def order(user, status) -> list[int]:
     return list(
-        Task.objects.for_user(user)
+        Task.objects.visible_to(user)
         .filter(status=status)
         .order_by("position", "id")
         .values_list("id", flat=True)

@@ -60,9 +60,10 @@ def test_a_second_read_of_the_same_list_runs_no_page_query(user, client_for):
     first_read = queries_for(client, "/?sort=title", **HTMX)
     second_read = queries_for(client, "/?sort=title", **HTMX)
 
-    # Page: session, user, sidebar + version, (counts, the page): a cached page is the first
-    # three. Read: session, user, version, (the page). The page and the read share the list.
-    assert (first_page, second_page, same_list_read) == (5, 3, 3)
+    # Page: session, user, the person's projects with their counts and versions, tags and
+    # saved views, (the page): a cached page is the first four. Read: session, user, the
+    # projects, (the page). The page and the read share the list.
+    assert (first_page, second_page, same_list_read) == (5, 4, 3)
     assert (first_read, second_read) == (4, 3)
 
 
@@ -125,7 +126,7 @@ def test_a_change_to_another_users_tasks_leaves_this_list_cached(
     Task.objects.create(user=other, title="Theirs")
 
     assert queries_for(client, "/", **HTMX) == 3
-    assert ListVersion.objects.get(user=other).version >= 1
+    assert ListVersion.objects.get(project__user=other, project__is_inbox=True).version >= 1
 
 
 def test_users_never_share_a_cached_list(user, client_for, django_user_model):
@@ -215,10 +216,11 @@ def test_inside_a_transaction_the_cache_is_neither_read_nor_written(user, client
 def test_a_user_with_tasks_can_be_deleted(user, client_for):
     Task.objects.create(user=user, title="Water")
     client_for().get("/")
+    projects = list(user.projects.values_list("pk", flat=True))
 
     get_user_model().objects.filter(pk=user.pk).delete()
 
-    assert not ListVersion.objects.filter(user_id=user.pk).exists()
+    assert not ListVersion.objects.filter(project_id__in=projects).exists()
 
 
 # --- the whole page ------------------------------------------------------------------------

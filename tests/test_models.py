@@ -82,8 +82,8 @@ def test_it_hides_a_soft_deleted_task_from_its_owner_but_keeps_the_row(alice, ma
 
     task.soft_delete()
 
-    assert not Task.objects.for_user(alice).filter(pk=task.pk).exists()
-    assert Task.objects.deleted_for_user(alice).get() == task
+    assert not Task.objects.visible_to(alice).filter(pk=task.pk).exists()
+    assert Task.objects.deleted_visible_to(alice).get() == task
     assert Task.objects.get(pk=task.pk).deleted_at is not None
 
 
@@ -94,14 +94,14 @@ def test_it_restores_the_same_row_with_its_fields(alice, make_task, days):
 
     task.restore()
 
-    restored = Task.objects.for_user(alice).get(pk=task.pk)
+    restored = Task.objects.visible_to(alice).get(pk=task.pk)
     assert (restored.title, restored.priority, restored.due_date, restored.created_at) == (
         "Keep my fields",
         Priority.HIGH,
         days(3),
         created,
     )
-    assert not Task.objects.deleted_for_user(alice).exists()
+    assert not Task.objects.deleted_visible_to(alice).exists()
 
 
 def test_it_shows_nothing_to_anonymous_users(alice, make_task):
@@ -109,16 +109,16 @@ def test_it_shows_nothing_to_anonymous_users(alice, make_task):
 
     make_task(alice)
 
-    assert not Task.objects.for_user(AnonymousUser()).exists()
-    assert not Task.objects.deleted_for_user(AnonymousUser()).exists()
+    assert not Task.objects.visible_to(AnonymousUser()).exists()
+    assert not Task.objects.deleted_visible_to(AnonymousUser()).exists()
 
 
 def test_it_never_lists_another_users_tasks(alice, bob, make_task):
     make_task(bob).soft_delete()
     make_task(bob)
 
-    assert not Task.objects.for_user(alice).exists()
-    assert not Task.objects.deleted_for_user(alice).exists()
+    assert not Task.objects.visible_to(alice).exists()
+    assert not Task.objects.deleted_visible_to(alice).exists()
 
 
 def test_it_finds_only_tasks_deleted_before_the_cutoff_as_purgeable(alice, make_task):
@@ -190,7 +190,7 @@ def test_it_buckets_due_dates_relative_to_today(alice, make_task, days):
     in_seven = make_task(alice, "in seven days", due_date=days(7))
     undated = make_task(alice, "undated")
     done_late = make_task(alice, "done late", due_date=days(-1), status=Status.COMPLETED)
-    mine = Task.objects.for_user(alice)
+    mine = Task.objects.visible_to(alice)
 
     assert set(mine.due("overdue")) == {yesterday}
     assert set(mine.due("today")) == {today}
@@ -267,4 +267,4 @@ def test_deleting_or_restoring_twice_applies_once(alice, make_task):
     assert task.restore()
     assert not stale.restore()
     # The fields did not change, so neither did the version (an open edit form still saves).
-    assert Task.objects.for_user(alice).get(pk=task.pk).version == 1
+    assert Task.objects.visible_to(alice).get(pk=task.pk).version == 1

@@ -6,13 +6,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tasks.models import GAP, AnchorMoved, Status, Task, ordering
+from tasks.models.access import access_for
 from tasks.models.ordering import MAX_RANK, MIN_RANK, between, spread
 
 pytestmark = pytest.mark.django_db
 
 
 def column(user, status=Status.PENDING):
-    return Task.objects.for_user(user).filter(status=status)
+    return Task.objects.visible_to(user).filter(status=status)
 
 
 def order(user, status=Status.PENDING) -> list[int]:
@@ -27,10 +28,13 @@ def tasks_at(user, positions, status=Status.PENDING) -> list[Task]:
 
 
 def move(task, status=None, **anchor):
+    """A move as services.move_task makes one: the mover's line locked, the task read again."""
     with transaction.atomic():
-        return ordering.move(
-            task, status or task.status, column(task.user, status or task.status), **anchor
-        )
+        line = Task.objects.visible_to(task.user)
+        ordering.lock_moves(access_for(task.user).projects)
+        task = line.get(pk=task.pk)
+        status = status or task.status
+        return ordering.move(line, task, status, column(task.user, status), **anchor)
 
 
 # --- rank math ---------------------------------------------------------------------------------

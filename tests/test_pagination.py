@@ -65,7 +65,7 @@ def walk_backward(qs, sort, size, before):
 @pytest.mark.parametrize("sort", SORTS)
 @pytest.mark.parametrize("size", [1, 4, 5, 17, 25])
 def test_it_walks_every_page_forward_without_duplicates_or_gaps(alice, tied_tasks, sort, size):
-    qs = Task.objects.for_user(alice)
+    qs = Task.objects.visible_to(alice)
     expected = list(qs.ordered_by(sort).values_list("pk", flat=True))
 
     pages = walk_forward(qs, sort, size)
@@ -80,7 +80,7 @@ def test_it_walks_every_page_forward_without_duplicates_or_gaps(alice, tied_task
 @pytest.mark.parametrize("sort", SORTS)
 @pytest.mark.parametrize("size", [1, 4, 5])
 def test_it_walks_back_from_the_last_page_to_the_first(alice, tied_tasks, sort, size):
-    qs = Task.objects.for_user(alice)
+    qs = Task.objects.visible_to(alice)
     forward = walk_forward(qs, sort, size)
 
     backward = walk_backward(qs, sort, size, forward[-1].prev_cursor)
@@ -96,18 +96,18 @@ def test_it_orders_ties_by_id_so_pages_are_stable(alice, make_task):
     moment = timezone.now()
     tasks = [make_task(alice, "Same", created_at=moment) for _ in range(5)]
 
-    first = paginate(Task.objects.for_user(alice), Sort.NEWEST, None, None, 2)
-    second = paginate(Task.objects.for_user(alice), Sort.NEWEST, first.next_cursor, None, 2)
+    first = paginate(Task.objects.visible_to(alice), Sort.NEWEST, None, None, 2)
+    second = paginate(Task.objects.visible_to(alice), Sort.NEWEST, first.next_cursor, None, 2)
 
     assert [t.pk for t in first.tasks + second.tasks] == [t.pk for t in tasks[::-1][:4]]
 
 
 def test_it_keeps_working_when_the_cursor_row_is_deleted(alice, make_task):
     tasks = [make_task(alice, f"T{i}") for i in range(6)]
-    first = paginate(Task.objects.for_user(alice), Sort.NEWEST, None, None, 3)
+    first = paginate(Task.objects.visible_to(alice), Sort.NEWEST, None, None, 3)
     first.tasks[-1].soft_delete()
 
-    second = paginate(Task.objects.for_user(alice), Sort.NEWEST, first.next_cursor, None, 3)
+    second = paginate(Task.objects.visible_to(alice), Sort.NEWEST, first.next_cursor, None, 3)
 
     assert [t.pk for t in second.tasks] == [t.pk for t in tasks[2::-1]]
 
@@ -171,7 +171,7 @@ def test_it_follows_page_links_through_the_whole_list_and_back(
     alice_client, alice, tied_tasks, settings, sort
 ):
     settings.TASKS_PAGE_SIZE = 4
-    expected = list(Task.objects.for_user(alice).ordered_by(sort).values_list("pk", flat=True))
+    expected = list(Task.objects.visible_to(alice).ordered_by(sort).values_list("pk", flat=True))
 
     seen, pages, url = [], [], f"/?sort={sort}"
     while url:
@@ -201,7 +201,7 @@ def test_it_shows_no_page_links_when_everything_fits(alice_client, alice, make_t
 
 def test_it_reads_a_deep_page_by_key_not_by_offset(alice_client, alice, tied_tasks, settings):
     settings.TASKS_PAGE_SIZE = 2
-    page = paginate(Task.objects.for_user(alice), Sort.NEWEST, None, None, 14)
+    page = paginate(Task.objects.visible_to(alice), Sort.NEWEST, None, None, 14)
 
     with CaptureQueriesContext(connection) as queries:
         alice_client.get("/", {"after": page.next_cursor}, **HTMX)

@@ -34,7 +34,7 @@ def test_two_creates_of_one_name_make_one_project(alice, clients):
             *(lambda c=c, d=data: c.post("/projects/new/", d).status_code for c in clients)
         )
         assert sorted(codes) == [302, 422], codes
-        assert Project.objects.for_user(alice).filter(name=f"Same {n}").count() == 1
+        assert Project.objects.visible_to(alice).filter(name=f"Same {n}").count() == 1
 
 
 def test_a_task_never_ends_up_live_in_a_deleted_project(alice, make_task, clients):
@@ -96,7 +96,7 @@ def test_reorders_at_once_keep_positions_distinct(alice, clients):
             lambda p=b: clients[1].post(f"/projects/{p.pk}/move/", {"direction": "up"}),
         )
         positions = list(
-            Project.objects.for_user(alice)
+            Project.objects.visible_to(alice)
             .filter(is_inbox=False)
             .values_list("position", flat=True)
         )

@@ -26,7 +26,7 @@ def home(alice):
 
 def names(user) -> list[str]:
     return list(
-        Project.objects.for_user(user).filter(is_inbox=False).values_list("name", flat=True)
+        Project.objects.visible_to(user).filter(is_inbox=False).values_list("name", flat=True)
     )
 
 
@@ -300,7 +300,7 @@ def test_it_asks_before_deleting_and_says_how_many_tasks(
     assert response.status_code == 200
     question = find(response, "p", id=f"project-{work.pk}-confirm").text
     assert question.startswith("Delete “ Work ” and its 12 tasks?")  # .text spaces out tags
-    assert Project.objects.for_user(alice).filter(pk=work.pk).exists()
+    assert Project.objects.visible_to(alice).filter(pk=work.pk).exists()
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
@@ -321,7 +321,7 @@ def test_delete_then_undo_restores_exactly_the_project_and_its_tasks(
         Task.objects.filter(pk__in=[t.pk for t in kept]).values_list("deleted_at", flat=True)
     )
     assert stamps == {work.deleted_at}
-    assert Task.objects.for_user(alice).filter(pk=elsewhere.pk).exists()
+    assert Task.objects.visible_to(alice).filter(pk=elsewhere.pk).exists()
     assert "Deleted “Work” and its 3 tasks" in toast_texts(response)[-1]
     if headers:
         assert f'action="/projects/{work.pk}/restore/"' in oob_toasts(response)
@@ -329,7 +329,7 @@ def test_delete_then_undo_restores_exactly_the_project_and_its_tasks(
     undo = alice_client.post(f"/projects/{work.pk}/restore/", **headers)
 
     assert undo.status_code == (200 if headers else 302)
-    live = set(Task.objects.for_user(alice).filter(project=work).values_list("pk", flat=True))
+    live = set(Task.objects.visible_to(alice).filter(project=work).values_list("pk", flat=True))
     assert live == {t.pk for t in kept}
     earlier.refresh_from_db()
     assert earlier.deleted_at is not None  # was in the trash before: stays there

@@ -102,19 +102,21 @@ def fill_with_deleted(user, n, days):
     Task.objects.filter(id__in=deleted).update(deleted_at=timezone.now())
     for minutes, pk in enumerate(deleted):
         Task.objects.filter(pk=pk).update(deleted_at=timezone.now() - dt.timedelta(minutes=minutes))
-    return Task.objects.for_user(user).order_by("id").first()
+    return Task.objects.visible_to(user).order_by("id").first()
 
 
 # name -> (request(client, task) -> response, queries for a few tasks and for many).
-# Every answer starts with session and user. The Trash: then its page of deleted tasks, whatever
-# the template (no htmx branch). The writes run in a transaction (BEGIN/COMMIT, savepoints under
-# the test runner): undo locks the last deleted task, restores it, re-reads it, and renders the
-# list on screen with the counts; create inserts and reads the counts; toggle and edit read the
-# task, write it (edit reads it again under a row lock to compare versions), and read the counts.
+# Every answer starts with session, user and the person's projects (tasks.models.access: who
+# sees what, read once per request, again after a write for the counts). The Trash: then its
+# page of deleted tasks, whatever the template (no htmx branch). The writes run in a
+# transaction (BEGIN/COMMIT, savepoints under the test runner): undo locks the last deleted
+# task, restores it, re-reads it, and renders the list on screen with the counts; create
+# inserts and reads the counts; toggle and edit read the task, write it (edit reads it again
+# under a row lock to compare versions), and read the counts.
 REQUESTS = {
-    "trash page": (lambda c, t: c.get("/trash/"), 4),
-    "trash page, htmx": (lambda c, t: c.get("/trash/", **HTMX), 4),
-    "undo, htmx": (lambda c, t: c.post("/trash/undo/", **HTMX), 9),
+    "trash page": (lambda c, t: c.get("/trash/"), 5),
+    "trash page, htmx": (lambda c, t: c.get("/trash/", **HTMX), 5),
+    "undo, htmx": (lambda c, t: c.post("/trash/undo/", **HTMX), 10),
     # create also finds the Inbox the new task goes to.
     "create, htmx": (lambda c, t: c.post("/task/new/", {"title": "New one"}, **HTMX), 7),
     "edit, htmx": (
@@ -123,9 +125,9 @@ REQUESTS = {
             {"title": "Edited", "priority": "medium", "status": "pending", "version": t.version},
             **HTMX,
         ),
-        8,
+        9,
     ),
-    "toggle, htmx": (lambda c, t: c.post(f"/task/{t.pk}/toggle/", **HTMX), 8),
+    "toggle, htmx": (lambda c, t: c.post(f"/task/{t.pk}/toggle/", **HTMX), 9),
 }
 
 

@@ -233,3 +233,301 @@ def test_quick_add_and_search_read_a_tag_token_alike(text, tag):
     # The search box reads the same token (one rule, quickadd.tag_name) the same way.
     token = text.split()[-1].rstrip(".")
     assert [v for n, v in parse_search(token).terms if n == "tag"] == ([tag] if tag else [])
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 22: times, `until`, "on the 1st", "next <weekday>", and the words a Todoist user types
+
+MORNING = dt.time(8, 0)  # the local time of day the parse happens at, where it matters
+EVENING = dt.time(21, 0)
+
+
+def at(hour: int, minute: int = 0) -> dt.time:
+    return dt.time(hour, minute)
+
+
+@pytest.mark.parametrize(
+    "text, title, due, time",
+    [
+        ("Call mom tomorrow 5pm", "Call mom", d("2026-12-01"), at(17)),
+        ("Call mom tomorrow 17:00", "Call mom", d("2026-12-01"), at(17)),
+        ("Call mom tomorrow at 14:30", "Call mom", d("2026-12-01"), at(14, 30)),
+        ("Call mom tomorrow 9am", "Call mom", d("2026-12-01"), at(9)),
+        ("Call mom tomorrow at 8am", "Call mom", d("2026-12-01"), at(8)),
+        ("Call mom at 5:30 pm friday", "Call mom", d("2026-12-04"), at(17, 30)),
+        ("Call mom 12am tomorrow", "Call mom", d("2026-12-01"), at(0)),
+        ("Call mom 12pm tomorrow", "Call mom", d("2026-12-01"), at(12)),
+        ("Call mom 7 p.m. tomorrow", "Call mom", d("2026-12-01"), at(19)),
+        ("Call mom at 9:05 dec 3", "Call mom", d("2026-12-03"), at(9, 5)),
+        # a time without a date: today while it is still ahead, else tomorrow
+        ("Call mom 5pm", "Call mom", d("2026-11-30"), at(17)),
+        ("Call mom 7am", "Call mom", d("2026-12-01"), at(7)),
+        ("Call mom 08:00", "Call mom", d("2026-12-01"), at(8)),  # not after now: tomorrow
+        # tonight is today at 20:00
+        ("Watch the film tonight", "Watch the film", d("2026-11-30"), at(20)),
+        # numbers that are not times stay title text
+        ("Read John 3:16", "Read John 3:16", None, None),
+        ("Buy 25:00 timer", "Buy 25:00 timer", None, None),
+        ("Score 13pm", "Score 13pm", None, None),
+        ("Meet at 5", "Meet at 5", None, None),
+        ("Call 9amy", "Call 9amy", None, None),
+    ],
+)
+def test_it_reads_a_time_as_the_due_time(text, title, due, time):
+    parsed = parse(text, today=MON, now=MORNING)
+
+    assert (parsed.title, parsed.due_date, parsed.due_time) == (title, due, time)
+
+
+def test_it_says_which_day_a_time_alone_falls_on_in_its_chip():
+    assert [t.label for t in parse("x 5pm", today=MON, now=MORNING).tokens] == ["At 17:00 today"]
+    assert [t.label for t in parse("x 5pm", today=MON, now=EVENING).tokens] == ["At 17:00 tomorrow"]
+    assert parse("x 5pm", today=MON, now=EVENING).due_date == d("2026-12-01")
+    labels = [t.label for t in parse("x fri 5pm", today=MON, now=EVENING).tokens]
+    assert labels == ["Due Fri 4 Dec", "At 17:00"]
+    assert [t.label for t in parse("x tonight", today=MON, now=EVENING).tokens] == [
+        "Tonight, 20:00"
+    ]
+    # Tonight stays today even after 20:00: the word names the day.
+    assert parse("x tonight", today=MON, now=at(23)).due_date == MON
+
+
+def test_it_keeps_the_whole_issue_phrase_to_its_title():
+    parsed = parse(
+        "Call mom tomorrow 5pm every week !high #family +Home",
+        today=MON,
+        now=MORNING,
+        projects=["Home"],
+    )
+
+    assert parsed.title == "Call mom"
+    assert (parsed.due_date, parsed.due_time) == (d("2026-12-01"), at(17))
+    assert parsed.recurrence == ("FREQ=WEEKLY", "due")
+    assert (parsed.priority, parsed.tags, parsed.project.name) == ("high", ["family"], "Home")
+    assert [t.kind for t in parsed.tokens] == [
+        "due", "time", "recurrence", "priority", "tag", "project"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("water plants every 3 days until jan 31", "FREQ=DAILY;INTERVAL=3;UNTIL=20270131"),
+        ("water plants until jan 31 every 3 days", "FREQ=DAILY;INTERVAL=3;UNTIL=20270131"),
+        ("water plants daily until 2027-03-01", "FREQ=DAILY;UNTIL=20270301"),
+    ],
+)
+def test_it_ends_a_repeat_with_until(text, rule):
+    parsed = parse(text, today=MON)
+
+    assert parsed.title == "water plants"
+    assert parsed.recurrence == (rule, "due")
+    assert parsed.due_date is None  # the series starts on its first occurrence from today
+    assert parsed.start == MON
+    until = next(t for t in parsed.tokens if t.kind == "until")
+    assert until.label.startswith("Until ")
+
+
+def test_until_without_a_repeat_is_a_due_date_and_a_word():
+    parsed = parse("water plants until jan 31", today=MON)
+
+    assert parsed.title == "water plants until"
+    assert parsed.due_date == d("2027-01-31")
+    assert parsed.recurrence is None
+
+
+@pytest.mark.parametrize(
+    "text", ["pay rent on the 1st every month", "pay rent every month on the 1st"]
+)
+def test_both_word_orders_mean_monthly_on_the_first(text):
+    parsed = parse(text, today=MON)
+
+    assert parsed.title == "pay rent"
+    assert parsed.recurrence == ("FREQ=MONTHLY;BYMONTHDAY=1", "due")
+    assert parsed.due_date in (None, d("2026-12-01"))  # without one: the rule's first, the same
+    assert "Every month on the 1st" in [t.label for t in parsed.tokens]
+
+
+@pytest.mark.parametrize(
+    "text, today, due",
+    [
+        ("pay rent on the 1st", MON, d("2026-12-01")),
+        ("pay rent on the 30th", MON, d("2026-11-30")),  # today is the 30th
+        ("pay rent on the 31st", MON, d("2026-12-31")),  # November has no 31st
+        ("party on the 21st of December", MON, d("2026-12-21")),
+    ],
+)
+def test_on_the_nth_is_the_next_such_day(text, today, due):
+    parsed = parse(text, today=today)
+
+    assert parsed.title in ("pay rent", "party")
+    assert parsed.due_date == due
+
+
+@pytest.mark.parametrize(
+    "text, today, due",
+    [
+        ("dentist next friday at 14:30", MON, d("2026-12-11")),
+        ("dentist next friday", dt.date(2026, 12, 3), d("2026-12-11")),
+        ("dentist next monday", dt.date(2026, 12, 6), d("2026-12-07")),  # a Sunday
+        ("dentist next tue", MON, d("2026-12-08")),
+    ],
+)
+def test_next_weekday_is_that_day_of_next_week(text, today, due):
+    parsed = parse(text, today=today)
+
+    assert parsed.title == "dentist"
+    assert parsed.due_date == due
+    assert len([t for t in parsed.tokens if t.kind == "due"]) == 1
+
+
+@pytest.mark.parametrize(
+    "text, priority",
+    [("Fix p1", "high"), ("p2 Fix", "medium"), ("Fix P3", "low"), ("Fix p4", "low")],
+)
+def test_it_reads_p1_to_p4(text, priority):
+    parsed = parse(text, today=MON)
+
+    assert (parsed.title, parsed.priority) == ("Fix", priority)
+
+
+def test_p_numbers_that_are_not_priorities_stay_text():
+    for text in ("Buy p5 gloves", "Read p12", "Fix top1 bug", "Ship p1x"):
+        assert parse(text, today=MON).title == text
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("Stand-up daily", "FREQ=DAILY"),
+        ("weekly review", "FREQ=WEEKLY"),
+        ("Invoice monthly", "FREQ=MONTHLY"),
+        ("Yearly checkup", "FREQ=YEARLY"),
+        ("Stand-up every weekday", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+        ("Bins every other week", "FREQ=WEEKLY;INTERVAL=2"),
+    ],
+)
+def test_it_reads_the_repeat_words(text, rule):
+    parsed = parse(text, today=MON)
+
+    assert parsed.recurrence == (rule, "due")
+    assert len(parsed.title.split()) == 1
+    assert [t.kind for t in parsed.tokens] == ["recurrence"]
+
+
+def test_tmrw_is_tomorrow():
+    assert parse("Call tmrw", today=MON).due_date == d("2026-12-01")
+
+
+@pytest.mark.parametrize(
+    "text, order, due",
+    [
+        ("Party 12/24", "mdy", d("2026-12-24")),
+        ("Party 24/12", "dmy", d("2026-12-24")),
+        ("Party 24.12.", "dmy", d("2026-12-24")),
+        ("Party 24.12.2027", "dmy", d("2027-12-24")),
+        ("Party 12/24/27", "mdy", d("2027-12-24")),
+        ("Party 12/24", "ymd", d("2026-12-24")),
+        ("Party 2027/01/05", "mdy", d("2027-01-05")),
+        ("Party 2027.01.05", "dmy", d("2027-01-05")),
+        ("Party 1/5", "mdy", d("2027-01-05")),  # past this year: next year's
+        ("Party 1/5", "dmy", d("2027-05-01")),
+    ],
+)
+def test_it_reads_numeric_dates_in_the_persons_order(text, order, due):
+    parsed = parse(text, today=MON, date_order=order)
+
+    assert (parsed.title, parsed.due_date) == ("Party", due)
+
+
+@pytest.mark.parametrize(
+    "text, order",
+    [
+        ("Party 24/12", "mdy"),  # no 24th month
+        ("Party 12/24", "dmy"),
+        ("Upgrade to 3.12", "dmy"),  # a version, not 3 Dec: dots need a final dot or a year
+        ("Upgrade to 3.12.5", "dmy"),
+        ("Party 31/02", "dmy"),
+        ("Party 0001-01-01", "dmy"),  # outside a sane range: text
+    ],
+)
+def test_numbers_that_are_not_dates_in_the_persons_order_stay_text(text, order):
+    parsed = parse(text, today=MON, date_order=order)
+
+    assert (parsed.title, parsed.due_date) == (text, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call mom tomorrow 5pm",
+        "dentist next friday at 14:30",
+        "water plants every 3 days until jan 31",
+        "pay rent on the 1st every month",
+        "Fix p1",
+        "Call tmrw",
+        "Watch tonight",
+        "Stand-up daily",
+        "Party 24.12.",
+    ],
+)
+def test_each_new_token_has_a_chip_whose_literal_keeps_it_text(text):
+    parsed = parse(text, today=MON, now=MORNING)
+
+    assert parsed.tokens
+    for token in parsed.tokens:
+        kept = text[: token.start] + token.literal + text[token.end :]
+        again = parse(kept, today=MON, now=MORNING)
+        assert token.text in again.title
+        assert token.text not in [t.text for t in again.tokens]
+
+
+NEW_TOKENS = {
+    "due": st.sampled_from(["tmrw", "next friday", "on the 3rd", "24.12.", "12/24"]),
+    "time": st.sampled_from(["5pm", "17:00", "at 14:30", "9am", "at 8am", "tonight", "7 p.m."]),
+    "priority": st.sampled_from(["p1", "p2", "p3", "p4"]),
+    "recurrence": st.sampled_from(
+        ["daily", "weekly", "monthly", "yearly", "every weekday", "every other week"]
+    ),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=WORDS, data=st.data(), order=st.sampled_from(["mdy", "dmy", "ymd"]))
+def test_it_takes_out_every_new_token_and_keeps_every_other_word(words, data, order):
+    kinds = data.draw(st.lists(st.sampled_from(sorted(NEW_TOKENS)), unique=True, min_size=1))
+    pieces = list(words)
+    inserted = []
+    for kind in kinds:
+        token = data.draw(NEW_TOKENS[kind])
+        if kind == "due" and order == "dmy":  # day first: 24/12, 24.12.
+            token = {"12/24": "24/12"}.get(token, token)
+        elif kind == "due":  # month first (and year first without a year): 12/24, 12.24.
+            token = {"24.12.": "12.24."}.get(token, token)
+        pieces.insert(data.draw(st.integers(0, len(pieces))), token)
+        inserted.append((kind, token))
+
+    parsed = parse(" ".join(pieces), today=MON, now=MORNING, projects=PROJECTS, date_order=order)
+
+    assert parsed.title == " ".join(words)
+    assert sorted((t.kind, t.text) for t in parsed.tokens) == sorted(inserted)
+
+
+SOUP = st.lists(
+    st.sampled_from(
+        [*'0123456789/.:apmdt onxyevrilu!#+\\"', "every ", "until ", "at ", "next ", "on the "]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=SOUP, order=st.sampled_from(["mdy", "dmy", "ymd"]), now=st.times())
+def test_it_never_raises_on_number_and_word_soup(text, order, now):
+    parsed = parse(text, today=MON, now=now, projects=PROJECTS, date_order=order)
+
+    assert isinstance(parsed.title, str)
+    if parsed.recurrence is not None:
+        from tasks import recurrence
+
+        assert recurrence.is_valid(parsed.recurrence[0])

@@ -120,8 +120,8 @@ def test_it_previews_in_the_same_few_queries_however_many_projects_and_tags(
     Project.objects.bulk_create(Project(user=alice, name=f"P{i}") for i in range(n))
     Tag.objects.bulk_create(Tag(user=alice, name=f"t{i}") for i in range(n))
 
-    # Session, user, and the person's projects and tags in one query (Navigation).
-    with django_assert_num_queries(3):
+    # Session, user, the person's projects, their tags and saved views (Navigation).
+    with django_assert_num_queries(4):
         response = alice_client.get(PARSE, {"title": PHRASE + " +P1 #t1"}, **HTMX)
 
     assert response.status_code == 200
@@ -275,10 +275,11 @@ def test_it_creates_in_the_same_queries_however_many_projects_tags_and_tasks(
     Task.objects.filter(user=alice).update(idempotency_key=None)
     many = create_queries(alice_client, PHRASE + " #new2 #t3 #t4")
 
-    # Session, user, savepoint, names, key, savepoint, insert, the default reminder (one
-    # INSERT ... SELECT, reminders.signals), release, tag insert, tag ids, task tags, counts,
-    # release.
-    assert few == many <= 14
+    # Session, user, savepoint, projects, tags and views, the project (locked), key, savepoint,
+    # insert, the default reminder (one INSERT ... SELECT, reminders.signals), release, the
+    # tags (locked), savepoint, the new tag, release, task tags, projects again (the counts),
+    # the sidebar's names (a tag was made: its link comes with the answer), release.
+    assert few == many <= 19
 
 
 def test_it_adds_plain_words_in_no_more_queries_than_the_full_form(alice_client, alice):
@@ -287,8 +288,9 @@ def test_it_adds_plain_words_in_no_more_queries_than_the_full_form(alice_client,
     plain = create_queries(alice_client, "Plain words too")
 
     assert Task.objects.get(title="Plain words too").project.is_inbox
-    # The names of projects and tags replace the Inbox's lookup.
-    assert plain <= len(full)
+    # Quick add reads the person's tags and saved views too (for `#words`); both find the
+    # Inbox in the person's projects.
+    assert plain <= len(full) + 1
 
 
 @pytest.mark.parametrize(
@@ -323,3 +325,162 @@ def test_it_previews_a_repeat_as_a_chip(alice_client):
     html = response.content.decode()
     assert "Every Monday" in html
     assert "Due " in html
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 22: times, until, "on the 1st", "next friday"
+
+
+@pytest.fixture
+def morning(monkeypatch, settings):
+    """08:00 UTC on Monday 30 November 2026 (the server's zone and the person's)."""
+    settings.TIME_ZONE = "UTC"
+    moment = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    return moment
+
+
+def test_it_saves_the_issues_phrase_with_its_time(alice_client, alice, morning):
+    home = Project.objects.create(user=alice, name="Home", position=1)
+
+    response = alice_client.post(
+        CREATE, quick("Call mom tomorrow 5pm every week !high #family +Home"), **HTMX
+    )
+
+    assert response.status_code == 200
+    task = Task.objects.get(user=alice)
+    assert task.title == "Call mom"
+    assert (task.due_date, task.due_time) == (dt.date(2026, 12, 1), dt.time(17, 0))
+    assert (task.recurrence, task.repeat_from) == ("FREQ=WEEKLY", "due")
+    assert (task.priority, task.project, tag_names(task)) == ("high", home, ["family"])
+
+
+@pytest.mark.parametrize(
+    "title, due, time",
+    [
+        ("Call mom 17:00", dt.date(2026, 11, 30), dt.time(17)),
+        ("Call mom at 14:30", dt.date(2026, 11, 30), dt.time(14, 30)),
+        ("Call mom 9am", dt.date(2026, 11, 30), dt.time(9)),
+        ("Call mom at 8am", dt.date(2026, 12, 1), dt.time(8)),  # 08:00 has come: tomorrow
+        ("Call mom tonight", dt.date(2026, 11, 30), dt.time(20)),
+    ],
+)
+def test_it_saves_a_time_as_the_due_time(alice_client, alice, morning, title, due, time):
+    alice_client.post(CREATE, quick(title), **HTMX)
+
+    task = Task.objects.get(user=alice)
+    assert (task.title, task.due_date, task.due_time) == ("Call mom", due, time)
+
+
+def test_it_reads_a_time_in_the_persons_zone(alice_client, alice, morning):
+    # 08:00 UTC is 21:00 in Auckland: 9am there has passed, so it is tomorrow's 9am, their time.
+    Profile.objects.filter(user=alice).update(timezone="Pacific/Auckland")
+    alice_client.post("/accounts/logout/")
+    alice_client.force_login(alice)
+
+    html = alice_client.get(PARSE, {"title": "Call 9am"}, **HTMX).content.decode()
+    alice_client.post(CREATE, quick("Call 9am"), **HTMX)
+
+    assert ">At 09:00 tomorrow<button" in html
+    task = Task.objects.get(user=alice)
+    assert (task.due_date, task.due_time) == (dt.date(2026, 12, 1), dt.time(9))
+
+
+def test_it_ends_a_repeat_with_until_and_starts_it_today(alice_client, alice, morning):
+    alice_client.post(CREATE, quick("water plants every 3 days until jan 31"), **HTMX)
+
+    task = Task.objects.get(user=alice)
+    assert task.title == "water plants"
+    assert task.recurrence == "FREQ=DAILY;INTERVAL=3;UNTIL=20270131"
+    assert task.due_date == dt.date(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    "title", ["pay rent on the 1st every month", "pay rent every month on the 1st"]
+)
+def test_both_word_orders_repeat_monthly_on_the_first(alice_client, alice, morning, title):
+    alice_client.post(CREATE, quick(title), **HTMX)
+
+    task = Task.objects.get(user=alice)
+    assert task.title == "pay rent"
+    assert task.recurrence == "FREQ=MONTHLY;BYMONTHDAY=1"
+    assert task.due_date == dt.date(2026, 12, 1)
+
+
+def test_next_friday_at_a_time_is_one_date_and_a_time(alice_client, alice, morning):
+    alice_client.post(CREATE, quick("dentist next friday at 14:30"), **HTMX)
+
+    task = Task.objects.get(user=alice)
+    assert (task.title, task.due_date, task.due_time) == (
+        "dentist",
+        dt.date(2026, 12, 11),
+        dt.time(14, 30),
+    )
+
+
+def test_a_repeat_with_a_time_alone_starts_on_its_next_occurrence(alice_client, alice, morning):
+    # Monday 08:00: "every monday 7am" has passed for today, so it starts next Monday.
+    alice_client.post(CREATE, quick("Standup every monday 7am"), **HTMX)
+
+    task = Task.objects.get(user=alice)
+    assert (task.due_date, task.due_time) == (dt.date(2026, 12, 7), dt.time(7))
+
+
+def test_it_refuses_a_repeat_that_ends_before_it_starts(alice_client, alice, morning):
+    response = alice_client.post(
+        CREATE, quick("water plants every month on the 15th until dec 3"), **HTMX
+    )
+
+    assert response.status_code == 422
+    assert "ends (Thu 3 Dec 2026) before its first date (Tue 15 Dec 2026)" in (
+        response.content.decode()
+    )
+    assert not Task.objects.exists()
+
+
+def test_it_previews_the_new_chips(alice_client, morning):
+    html = alice_client.get(
+        PARSE, {"title": "x next friday at 14:30 every other week until jan 31 p1"}, **HTMX
+    ).content.decode()
+
+    for label in ("Due Fri 11 Dec", "At 14:30", "Every 2 weeks", "Until Sun 31 Jan 2027", "High"):
+        assert f">{label}<button" in html
+
+
+def test_the_renewed_form_takes_no_focus_and_names_the_task_just_added(alice_client, alice):
+    response = alice_client.post(CREATE, quick("Buy milk"), **HTMX)
+
+    html = response.content.decode()
+    task = Task.objects.get(user=alice)
+    form = html[html.index('<form id="quick-add"') :]
+    form = form[: form.index("</form>")]
+    assert 'hx-swap-oob="true"' in form
+    assert f'data-added="task-{task.pk}"' in form
+    # htmx focuses [autofocus] in what it swaps in: after the person may have moved on.
+    assert "autofocus" not in form
+
+
+def test_a_project_made_by_quick_add_comes_into_the_sidebar_out_of_band(alice_client, alice):
+    response = alice_client.post(CREATE, quick("Paint the fence +Home", create_project="1"), **HTMX)
+
+    html = response.content.decode()
+    home = Project.objects.get(user=alice, name="Home")
+    lists = html[html.index('id="sidebar-lists"') - 5 :]
+    assert lists.startswith('<div id="sidebar-lists"')
+    assert 'hx-swap-oob="true"' in lists[: lists.index(">")]
+    assert f'href="/projects/{home.pk}/"' in lists
+    # Its open count, which the answer also renews, now has a place to go (came before it).
+    assert html.index('id="sidebar-lists"') < html.rindex(f'id="project-count-{home.pk}"')
+
+
+def test_a_tag_made_by_quick_add_comes_into_the_sidebar_out_of_band(alice_client, alice):
+    Tag.objects.create(user=alice, name="known")
+
+    html = alice_client.post(CREATE, quick("Rake #known"), **HTMX).content.decode()
+    assert 'id="sidebar-lists"' not in html  # nothing new: the sidebar stays as it is
+
+    html = alice_client.post(
+        CREATE, quick("Rake again #outdoors", idempotency_key="j" * 16), **HTMX
+    ).content.decode()
+    assert 'id="sidebar-lists"' in html
+    assert ">#outdoors</a>" in html

@@ -395,7 +395,7 @@ def test_completion_queries_stay_constant_with_history(
         TaskCompletion.objects.create(
             task=weekly, due_date=today, previous_status="pending", previous_version=1
         )
-    with django_assert_max_num_queries(14) as ctx:
+    with django_assert_max_num_queries(15) as ctx:
         alice_client.post(f"/task/{weekly.pk}/toggle/", {"occurrence": today.isoformat()}, **HTMX)
     few = len(ctx.captured_queries)
     for _ in range(40):

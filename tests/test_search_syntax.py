@@ -154,7 +154,9 @@ MATCHES = [
 def test_it_matches_each_token_on_the_database(alice, tasks, clock, q, names):
     clock(dt.datetime(2026, 12, 2, 9, tzinfo=ZONE))
 
-    shown = set(Task.objects.for_user(alice).filtered(BoardView(q=q)).values_list("pk", flat=True))
+    shown = set(
+        Task.objects.visible_to(alice).filtered(BoardView(q=q)).values_list("pk", flat=True)
+    )
 
     assert shown == {tasks[name].pk for name in names}
 
@@ -162,7 +164,7 @@ def test_it_matches_each_token_on_the_database(alice, tasks, clock, q, names):
 @pytest.mark.django_db
 def test_it_reads_relative_days_in_the_persons_zone_at_midnight(alice, make_task, clock):
     task = make_task(alice, "Due 2 Dec", due_date=dt.date(2026, 12, 2))
-    mine = Task.objects.for_user(alice)
+    mine = Task.objects.visible_to(alice)
 
     # 10:30 UTC on 1 December is 23:30 in Auckland (UTC+13): still 1 December there.
     clock(dt.datetime(2026, 12, 1, 10, 30, tzinfo=dt.UTC))

@@ -22,7 +22,7 @@ def seed(*args):
 def test_it_creates_the_user_and_the_requested_number_of_tasks():
     out, _ = seed("--user", "loadtest", "--count", "300", "--seed", "1")
     user = get_user_model().objects.get(username="loadtest")
-    assert Task.objects.for_user(user).count() == 300
+    assert Task.objects.visible_to(user).count() == 300
     assert not user.has_usable_password()
     assert "Created 300 tasks for loadtest" in out
 
@@ -35,16 +35,16 @@ def test_it_sets_the_password_when_given(client):
 def test_it_adds_to_an_existing_users_tasks(alice, make_task):
     make_task(alice, "Mine already")
     seed("--user", "alice", "--count", "20")
-    assert Task.objects.for_user(alice).count() == 21
+    assert Task.objects.visible_to(alice).count() == 21
     assert Task.objects.filter(title="Mine already").exists()
 
 
 def test_it_tops_up_only_what_is_missing(alice, make_task):
     make_task(alice)
     seed("--user", "alice", "--count", "50", "--top-up")
-    assert Task.objects.for_user(alice).count() == 50
+    assert Task.objects.visible_to(alice).count() == 50
     out, _ = seed("--user", "alice", "--count", "50", "--top-up")
-    assert Task.objects.for_user(alice).count() == 50
+    assert Task.objects.visible_to(alice).count() == 50
     assert "nothing to do" in out
 
 
@@ -112,7 +112,7 @@ def test_it_is_repeatable_with_a_seed():
 def test_it_makes_tasks_findable_by_word_prefix():
     seed("--user", "loadtest", "--count", "500", "--seed", "2")
     user = get_user_model().objects.get(username="loadtest")
-    found = Task.objects.for_user(user).filtered(BoardView(q="rep")).count()
+    found = Task.objects.visible_to(user).filtered(BoardView(q="rep")).count()
     assert 0 < found < 500
 
 
@@ -155,10 +155,10 @@ def test_it_spreads_tasks_over_projects_and_tags_in_bulk(django_assert_max_num_q
         )
 
     user = get_user_model().objects.get(username="loadtest")
-    assert Project.objects.for_user(user).count() == 6  # and the Inbox
-    used = Counter(Task.objects.for_user(user).values_list("project__name", flat=True))
+    assert Project.objects.visible_to(user).count() == 6  # and the Inbox
+    used = Counter(Task.objects.visible_to(user).values_list("project__name", flat=True))
     assert len(used) == 6
-    assert Tag.objects.for_user(user).count() == 30
+    assert Tag.objects.visible_to(user).count() == 30
     per_task = Counter(TaskTag.objects.filter(task__user=user).values_list("task_id", flat=True))
     assert max(per_task.values()) <= 5
     assert 400 < sum(per_task.values()) < 1600  # about 2.5 per task

@@ -34,7 +34,7 @@ def test_a_repeated_submit_adds_one_task(alice_client, alice, headers):
     second = alice_client.post("/task/new/", data, **headers)
 
     assert first.status_code == second.status_code
-    assert Task.objects.for_user(alice).count() == 1
+    assert Task.objects.visible_to(alice).count() == 1
 
 
 def test_the_htmx_answer_renews_the_quick_add_form_and_its_key(alice_client):
@@ -60,22 +60,22 @@ def test_keys_are_per_user(alice_client, alice, bob, client):
     client.force_login(bob)
     client.post("/task/new/", {"title": "Bob's", "idempotency_key": "shared"})
 
-    assert Task.objects.for_user(alice).get().title == "Alice's"
-    assert Task.objects.for_user(bob).get().title == "Bob's"
+    assert Task.objects.visible_to(alice).get().title == "Alice's"
+    assert Task.objects.visible_to(bob).get().title == "Bob's"
 
 
 def test_a_form_without_a_key_still_creates(alice_client, alice):
     alice_client.post("/task/new/", {"title": "One"})
     alice_client.post("/task/new/", {"title": "One"})
 
-    assert Task.objects.for_user(alice).count() == 2
+    assert Task.objects.visible_to(alice).count() == 2
 
 
 def test_a_garbled_key_is_a_form_error_not_a_500(alice_client, alice):
     response = alice_client.post("/task/new/", {"title": "x", "idempotency_key": "<bad key>"})
 
     assert response.status_code == 422
-    assert not Task.objects.for_user(alice).exists()
+    assert not Task.objects.visible_to(alice).exists()
 
 
 def test_the_database_refuses_a_second_row_with_the_same_key(alice, make_task):

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from . import timezones
+from .models import DateFormat
 
 
 def focus_first_error(form: forms.Form) -> None:
@@ -50,6 +51,15 @@ class SettingsForm(forms.Form):
         label="Time zone",
         help_text='What "today" and "overdue" mean for your tasks, and how times are shown.',
         error_messages={"invalid_choice": "Choose a time zone from the list."},
+    )
+
+    # Not required: a form from before it existed (or another client) keeps the one on file.
+    date_format = forms.ChoiceField(
+        label="Dates",
+        choices=DateFormat.choices,
+        required=False,
+        help_text="How quick add reads a date written in numbers, like 12/24 or 24.12.",
+        error_messages={"invalid_choice": "Choose how dates are written from the list."},
     )
 
     def __init__(self, *args, **kwargs):

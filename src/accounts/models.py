@@ -25,6 +25,14 @@ class LoginFailure(models.Model):
         return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"
 
 
+class DateFormat(models.TextChoices):
+    """How the person writes a numeric date: quick add reads "12/24" by it (tasks.quickadd)."""
+
+    MDY = "mdy", "Month first: 12/24 or 12/24/2026"
+    DMY = "dmy", "Day first: 24.12. or 24/12/2026"
+    YMD = "ymd", "Year first: 2026/12/24 (without a year, month first: 12/24)"
+
+
 class Profile(models.Model):
     """A person's settings. One per user, made when the user is (accounts.signals)."""
 
@@ -33,6 +41,9 @@ class Profile(models.Model):
     )
     # An IANA name ("Pacific/Auckland"); blank until known: the server's TIME_ZONE applies.
     timezone = models.CharField(max_length=63, blank=True)
+    # Blank until known: taken from the browser's language at sign-up or the next login
+    # (accounts.dateformats).
+    date_format = models.CharField(max_length=3, choices=DateFormat.choices, blank=True)
 
     def __str__(self):
         return f"{self.user} ({self.timezone or 'server time zone'})"

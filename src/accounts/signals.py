@@ -1,11 +1,11 @@
-"""Django signals: login throttling records, and each user's profile and time zone."""
+"""Django signals: login throttling records, and each user's profile, time zone and date format."""
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from . import throttle, timezones
+from . import dateformats, throttle, timezones
 from .models import Profile
 
 
@@ -40,3 +40,10 @@ def use_time_zone(sender, request, user, **kwargs):
         timezones.set_for_user(request, user, reported)
     else:
         request.session[timezones.SESSION_KEY] = timezones.of_user(user)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts-use-date-format")
+def use_date_format(sender, request, user, **kwargs):
+    """At login (and sign-up) take the format on file, else the browser's language's."""
+    if request is not None and hasattr(request, "session"):
+        dateformats.remember_at_login(request, user)

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from tasks.http import HtmxRequest
 
-from . import backends, throttle, timezones
+from . import backends, dateformats, throttle, timezones
 from .forms import SettingsForm, SignupForm
 
 UNPROCESSABLE = 422  # a form with errors, re-rendered in place
@@ -54,11 +54,17 @@ password_change = PasswordChangeView.as_view()
 @require_http_methods(["GET", "HEAD", "POST"])
 def account_settings(request: HtmxRequest):
     if request.method != "POST":
-        form = SettingsForm(initial={"timezone": timezones.of_user(request.user)})
+        initial = {
+            "timezone": timezones.of_user(request.user),
+            "date_format": dateformats.of_request(request),
+        }
+        form = SettingsForm(initial=initial)
         return render(request, "registration/settings.html", {"form": form})
     form = SettingsForm(request.POST)
     if not form.is_valid():
         return render(request, "registration/settings.html", {"form": form}, status=UNPROCESSABLE)
     timezones.set_for_user(request, request.user, form.cleaned_data["timezone"])
+    if form.cleaned_data["date_format"]:
+        dateformats.set_for_user(request, request.user, form.cleaned_data["date_format"])
     messages.success(request, "Settings saved")
     return redirect("account_settings")

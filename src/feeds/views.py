@@ -61,7 +61,7 @@ class FeedFilterForm(forms.ModelForm):
 
 
 def feed_tasks(feed: CalendarFeed):
-    tasks = Task.objects.for_user(feed.user).filter(due_date__isnull=False)
+    tasks = Task.objects.visible_to(feed.user).filter(due_date__isnull=False)
     if feed.project_id:
         tasks = tasks.filter(project_id=feed.project_id)
     if feed.tag_id:

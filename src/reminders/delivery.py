@@ -514,7 +514,7 @@ def deliver_due(now_fn=timezone.now, budget_seconds: float | None = None) -> Del
 
 def digest_text(user, day: dt.date) -> str | None:
     tasks = list(
-        Task.objects.for_user(user)
+        Task.objects.visible_to(user)
         .open()
         .filter(due_date__lte=day)
         .order_by("due_date", "due_time", "id")[:200]

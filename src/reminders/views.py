@@ -43,11 +43,11 @@ def _reminders_context(task, user, form=None) -> dict:
 def task_reminders(request: HtmxRequest, pk: int):
     template = f"{REMINDERS}#reminders" if wants_fragment(request) else REMINDERS
     if request.method != "POST":
-        task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
+        task = get_object_or_404(Task.objects.visible_to(request.user), pk=pk)
         return render(request, template, _reminders_context(task, request.user))
     with transaction.atomic():
         # The task row stays locked until the reminder is in: a delete cannot slip between.
-        task = get_object_or_404(Task.objects.for_user(request.user).select_for_update(), pk=pk)
+        task = get_object_or_404(Task.objects.visible_to(request.user).select_for_update(), pk=pk)
         form = ReminderForm(request.POST, task=task)
         if not form.is_valid():
             context = _reminders_context(task, request.user, form)

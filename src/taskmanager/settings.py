@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "accounts",
     "tasks",
+    "sharing",
     "feeds",
     "django_tasks_db",
     "reminders",
@@ -124,6 +125,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tasks.middleware.HtmxLoginRedirectMiddleware",
+    "tasks.middleware.AccessScopeMiddleware",
     # Turns a locked-out login into the lockout page (accounts.throttle).
     "accounts.throttle.LoginThrottleMiddleware",
 ]
@@ -181,9 +183,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # The throttle goes first so a locked-out attempt is refused before the password is checked. It
-# only refuses; ModelBackend (Django's, with a cheaper user lookup) does the authenticating.
+# only refuses; Django's ModelBackend does the authenticating. accounts.backends.ModelBackend
+# only keeps the sessions it logged in signed in, until its removal check says 0 (its module).
 AUTHENTICATION_BACKENDS = [
     "accounts.throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
     "accounts.backends.ModelBackend",
 ]
 # Login throttling (accounts/throttle.py, docs/deploy.md "Security checklist"): within one
@@ -241,20 +245,47 @@ TASKS_PAGE_SIZE = env_int("TASKS_PAGE_SIZE", 25)
 # rendering 25 rows was three quarters of a list's CPU time. Keys name everything a row's HTML
 # depends on, so there is nothing to invalidate; per process and bounded (rows are ~1.7 KB:
 # 5,000 of them take ~11 MB of a worker).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    "template_fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "task-rows",
-        "OPTIONS": {"MAX_ENTRIES": env_int("TASKS_ROW_CACHE_ENTRIES", 5000)},
-    },
-    # The calendar feeds' last rendered bodies (one per feed, replaced when the feed changes),
-    # for calendars that poll without If-None-Match: per process, bounded by bytes.
-    "feeds": {
-        "BACKEND": "taskmanager.caches.BoundedMemoryCache",
-        "OPTIONS": {"MAX_BYTES": env_int("FEEDS_CACHE_MB", 32) * 2**20},
-    },
-}
+# Rendered HTML, in caches each bounded by bytes per process (taskmanager.cache): `rows`
+# (task rows and kanban cards, about 1.7 KB each), `pages` (whole lists and board pages,
+# 70-150 KB each, and the sidebar) and `feeds` (each calendar feed's last body). With
+# CACHE_URL (redis://...) they live in Redis instead, shared by every process and node (its
+# maxmemory bounds them; docs/scaling.md).
+MIB = 1024 * 1024
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL.")
+    _rendered = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    CACHES = {
+        "default": _rendered | {"KEY_PREFIX": "default"},
+        "rows": _rendered | {"KEY_PREFIX": "rows"},
+        "pages": _rendered | {"KEY_PREFIX": "pages"},
+        "feeds": _rendered | {"KEY_PREFIX": "feeds"},
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "default",
+        },
+        "rows": {
+            "BACKEND": "taskmanager.cache.MemoryCache",
+            "LOCATION": "task-rows",
+            "OPTIONS": {"MAX_BYTES": env_int("TASKS_ROW_CACHE_MB", 16) * MIB},
+        },
+        "pages": {
+            "BACKEND": "taskmanager.cache.MemoryCache",
+            "LOCATION": "task-pages",
+            "OPTIONS": {"MAX_BYTES": env_int("TASKS_PAGE_CACHE_MB", 32) * MIB},
+        },
+        # The calendar feeds' last rendered bodies (one per feed, replaced when the feed
+        # changes), for calendars that poll without If-None-Match.
+        "feeds": {
+            "BACKEND": "taskmanager.cache.MemoryCache",
+            "LOCATION": "feeds",
+            "OPTIONS": {"MAX_BYTES": env_int("FEEDS_CACHE_MB", 32) * MIB},
+        },
+    }
 # bench/ only: routes /bench/ceiling, a minimal logged-in view that measures what the middleware
 # stack alone costs. Never set in production.
 BENCH_CEILING = env_bool("BENCH_CEILING", False)
@@ -314,8 +345,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "taskmanager <taskmana
 
 # --- Security ------------------------------------------------------------------------------------
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not DEBUG)  # served over HTTPS (directly or via a proxy)
-# Django's database sessions, read without compiling a query on every request.
-SESSION_ENGINE = "accounts.sessions"
+# Django's database sessions; with Redis, cached_db (docs/scaling.md). Either reads the rows
+# the other wrote, so switching between them logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

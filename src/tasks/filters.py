@@ -1,7 +1,7 @@
 """A person's view of the board: the filter bar's Form, the search grammar, and BoardView.
 
 Everything that reads "which tasks, in which order" from a request lives here; the QuerySet
-takes the resulting BoardView (`Task.objects.for_user(u).filtered(view).ordered_by(view.sort)`).
+takes the resulting BoardView (`Task.objects.visible_to(u).filtered(view).ordered_by(view.sort)`).
 
 The search field's grammar: `is:pending|in_progress|completed|open`, `priority:high` (or
 `p:high`), `due:overdue|today|week|none|tomorrow|2026-12-01` and comparisons (`due:<2026-12-31`,

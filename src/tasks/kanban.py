@@ -11,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import F, IntegerField, Q, Subquery
 
 from .filters import BoardView
 from .models import Status, Task, TaskQuerySet
-from .models.ordering import _before_key
+from .models.ordering import before_key
 from .pagination import decode_cursor, encode_cursor
 
 KANBAN_PAGE_SIZE = 50
@@ -40,7 +39,7 @@ class CappedCount(Subquery):
 
 def capped_counts(user, view: BoardView) -> dict[str, int]:
     """Each column's total under the view's filters, capped (one query)."""
-    tasks = Task.objects.for_user(user).filtered(view)
+    tasks = Task.objects.visible_to(user).filtered(view)
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
@@ -75,10 +74,15 @@ class Column:
 def board_tasks(user, view: BoardView) -> TaskQuerySet:
     """The view's tasks with what a card shows of their project (no query per card)."""
     return (
-        Task.objects.for_user(user)
+        Task.objects.visible_to(user)
         .filtered(view)
         .annotate(project_name=F("project__name"), project_colour=F("project__colour"))
     )
+
+
+def card_tasks(user) -> TaskQuerySet:
+    """The person's tasks with what a card shows (project name and colour, tag names)."""
+    return board_tasks(user, BoardView()).with_tag_names()
 
 
 def columns(
@@ -92,10 +96,7 @@ def columns(
     """The three columns: the first `size` cards of each (of `column`, those after the cursor
     `after`: the no-JavaScript "Load more"), with each column's total."""
     counted = not view.active  # the trigger-kept counts are the column totals
-    if counted and after is None:
-        rows = _first_pages(user, view, size)
-    else:
-        rows = list(_rows(user, view, column, after, size))
+    rows = list(_rows(user, view, column, after, size))
     result = []
     for status, label in COLUMNS:
         mine = [t for t in rows if t.status == status]
@@ -108,26 +109,6 @@ def columns(
             col.count = getattr(rows[0], f"total_{status}") or 0 if rows else 0
         result.append(col)
     return result
-
-
-# The unfiltered board's first pages (every board opened, the bench's board_kanban) compiled once
-# per process, database, sort and page size: compiling the three-armed query cost about 2 ms of
-# CPU a page. Compiled for this sentinel user, swapped for the real one when read.
-_PROBE_USER = -(2**31) + 13
-_first_pages_sql: dict[tuple, tuple[str, tuple]] = {}
-
-
-def _first_pages(user, view: BoardView, size: int) -> list[Task]:
-    key = (connection.alias, connection.vendor, view.sort, size)
-    if key not in _first_pages_sql:
-        probe = get_user_model()(pk=_PROBE_USER)
-        probe._state.adding = False
-        sql, params = _rows(probe, view, None, None, size).query.sql_with_params()
-        if _PROBE_USER not in params:
-            raise ImproperlyConfigured("kanban._first_pages: the user is no longer a parameter.")
-        _first_pages_sql[key] = (sql, params)
-    sql, params = _first_pages_sql[key]
-    return list(Task.objects.raw(sql, [user.pk if p == _PROBE_USER else p for p in params]))
 
 
 def _rows(user, view: BoardView, column: str | None, after: str | None, size: int):
@@ -171,19 +152,8 @@ def more(user, view: BoardView, status: str, after: str | None) -> Column:
 def place_in_column(user, view: BoardView, task: Task, counts: dict) -> tuple[int, int]:
     """Where `task` stands in its column as the view shows it (in the manual order): its
     1-based position and the column's total, for the announcement."""
+    column = Task.objects.visible_to(user).filtered(view).filter(status=task.status)
+    before = column.filter(before_key(task.position, task.pk)).count()
     if view.active:
-        column = Task.objects.for_user(user).filtered(view).filter(status=task.status)
-        before = column.filter(_before_key(task.position, task.pk)).count()
         return before + 1, capped_counts(user, view)[task.status]
-    # The whole column (no filter, no scope): the same count as above, without compiling it on
-    # every move (1.2 ms of CPU); the row comparison bounds the (user, status, position, id)
-    # index scan.
-    table = Task._meta.db_table
-    sql = (
-        f"SELECT COUNT(*) FROM {table} WHERE user_id = %s AND deleted_at IS NULL"  # noqa: S608
-        " AND status = %s AND (position, id) < (%s, %s)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, task.status, task.position, task.pk])
-        (before,) = cursor.fetchone()
     return before + 1, counts.get(task.status, 0)

@@ -1,10 +1,11 @@
-"""The rendered task list (the board's `#task-list` section), cached under the user's
-ListVersion: a read whose list is cached runs no page query and renders no row.
+"""The rendered task list (the board's `#task-list` section), cached under the list versions of
+the projects the person sees: a read whose list is cached runs no page query and renders no row.
 
 A cached list is served only when nothing it shows can have changed:
-- the user's ListVersion (bumped with every change of their tasks, links, tags and projects,
-  in the same commit; read before the page, so a list stored under version v is never older
-  than v);
+- the ListVersion of every project the person sees (bumped with every change of a project's
+  tasks, links and tags and of the project itself, by anyone, in the same commit; read with
+  the person's Access before the page, so a list stored under versions v is never older than
+  v). So a change one member makes renews every member's cached lists;
 - the full URL (scope, filters, sort, page cursors; it is also the forms' `next`);
 - the day and the time zone ("today", "overdue", day headings), and the next moment a timed
   task on the page turns overdue (`valid_until`);
@@ -35,30 +36,16 @@ from django.utils.safestring import SafeString
 
 from .forms import new_idempotency_key
 from .models import today
-from .templatetags.tasks_extras import ROW_CACHE_SECONDS, fragment_cache
+from .models.access import access_for
+from .templatetags.tasks_extras import ROW_CACHE_SECONDS, page_cache
 
 # Bump when the list's HTML changes through Python rather than the template.
-LIST_CACHE_VERSION = 1
-VERSION_SQL = "SELECT version FROM tasks_listversion WHERE user_id = %s"
-VERSION_AND_PROJECT_SQL = (
-    "SELECT (SELECT version FROM tasks_listversion WHERE user_id = %s),"
-    " (SELECT name FROM tasks_project WHERE id = %s AND user_id = %s AND deleted_at IS NULL)"
-)
+LIST_CACHE_VERSION = 2
 
 
-def read_version(user) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(VERSION_SQL, [user.pk])
-        row = cursor.fetchone()
-    return row[0] if row else 0
-
-
-def read_version_and_project(user, pk: int) -> tuple[int, str | None]:
-    """The version and the name of the user's project `pk` (None: not theirs), in one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(VERSION_AND_PROJECT_SQL, [user.pk, pk, user.pk])
-        version, name = cursor.fetchone()
-    return version or 0, name
+def versions(user) -> str:
+    """The key part that follows the lists' data: the versions of the person's projects."""
+    return access_for(user).versions_key
 
 
 @dataclass
@@ -99,7 +86,7 @@ def templates_version() -> str:
     return digest.hexdigest()
 
 
-def key_for(request, version: int | None) -> str | None:
+def key_for(request, version: str | None) -> str | None:
     if version is None or connection.in_atomic_block:
         return None
     get_token(request)  # the secret the list's tokens are for: the key names it
@@ -114,7 +101,7 @@ def key_for(request, version: int | None) -> str | None:
 def get(key: str | None) -> CachedList | None:
     if key is None:
         return None
-    entry = fragment_cache().get(key)
+    entry = page_cache().get(key)
     if entry is None:
         return None
     html, count, has_other_pages, prev_cursor, valid_until = entry
@@ -137,7 +124,7 @@ def render(request, template: str, context: dict, key: str | None) -> CachedList
         # Plain values, not these classes: a cache shared across a deploy never unpickles an
         # object of a changed class.
         entry = (str(html), *astuple(cached.page), cached.valid_until)
-        fragment_cache().set(key, entry, ROW_CACHE_SECONDS)
+        page_cache().set(key, entry, ROW_CACHE_SECONDS)
     return cached
 
 
@@ -173,7 +160,7 @@ def page_key(request, nav, list_key: str | None) -> str | None:
 
 
 def cached_page(request, key: str | None) -> HttpResponse | None:
-    entry = fragment_cache().get(key) if key is not None else None
+    entry = page_cache().get(key) if key is not None else None
     if entry is None:
         return None
     html, valid_until = entry
@@ -195,4 +182,4 @@ def store_page(request, key, response, form, valid_until) -> None:
     if not nonce or not idempotency or str(nonce) not in html or idempotency not in html:
         return
     html = html.replace(str(nonce), NONCE_MARK).replace(idempotency, IDEMPOTENCY_MARK)
-    fragment_cache().set(key, (html, valid_until), ROW_CACHE_SECONDS)
+    page_cache().set(key, (html, valid_until), ROW_CACHE_SECONDS)

@@ -122,7 +122,7 @@ def not_understood(view: BoardView, user, nav=None) -> list[str]:
             named = Q()
             for name in names:
                 named |= Q(name__iexact=name)
-            mine = Project.objects.for_user(user).filter(named).values_list("name", flat=True)
+            mine = Project.objects.visible_to(user).filter(named).values_list("name", flat=True)
         known = {name.casefold() for name in mine}
         notes += [
             f"+{_quoted(name)} — you have no project by that name"

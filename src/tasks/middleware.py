@@ -4,6 +4,8 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
+from .models.access import request_scope
+
 
 class HtmxLoginRedirectMiddleware:
     """Turn login redirects of htmx requests into a full-page redirect.
@@ -34,3 +36,15 @@ class HtmxLoginRedirectMiddleware:
             redirect.status_code = 401
             return redirect
         return response
+
+
+class AccessScopeMiddleware:
+    """Each person's Access (the projects they see, their roles, counts and list versions) is
+    read at most once per request (tasks.models.access)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with request_scope():
+            return self.get_response(request)

@@ -21,11 +21,28 @@ backslash or the quotes are dropped). A backslash or quotes around text that wou
 recognized anyway stay as typed, so "Read \"Dune\"" keeps its quotes.
 
 Decisions written down: "next week" is next Monday (a week from today when today is Monday);
+"next friday" is the Friday of that next week (weeks start on Monday), so it is never this week's;
 "next month" is the 1st of next month; a weekday name is the next such day, never today; a day and
 month already past this year ("3 jan" in March) is next year's; "end of month" is the last day of
-this month. The 3-letter weekday abbreviations are mon, tue, thu and fri: "wed", "sat" and "sun"
-are English words ("Buy sun cream"), so those days are written out. Of dates, priorities and
-projects the first one counts; a later one stays title text. Every tag counts.
+this month; "on the 1st" is the next 1st (today on the 1st). The 3-letter weekday abbreviations
+are mon, tue, thu and fri: "wed", "sat" and "sun" are English words ("Buy sun cream"), so those
+days are written out. Of dates, times, priorities and projects the first one counts; a later one
+stays title text. Every tag counts. A date more than a century from today stays text.
+
+Times ("5pm", "5:30 pm", "17:00", "at 14:30", "at 8am") set the due time, a wall-clock time in
+the person's zone. A bare 24-hour time needs two hour digits ("09:30"), so "John 3:16" stays text;
+after "at" one will do. A time without a date is today while it is still ahead, else tomorrow
+(`now`, the person's local time of day); "tonight" is today at 20:00 whatever the hour.
+
+Numeric dates follow the person's own order (accounts.Profile.date_format): "12/24" is 24 Dec
+month first, "24/12" or "24.12." day first, and year first ("2026/12/24") in any order. With
+dots a final dot or a year is needed ("24.12.", "24.12.2026"), so "Python 3.12" stays text.
+
+Repeats: `every ...` (tasks/recurrence.py's phrases) and the words daily, weekly, monthly and
+yearly; `until <date>` ends the repeat (RRULE UNTIL) and is read only when the text repeats (else
+"until" stays a word and the date is the due date); "on the 1st" with a plain monthly repeat means
+monthly on day 1 (BYMONTHDAY), as "every month on the 1st" does. Priorities p1-p4 are Todoist's:
+p1 high, p2 medium, p3 low, and p4 (Todoist's "no priority") low as well, the lowest there is.
 """
 
 from __future__ import annotations
@@ -34,7 +51,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
@@ -70,12 +87,45 @@ class Parsed:
     # Positions of the escape characters dropped from the title (a backslash, a pair of quotes).
     escapes: list[int] = field(default_factory=list)
 
+    # The first day a date-less task may fall on: today, or tomorrow when its time has passed.
+    start: dt.date | None = None
+
     def value(self, kind: str):
         return next((t.value for t in self.tokens if t.kind == kind), None)
 
     @property
     def due_date(self) -> dt.date | None:
-        return self.value("due")
+        """The date the words name; a time alone names `start` (a repeat starts on its first
+        occurrence from `start` instead: see recurrence)."""
+        day = self.value("due")
+        if day is None and self.value("time") is not None and self.value("recurrence") is None:
+            return self.start
+        return day
+
+    @property
+    def due_time(self) -> dt.time | None:
+        at = self.value("time")
+        return None if at is None else at.time
+
+    @property
+    def recurrence(self) -> tuple[str, str] | None:
+        """(RRULE text, repeat_from) with `until` and an "on the Nth" day folded in, or None."""
+        repeat = self.value("recurrence")
+        if repeat is None:
+            return None
+        rule_text, repeat_from = repeat
+        from . import recurrence
+
+        rule = recurrence.parse(rule_text)
+        until = self.value("until")
+        monthday = next(
+            (t.value for t in self.tokens if t.kind == "due" and _ON_THE.fullmatch(t.text)), None
+        )
+        if monthday is not None and rule.freq == "MONTHLY" and not (rule.byday or rule.bymonthday):
+            rule = replace(rule, bymonthday=monthday.day)
+        if until is not None and not rule.count:
+            rule = replace(rule, until=until)
+        return rule.text(), repeat_from
 
     @property
     def priority(self) -> str | None:
@@ -123,12 +173,27 @@ class ProjectName:
 
 
 @dataclass(frozen=True)
+class TimeOfDay:
+    """A `time` token's value: the wall-clock time, and whether the words named the day too
+    ("tonight" is today's evening, never tomorrow's)."""
+
+    time: dt.time
+    tonight: bool = False
+
+
+DATE_ORDERS = ("mdy", "dmy", "ymd")  # accounts.Profile.date_format: how "12/24" is read
+
+
+@dataclass(frozen=True)
 class Context:
     today: dt.date
     # Lower-cased name -> stored name, for the person's own projects only.
     projects: dict[str, str]
     # Lower-cased tag name -> stored name, so "#Home" reuses the stored "home" (chip shows it).
     tags: dict[str, str]
+    now: dt.time | None = None  # the local time of day; None: the day has only begun
+    date_order: str = "dmy"
+    until: bool = True  # read `until <date>` (only when the text repeats: see parse)
 
 
 # A rule reads a token at `pos` of `text` and returns (end, value, label), or None.
@@ -208,13 +273,18 @@ _WEEKDAY = "(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + 
 MAX_OFFSET = {"day": 3660, "week": 520, "month": 120}
 
 
-# Every word a date phrase is made of (tests draw ordinary words from outside this set).
+# Every word a date, time or repeat phrase is made of (tests draw ordinary words from outside
+# this set).
 KEYWORDS = (
     set(WEEKDAYS)
     | set(MONTHS)
     | {"today", "tomorrow", "next", "week", "month", "in", "end", "of", "the", "a", "an", "one"}
-    | {"day", "days", "weeks", "months", "every"}
+    | {"day", "days", "weeks", "months", "every", "tmrw", "tonight", "at", "on", "until"}
+    | {"am", "pm", "daily", "weekly", "monthly", "yearly", "other", "weekday", "weekdays"}
+    | {"workday", "workdays", "year", "years", "last", "first", "second", "third", "fourth"}
 )
+# A date further than this from today stays text: a typo, and no date arithmetic overflows.
+SANE_YEARS = 100
 
 
 def due_label(day: dt.date, today: dt.date) -> str:
@@ -224,7 +294,12 @@ def due_label(day: dt.date, today: dt.date) -> str:
     return f"Due {shown}"
 
 
+def _sane(day: dt.date | None, ctx: Context) -> dt.date | None:
+    return day if day is not None and abs(day.year - ctx.today.year) <= SANE_YEARS else None
+
+
 def _due(day: dt.date | None, ctx: Context):
+    day = _sane(day, ctx)
     return None if day is None else (day, due_label(day, ctx.today))
 
 
@@ -264,16 +339,67 @@ def _month_day(match: re.Match, ctx: Context):
     return _due(_day_month(int(match["day"]), MONTHS[match["month"].lower()], ctx.today), ctx)
 
 
+def _next_week(ctx: Context) -> dt.date:
+    """Next week's Monday ("next week")."""
+    return ctx.today + relativedelta(weekday=0, days=1)
+
+
+def _next_weekday(match: re.Match, ctx: Context):
+    return _due(_next_week(ctx) + dt.timedelta(days=WEEKDAYS[match["weekday"].lower()]), ctx)
+
+
+def _on_the(match: re.Match, ctx: Context):
+    """ "on the 1st": the next day of that number, today included (months without a 31st are
+    passed over)."""
+    day = int(match["day"])
+    if not 1 <= day <= 31:
+        return None
+    for ahead in range(13):
+        month = ctx.today + relativedelta(months=ahead, day=1)
+        if day <= calendar.monthrange(month.year, month.month)[1]:
+            candidate = month.replace(day=day)
+            if candidate >= ctx.today:
+                return _due(candidate, ctx)
+    return None
+
+
+def _numeric(match: re.Match, ctx: Context):
+    """12/24, 24.12., 24/12/2026, 2026/12/24: day and month in the person's order."""
+    groups = match.groupdict()
+    if groups.get("year_first"):
+        year, month, day = int(groups["year_first"]), int(groups["a"]), int(groups["b"])
+    else:
+        first, second = int(groups["a"]), int(groups["b"])
+        month, day = (second, first) if ctx.date_order == "dmy" else (first, second)
+        year = groups.get("year")
+        if year is None:
+            if not 1 <= month <= 12:
+                return None
+            return _due(_day_month(day, month, ctx.today), ctx)
+        year = int(year) + (2000 if len(year) == 2 else 0)
+    try:
+        return _due(dt.date(year, month, day), ctx)
+    except ValueError:
+        return None
+
+
+_ON_THE = re.compile(r"on\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)", re.IGNORECASE)
+
 DATE_PHRASES: list[tuple[str, Callable[[re.Match, Context], tuple[object, str] | None]]] = [
     (r"today", lambda m, c: _due(c.today, c)),
-    (r"tomorrow", lambda m, c: _due(c.today + dt.timedelta(days=1), c)),
-    (r"next\s+week", lambda m, c: _due(c.today + relativedelta(weekday=0, days=1), c)),
+    (r"tomorrow|tmrw", lambda m, c: _due(c.today + dt.timedelta(days=1), c)),
+    (r"next\s+week", lambda m, c: _due(_next_week(c), c)),
     (r"next\s+month", lambda m, c: _due(c.today + relativedelta(months=1, day=1), c)),
+    (r"next\s+" + _WEEKDAY, _next_weekday),
     (r"end\s+of\s+(?:the\s+)?month", lambda m, c: _due(c.today + relativedelta(day=31), c)),
     (r"in\s+(?P<n>\d{1,4}|an?|one)\s+(?P<unit>days?|weeks?|months?)", _in_offset),
     (r"\d{4}-\d{2}-\d{2}", _iso),
+    (r"(?P<year_first>\d{4})(?P<sep>[/.])(?P<a>\d{1,2})(?P=sep)(?P<b>\d{1,2})", _numeric),
+    (r"(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?", _numeric),
+    (r"(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?P<year>\d{4})?", _numeric),
     (_MONTH + r"\.?\s+" + _DAY, _month_day),
-    (_DAY + r"\s+(?:of\s+)?" + _MONTH, _month_day),
+    (r"(?:(?:on\s+)?the\s+)?" + _DAY + r"\s+(?:of\s+)?" + _MONTH, _month_day),
+    (_ON_THE.pattern, _on_the),
     (_WEEKDAY, _weekday),
 ]
 
@@ -287,6 +413,43 @@ def _read_date(text: str, pos: int, ctx: Context):
 
 
 _DATE_READERS = [regex_reader(pattern, interpret) for pattern, interpret in DATE_PHRASES]
+
+# ---------------------------------------------------------------------------------------------
+# Times
+
+TONIGHT = dt.time(20, 0)
+_AMPM = r"(?P<h>\d{1,2})(?::(?P<m>[0-5]\d))?\s?(?P<ampm>am|pm|a\.m\.|p\.m\.)"
+
+
+def _clock(match: re.Match, ctx: Context):
+    hour, minute = int(match["h"]), int(match["m"] or 0)
+    ampm = (match.groupdict().get("ampm") or "").lower().replace(".", "")
+    if ampm:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    elif hour > 23:
+        return None
+    at = dt.time(hour, minute)
+    return TimeOfDay(at), f"At {at:%H:%M}"
+
+
+TIME_PHRASES: list[tuple[str, Callable[[re.Match, Context], tuple[object, str] | None]]] = [
+    (r"tonight", lambda m, c: (TimeOfDay(TONIGHT, tonight=True), f"Tonight, {TONIGHT:%H:%M}")),
+    (r"(?:at\s+)?" + _AMPM, _clock),
+    (r"at\s+(?P<h>\d{1,2}):(?P<m>[0-5]\d)", _clock),
+    (r"(?P<h>\d{2}):(?P<m>[0-5]\d)", _clock),  # two hour digits: "John 3:16" is no time
+]
+_TIME_READERS = [regex_reader(pattern, interpret) for pattern, interpret in TIME_PHRASES]
+
+
+def _read_time(text: str, pos: int, ctx: Context):
+    for read in _TIME_READERS:
+        found = read(text, pos, ctx)
+        if found is not None:
+            return found
+    return None
+
 
 # ---------------------------------------------------------------------------------------------
 # Priority, tags, project
@@ -312,8 +475,13 @@ def tag_name(text: str) -> str | None:
     return text if len(text) <= TAG_MAX and _TAG_NAME.fullmatch(text) else None
 
 
+# Todoist's p1-p4: p4 is its "no priority"; ours has none, so it is the lowest there is.
+P_LEVELS = {"1": Priority.HIGH, "2": Priority.MEDIUM, "3": Priority.LOW, "4": Priority.LOW}
+
+
 def _priority(match: re.Match, ctx: Context):
-    value = PRIORITIES[match["p"].lower()]
+    groups = match.groupdict()
+    value = P_LEVELS[groups["n"]] if groups.get("n") else PRIORITIES[match["p"].lower()]
     return value, Priority(value).label
 
 
@@ -351,7 +519,13 @@ def _read_every(text: str, pos: int, ctx: Context):
 
     if text[pos : pos + 5].lower() != "every":
         return None
-    found = recurrence.parse_every(text[pos:])
+    rest = text[pos:]
+    found = recurrence.parse_every(rest)
+    if found is None:
+        # "every other week on the 3rd": the phrase reads "on the 3rd" as its day of the month,
+        # which a weekly repeat has not; without it the repeat stands, and the date is the due.
+        cut = re.search(r"\s+on\s+the\s+\d", rest, re.IGNORECASE)
+        found = recurrence.parse_every(rest[: cut.start()]) if cut else None
     if found is None or found[2][0] != 0:
         return None
     rule, repeat_from, (_, end) = found
@@ -361,9 +535,37 @@ def _read_every(text: str, pos: int, ctx: Context):
     return end, (rule, repeat_from), recurrence.describe(rule)
 
 
+REPEAT_WORDS = {"daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY", "yearly": "YEARLY"}
+
+
+def _repeat_word(match: re.Match, ctx: Context):
+    from . import recurrence
+
+    rule = recurrence.Rule(REPEAT_WORDS[match[0].lower()]).text()
+    return (rule, "due"), recurrence.describe(rule)
+
+
+def _read_until(text: str, pos: int, ctx: Context):
+    """`until <date>`: the last day a repeat may fall on."""
+    if not ctx.until or text[pos : pos + 5].lower() != "until":
+        return None
+    gap = _word_gap.match(text, pos + 5)
+    found = _read_date(text, gap.end(), ctx) if gap else None
+    if found is None:
+        return None
+    end, day, _ = found
+    return end, day, due_label(day, ctx.today).replace("Due", "Until", 1)
+
+
+_word_gap = re.compile(r"\s+")
+
 add_rule(Rule("recurrence", _read_every))
+add_rule(Rule("recurrence", regex_reader("|".join(REPEAT_WORDS), _repeat_word)))
+add_rule(Rule("until", _read_until))
 add_rule(Rule("due", _read_date))
+add_rule(Rule("time", _read_time))
 add_rule(Rule("priority", regex_reader(r"!(?P<p>high|medium|med|low|h|m|l)", _priority)))
+add_rule(Rule("priority", regex_reader(r"p(?P<n>[1-4])", _priority)))
 add_rule(Rule("tag", regex_reader(r"#(?P<name>" + TAG_PATTERN + ")", _tag), many=True))
 add_rule(Rule("project", _read_project))
 
@@ -448,24 +650,55 @@ def parse(
     today: dt.date,
     projects: Iterable[str] = (),
     tags: Iterable[str] = (),
+    now: dt.time | None = None,
+    date_order: str = "dmy",
 ) -> Parsed:
-    """Read the quick-add text. `projects` and `tags` are the person's own names."""
+    """Read the quick-add text. `projects` and `tags` are the person's own names; `now` is the
+    local time of day (a time alone rolls to tomorrow once past); `date_order` one of
+    DATE_ORDERS."""
     ctx = Context(
         today=today,
         projects={name.lower(): name for name in projects},
         tags={name.lower(): name for name in tags},
+        now=now,
+        date_order=date_order if date_order in DATE_ORDERS else "dmy",
     )
     tokens, escapes = _scan(text, ctx)
-    return Parsed(_title(text, tokens, escapes), tokens, text, escapes)
+    kinds = {t.kind for t in tokens}
+    if "until" in kinds and "recurrence" not in kinds:
+        # Nothing repeats: "until" is a word, and its date the due date.
+        ctx = replace(ctx, until=False)
+        tokens, escapes = _scan(text, ctx)
+        kinds = {t.kind for t in tokens}
+    start = today
+    at = next((t for t in tokens if t.kind == "time"), None)
+    if at is not None and not at.value.tonight and now is not None and at.value.time <= now:
+        start = today + dt.timedelta(days=1)  # "9am" at 10pm: tomorrow's
+    if at is not None and not kinds & {"due", "recurrence"} and not at.value.tonight:
+        # The chip says which day a time alone falls on.
+        day = "today" if start == today else "tomorrow"
+        tokens = [replace(t, label=f"{t.label} {day}") if t is at else t for t in tokens]
+    parsed = Parsed(_title(text, tokens, escapes), tokens, text, escapes, start)
+    repeat = parsed.recurrence
+    if repeat is not None and repeat[0] != parsed.value("recurrence")[0]:
+        # "on the 1st every month": its chip says the day it folded in (the until has its own).
+        from . import recurrence
+
+        shown = recurrence.describe(replace(recurrence.parse(repeat[0]), until=None).text())
+        parsed.tokens = [replace(t, label=shown) if t.kind == "recurrence" else t for t in tokens]
+    return parsed
 
 
-def parse_for(user, text: str, nav: Navigation | None = None) -> Parsed:
-    """Parse with `user`'s own project and tag names (one query) on the user's local today
-    (accounts' TimezoneMiddleware activates the person's zone per request)."""
+def parse_for(user, text: str, nav: Navigation | None = None, date_order: str = "dmy") -> Parsed:
+    """Parse with `user`'s own project and tag names (one query) on the user's local today and
+    time (accounts' TimezoneMiddleware activates the person's zone per request)."""
     nav = Navigation.for_user(user) if nav is None else nav
+    local = timezone.localtime()
     return parse(
         text,
-        today=timezone.localdate(),
+        today=local.date(),
+        now=local.time().replace(microsecond=0),
         projects=[p.name for p in nav.projects],
         tags=[t.name for t in nav.tags],
+        date_order=date_order,
     )

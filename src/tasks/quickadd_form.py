@@ -7,29 +7,29 @@ tasks/quickadd_chips.html); the full-page form and the inline editor keep their 
 from __future__ import annotations
 
 from django import forms
-from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 
-from . import dates, recurrence
+from . import recurrence
 from .forms import TaskForm
-from .models import Navigation, Project, Tag, Task, TaskTag
+from .models import Navigation, Task
 from .quickadd import Parsed, parse_for
 from .text import clean_line
 
-# Token kind (tasks/quickadd.py RULES) -> the Task field its value sets. Recurrence adds its row
-# here ("recurrence": "recurrence") next to its rule; tags and project are related rows (below).
-TASK_FIELDS = {"due": "due_date", "priority": "priority"}
+# The Task fields the words set (Parsed's properties of the same name); tags and project are
+# related rows (below).
+TASK_FIELDS = ("due_date", "due_time", "priority")
 
 
 class QuickAddForm(TaskForm):
     # The person's yes to creating the project a `+Name` names; without it the form asks.
     create_project = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, date_order: str = "dmy", **kwargs):
+        """`date_order`: how the person writes numeric dates (accounts.dateformats)."""
         kwargs.setdefault("submit_label", "Add task")
         super().__init__(*args, **kwargs)
         self.user = user
+        self.date_order = date_order
         self.parsed: Parsed | None = None
         self.new_project: str | None = None
         self._nav: Navigation | None = None
@@ -37,7 +37,7 @@ class QuickAddForm(TaskForm):
     def clean_title(self):
         text = clean_line(self.cleaned_data["title"])
         self._nav = Navigation.for_user(self.user)
-        self.parsed = parse_for(self.user, text, self._nav)
+        self.parsed = parse_for(self.user, text, self._nav, self.date_order)
         if not self.parsed.title:
             raise forms.ValidationError(
                 "Give the task a title: the words left after the date, priority, tags and "
@@ -45,9 +45,6 @@ class QuickAddForm(TaskForm):
             )
         if len(self.parsed.title) > Task._meta.get_field("title").max_length:
             raise forms.ValidationError("Keep the title to 200 characters.")
-        due = self.parsed.value("due")
-        if due is not None and not dates.in_range(due):
-            raise forms.ValidationError(dates.OUT_OF_RANGE)
         project = self.parsed.project
         yes = self.data.get(self.add_prefix("create_project"))
         if project is not None and project.new and not self.fields["create_project"].to_python(yes):
@@ -56,60 +53,56 @@ class QuickAddForm(TaskForm):
                 f"“{project.name}” is a new project. Create it, or write \\+{project.name} to "
                 "keep the word as text."
             )
+        until = self.parsed.value("until")
+        first = self.first_due()
+        if until is not None and first is not None and until < first:
+            raise forms.ValidationError(
+                f"The repeat ends ({until:%a %-d %b %Y}) before its first date "
+                f"({first:%a %-d %b %Y}): change the date after “until”."
+            )
         return self.parsed.title
+
+    def first_due(self):
+        """The new task's due date: the one the words name, else a repeat's first occurrence
+        (from today, or tomorrow when its time has passed today)."""
+        parsed = self.parsed
+        repeat = parsed.recurrence
+        if parsed.due_date is not None or repeat is None:
+            return parsed.due_date
+        return recurrence.first_on_or_after(repeat[0], parsed.start or timezone.localdate())
 
     def save(self, commit=True):
         task = super().save(commit=False)
         parsed = self.parsed
-        for kind, name in TASK_FIELDS.items():
-            value = parsed.value(kind)
+        for name in TASK_FIELDS:
+            value = getattr(parsed, name)
             if value is not None:
                 setattr(task, name, value)
-        repeat = parsed.value("recurrence")
+        repeat = parsed.recurrence
         if repeat is not None:
             task.recurrence, task.repeat_from = repeat
-            if task.due_date is None:  # a repeating task starts on its first occurrence
-                task.due_date = recurrence.first_on_or_after(task.recurrence, timezone.localdate())
-        if parsed.project is not None:
-            task.project = self._project(parsed.project.name)
-        elif self._nav.inbox is not None:  # read already: saves Task.save() looking it up
-            inbox = self._nav.inbox
-            task.project = Project(pk=inbox.id, user=self.user, name=inbox.name, is_inbox=True)
+            task.due_date = self.first_due()  # a repeating task starts on its first occurrence
         if commit:
-            task.save()
+            raise ValueError("Quick add's task is saved by services.create_task.")
         return task
 
-    def _project(self, name: str) -> Project:
-        known = next((p for p in self._nav.projects if p.name.lower() == name.lower()), None)
-        if known is not None:
-            return Project(pk=known.id, user=self.user, name=known.name)
-        position = max((p.position for p in self._nav.projects), default=0) + 1
-        try:
-            with transaction.atomic():
-                return Project.objects.create(user=self.user, name=name, position=position)
-        except IntegrityError:  # created meanwhile (another tab): that one
-            return Project.objects.for_user(self.user).get(name__iexact=name)
+    @property
+    def project_name(self) -> str | None:
+        """The project the words name (`+Home`), found or created by the service."""
+        return self.parsed.project.name if self.parsed and self.parsed.project else None
 
-    def save_tags(self, task: Task) -> None:
-        """Tag `task` with the parsed tags, creating the person's missing ones (three queries
-        at most, however many tags)."""
-        wanted = {name.lower(): name for name in self.parsed.tags}
-        task.tag_names = tuple(wanted.values())  # so its row needs no query to show them
-        if not wanted:
-            return
-        known = {t.name.lower(): t.id for t in self._nav.tags}
-        missing = [name for key, name in wanted.items() if key not in known]
-        if missing:
-            Tag.objects.bulk_create(
-                [Tag(user=self.user, name=name) for name in missing], ignore_conflicts=True
-            )
-            known |= dict(
-                Tag.objects.for_user(self.user)
-                .annotate(key=Lower("name"))
-                .filter(key__in=[name.lower() for name in missing])
-                .values_list("key", "id")
-            )
-        TaskTag.objects.bulk_create(
-            [TaskTag(task=task, tag_id=known[key]) for key in wanted if key in known],
-            ignore_conflicts=True,
-        )
+    @property
+    def tag_names(self) -> tuple[str, ...]:
+        """The tags the words name (`#home`), the first spelling of each."""
+        wanted = {name.lower(): name for name in self.parsed.tags} if self.parsed else {}
+        return tuple(wanted.values())
+
+    @property
+    def changed_sidebar(self) -> bool:
+        """Whether saving makes a project or tag: the sidebar is then renewed with the answer."""
+        if self.parsed is None or self._nav is None:
+            return False
+        if self.parsed.project is not None and self.parsed.project.new:
+            return True
+        known = {t.name.casefold() for t in self._nav.tags}
+        return any(name.casefold() not in known for name in self.tag_names)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
 
@@ -115,17 +115,17 @@ class TagNamesField(forms.CharField):
             return True
 
 
-def named(user, names: Iterable[str]):
+def named(user_id: int, names: Iterable[str]):
     """The user's tags with these names, ignoring case (the (user, lower(name)) index)."""
     condition = Q()
     for name in names:
         condition |= Q(lname=Lower(Value(name)))
     if not condition:
         return Tag.objects.none()
-    return Tag.objects.for_user(user).alias(lname=Lower("name")).filter(condition)
+    return Tag.objects.filter(user_id=user_id).alias(lname=Lower("name")).filter(condition)
 
 
-def tags_for(user, names: Iterable[str]) -> list[Tag]:
+def tags_for(user_id: int, names: Iterable[str]) -> list[Tag]:
     """The user's tags with these names, created when missing, each row locked (FOR NO KEY
     UPDATE) until the transaction ends: a merge or delete of one of them waits for this
     transaction, and one that committed first is seen (the name is then created afresh), so a
@@ -135,7 +135,7 @@ def tags_for(user, names: Iterable[str]) -> list[Tag]:
         return []
     found: dict[str, Tag] = {}
     for _attempt in range(3):
-        locked = named(user, names).order_by("pk").select_for_update(no_key=True)
+        locked = named(user_id, names).order_by("pk").select_for_update(no_key=True)
         found = {tag.name.casefold(): tag for tag in locked}
         missing = [name for name in names if name.casefold() not in found]
         if not missing:
@@ -143,25 +143,30 @@ def tags_for(user, names: Iterable[str]) -> list[Tag]:
         try:
             with transaction.atomic():  # a savepoint: a name created meanwhile is a retry
                 for name in missing:
-                    found[name.casefold()] = Tag.objects.create(user=user, name=name)
+                    found[name.casefold()] = Tag.objects.create(user_id=user_id, name=name)
         except IntegrityError:
             continue
         break
     return [found[name.casefold()] for name in names if name.casefold() in found]
 
 
-def set_task_tags(task: Task, names: Iterable[str]) -> None:
-    """Make `task`'s tags exactly `names` (the owner's tags, created on the fly). The caller
-    holds the task's row (an edit's CAS, a create) inside a transaction."""
-    with transaction.atomic():  # the caller's, or one of its own
-        wanted = {tag.pk: tag for tag in tags_for(task.user, names)}
+def set_task_tags(task: Task, names: Iterable[str], new: bool = False) -> None:
+    """Make `task`'s tags exactly `names` (its owner's tags, created on the fly). The caller
+    holds the task's row (an edit's CAS, a create) inside a transaction. A `new` task has no
+    links yet: nothing to compare or remove."""
+    if not connection.in_atomic_block:  # a caller outside any transaction: one of its own
+        with transaction.atomic():
+            return set_task_tags(task, names, new)
+    wanted = {tag.pk: tag for tag in tags_for(task.user_id, names)}
+    have = set()
+    if not new:
         links = TaskTag.objects.filter(task=task)
         links.exclude(tag_id__in=list(wanted)).delete()
         have = set(links.values_list("tag_id", flat=True))
-        TaskTag.objects.bulk_create(
-            [TaskTag(task=task, tag_id=pk) for pk in wanted if pk not in have],
-            ignore_conflicts=True,
-        )
+    TaskTag.objects.bulk_create(
+        [TaskTag(task=task, tag_id=pk) for pk in wanted if pk not in have],
+        ignore_conflicts=True,
+    )
     task.__dict__["tag_string"] = SEPARATOR.join(tag.name for tag in wanted.values())
 
 
@@ -181,7 +186,7 @@ def rename_tag(tag: Tag, name: str) -> Tag:
         locked = Tag.objects.select_for_update().filter(pk=tag.pk).first()
         if locked is None:
             raise Tag.DoesNotExist
-        other = named(tag.user, [name]).exclude(pk=tag.pk).first()
+        other = named(tag.user_id, [name]).exclude(pk=tag.pk).first()
         if other is not None:
             raise TagClash(other)
         locked.name = name
@@ -189,7 +194,7 @@ def rename_tag(tag: Tag, name: str) -> Tag:
             with transaction.atomic():
                 locked.save(update_fields=["name"])
         except IntegrityError:
-            other = named(tag.user, [name]).exclude(pk=tag.pk).first()
+            other = named(tag.user_id, [name]).exclude(pk=tag.pk).first()
             if other is None:  # the clash is gone again: impossible to tell apart, say so
                 raise
             raise TagClash(other) from None

@@ -1,8 +1,10 @@
 // Quick add's chips (tasks/quickadd_chips.html): the server renders what it recognized in the
-// field; removing a chip (its × button, or Backspace at the end of the field when the text ends
-// with a recognized token) keeps that word as title text. It does so by rewriting the word the
-// way a person would, `\word` or "two words", and asking for the preview again, so the server
-// stays the only reader of the grammar and what is saved is what the chips showed.
+// field; removing a chip (its × button) keeps that word as title text. It does so by rewriting
+// the word the way a person would, `\word` or "two words", and asking for the preview again, so
+// the server stays the only reader of the grammar and what is saved is what the chips showed.
+// Backspace stays the browser's: it deletes a character, never escapes a word (issue 22).
+// Focus goes only where the person puts it: Escape leaves the field for the list, and the form
+// renewed after an add never pulls focus back from wherever the person went meanwhile.
 (function () {
   "use strict";
 
@@ -39,14 +41,35 @@
     keepAsText(button.closest(".quick-chip"));
   });
 
+  // Escape: back to the list, on the task just added (the renewed form names it), else the
+  // first task, as Escape in the search field does. A draft stays in the field for later.
   document.addEventListener("keydown", (event) => {
-    if (event.key !== "Backspace" || !event.target.matches(FIELD)) return;
-    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    const input = event.target;
-    const end = input.value.length;
-    if (input.selectionStart !== end || input.selectionEnd !== end) return;
-    const chips = document.querySelectorAll("#quick-chips .quick-chip");
-    const last = chips[chips.length - 1]; // in the order of the text
-    if (last && Number(last.dataset.end) === end && keepAsText(last)) event.preventDefault();
+    if (event.key !== "Escape" || event.defaultPrevented || !event.target.matches(FIELD)) return;
+    const board = window.taskmanager;
+    const rows = board ? board.tasks() : [];
+    const added = document.getElementById(event.target.form.dataset.added || "");
+    const row = rows.includes(added) ? added : rows[0];
+    const empty = document.getElementById("no-tasks");
+    if (row) board.focusTask(row);
+    else if (empty && empty.offsetParent) empty.focus();
+    else event.target.blur();
+    event.preventDefault();
+  });
+
+  // The form is renewed out of band after each add. htmx puts focus back on the field when the
+  // field had it; when another control of the form had it (the "Create project" button, gone
+  // from the new form), the field takes it; focus anywhere else stays where the person put it.
+  let refocus = false;
+  document.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const form = event.detail.target;
+    if (form.id !== "quick-add") return;
+    const active = document.activeElement;
+    refocus = Boolean(active) && form.contains(active) && !active.matches(FIELD);
+  });
+  document.addEventListener("htmx:oobAfterSwap", () => {
+    if (!refocus) return;
+    refocus = false;
+    const input = field();
+    if (input) input.focus();
   });
 })();

@@ -247,7 +247,7 @@ def test_it_lists_notifications_in_three_queries_whatever_their_number(
 
 
 @pytest.mark.parametrize("n", [1, 20])
-def test_it_lists_a_tasks_reminders_in_five_queries_whatever_their_number(
+def test_it_lists_a_tasks_reminders_in_six_queries_whatever_their_number(
     alice_client, alice, task, n, django_assert_num_queries
 ):
     Reminder.objects.bulk_create(
@@ -256,7 +256,7 @@ def test_it_lists_a_tasks_reminders_in_five_queries_whatever_their_number(
         )
         for i in range(n)
     )
-    # session, user, the task, the stale-reminder check, the reminders
-    with django_assert_num_queries(5):
+    # session, user, the person's projects, the task, the stale-reminder check, the reminders
+    with django_assert_num_queries(6):
         response = alice_client.get(f"/task/{task.pk}/reminders/")
     assert response.content.decode().count("data-reminder=") == n

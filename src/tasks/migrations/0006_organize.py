@@ -12,7 +12,106 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from tasks.count_triggers import create_count_triggers, drop_count_triggers
+# Frozen: the task-count triggers per (user, project, status) as tasks/count_triggers.py wrote
+# them when this migration was made. Never edit; a change is a new migration.
+COUNT_POSTGRES = [
+    """
+    CREATE FUNCTION tasks_taskcount_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO tasks_taskcount (user_id, project_id, status, total)
+        SELECT user_id, project_id, status, count(*) FROM new_rows WHERE deleted_at IS NULL
+        GROUP BY user_id, project_id, status
+        ORDER BY user_id, project_id, status
+        ON CONFLICT (user_id, project_id, status) DO UPDATE SET total = tasks_taskcount.total + excluded.total;
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE FUNCTION tasks_taskcount_update() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO tasks_taskcount (user_id, project_id, status, total)
+        SELECT user_id, project_id, status, sum(n) FROM (
+            SELECT user_id, project_id, status, -1 AS n FROM old_rows WHERE deleted_at IS NULL
+            UNION ALL
+            SELECT user_id, project_id, status, 1 AS n FROM new_rows WHERE deleted_at IS NULL
+        ) AS delta
+        GROUP BY user_id, project_id, status HAVING sum(n) <> 0
+        ORDER BY user_id, project_id, status
+        ON CONFLICT (user_id, project_id, status) DO UPDATE SET total = tasks_taskcount.total + excluded.total;
+        DELETE FROM tasks_taskcount
+        WHERE total = 0 AND user_id IN (SELECT user_id FROM old_rows);
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE FUNCTION tasks_taskcount_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO tasks_taskcount (user_id, project_id, status, total)
+        SELECT user_id, project_id, status, -count(*) FROM old_rows WHERE deleted_at IS NULL
+        GROUP BY user_id, project_id, status
+        ORDER BY user_id, project_id, status
+        ON CONFLICT (user_id, project_id, status) DO UPDATE SET total = tasks_taskcount.total + excluded.total;
+        DELETE FROM tasks_taskcount
+        WHERE total = 0 AND user_id IN (SELECT user_id FROM old_rows);
+        RETURN NULL;
+    END $$
+    """,
+    """CREATE TRIGGER tasks_taskcount_insert AFTER INSERT ON tasks_task
+       REFERENCING NEW TABLE AS new_rows
+       FOR EACH STATEMENT EXECUTE FUNCTION tasks_taskcount_insert()""",
+    """CREATE TRIGGER tasks_taskcount_update AFTER UPDATE ON tasks_task
+       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+       FOR EACH STATEMENT EXECUTE FUNCTION tasks_taskcount_update()""",
+    """CREATE TRIGGER tasks_taskcount_delete AFTER DELETE ON tasks_task
+       REFERENCING OLD TABLE AS old_rows
+       FOR EACH STATEMENT EXECUTE FUNCTION tasks_taskcount_delete()""",
+]
+COUNT_POSTGRES_DROP = [
+    """DROP TRIGGER IF EXISTS tasks_taskcount_insert ON tasks_task""",
+    """DROP TRIGGER IF EXISTS tasks_taskcount_update ON tasks_task""",
+    """DROP TRIGGER IF EXISTS tasks_taskcount_delete ON tasks_task""",
+    """DROP FUNCTION IF EXISTS tasks_taskcount_insert()""",
+    """DROP FUNCTION IF EXISTS tasks_taskcount_update()""",
+    """DROP FUNCTION IF EXISTS tasks_taskcount_delete()""",
+]
+COUNT_SQLITE = [
+    """CREATE TRIGGER tasks_taskcount_insert AFTER INSERT ON tasks_task
+        BEGIN INSERT INTO tasks_taskcount (user_id, project_id, status, total) SELECT NEW.user_id, NEW.project_id, NEW.status, 1 WHERE NEW.deleted_at IS NULL ON CONFLICT (user_id, project_id, status) DO UPDATE SET total = tasks_taskcount.total + excluded.total; END""",
+    """CREATE TRIGGER tasks_taskcount_update AFTER UPDATE OF user_id, project_id, status,
+        deleted_at ON tasks_task
+        WHEN OLD.user_id IS NOT NEW.user_id OR OLD.project_id IS NOT NEW.project_id
+          OR OLD.status IS NOT NEW.status
+          OR (OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL)
+        BEGIN INSERT INTO tasks_taskcount (user_id, project_id, status, total) SELECT OLD.user_id, OLD.project_id, OLD.status, -1 WHERE OLD.deleted_at IS NULL ON CONFLICT (user_id, project_id, status) DO UPDATE SET total = tasks_taskcount.total + excluded.total; INSERT INTO tasks_taskcount (user_id, project_id, status, total) SELECT NEW.user_id, NEW.project_id, NEW.status, 1 WHERE NEW.deleted_at IS NULL ON CONFLICT (user_id, project_id, status) DO UPDATE SET total = tasks_taskcount.total + excluded.total; DELETE FROM tasks_taskcount WHERE total = 0 AND user_id = OLD.user_id; END""",
+    """CREATE TRIGGER tasks_taskcount_delete AFTER DELETE ON tasks_task
+        BEGIN INSERT INTO tasks_taskcount (user_id, project_id, status, total) SELECT OLD.user_id, OLD.project_id, OLD.status, -1 WHERE OLD.deleted_at IS NULL ON CONFLICT (user_id, project_id, status) DO UPDATE SET total = tasks_taskcount.total + excluded.total; DELETE FROM tasks_taskcount WHERE total = 0 AND user_id = OLD.user_id; END""",
+]
+COUNT_SQLITE_DROP = [
+    """DROP TRIGGER IF EXISTS tasks_taskcount_insert""",
+    """DROP TRIGGER IF EXISTS tasks_taskcount_update""",
+    """DROP TRIGGER IF EXISTS tasks_taskcount_delete""",
+]
+COUNT_BACKFILL = """INSERT INTO tasks_taskcount (user_id, project_id, status, total) SELECT user_id, project_id, status, count(*) FROM tasks_task WHERE deleted_at IS NULL GROUP BY user_id, project_id, status"""
+
+def _statements(schema_editor, table: dict) -> list[str]:
+    vendor = schema_editor.connection.vendor
+    if vendor not in table:
+        raise NotImplementedError(f"these triggers exist for PostgreSQL and SQLite, not {vendor}")
+    return table[vendor]
+
+
+def create_count_triggers(apps, schema_editor):
+    table = {"postgresql": COUNT_POSTGRES, "sqlite": COUNT_SQLITE}
+    for sql in _statements(schema_editor, table):
+        schema_editor.execute(sql)
+    schema_editor.execute("DELETE FROM tasks_taskcount")
+    schema_editor.execute(COUNT_BACKFILL)
+
+
+def drop_count_triggers(apps, schema_editor):
+    table = {"postgresql": COUNT_POSTGRES_DROP, "sqlite": COUNT_SQLITE_DROP}
+    for sql in _statements(schema_editor, table):
+        schema_editor.execute(sql)
 
 
 def put_tasks_in_inboxes(apps, schema_editor):

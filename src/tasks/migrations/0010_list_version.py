@@ -4,7 +4,137 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from tasks.list_triggers import create_list_triggers, drop_list_triggers
+# Frozen: the list-version triggers as tasks/list_triggers.py wrote them when this migration
+# was made. Never edit; a change is a new migration.
+LIST_POSTGRES = [
+    """
+    CREATE FUNCTION tasks_listversion_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        row_owner bigint;
+    BEGIN
+        IF TG_TABLE_NAME = 'tasks_tasktag' THEN
+            IF TG_OP = 'DELETE' THEN
+                row_owner := COALESCE((SELECT user_id FROM tasks_task WHERE id = OLD.task_id), (SELECT user_id FROM tasks_tag WHERE id = OLD.tag_id));
+            ELSE
+                row_owner := COALESCE((SELECT user_id FROM tasks_task WHERE id = NEW.task_id), (SELECT user_id FROM tasks_tag WHERE id = NEW.tag_id));
+            END IF;
+        ELSIF TG_OP = 'DELETE' THEN
+            row_owner := OLD.user_id;
+        ELSE
+            row_owner := NEW.user_id;
+        END IF;
+        -- Nested: SQL does not promise to skip OLD.user_id, which a link does not have.
+        IF TG_OP = 'UPDATE' AND TG_TABLE_NAME <> 'tasks_tasktag' THEN
+            IF OLD.user_id IS DISTINCT FROM NEW.user_id THEN
+                INSERT INTO tasks_listversion (user_id, version) SELECT OLD.user_id, 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = OLD.user_id) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1;
+            END IF;
+        END IF;
+        -- Once per user per transaction: a bulk change of 1,000 rows bumps once.
+        IF row_owner IS NULL
+                OR current_setting('tasks.list_bumped_' || row_owner, true) = '1' THEN
+            RETURN NULL;
+        END IF;
+        PERFORM set_config('tasks.list_bumped_' || row_owner, '1', true);
+        INSERT INTO tasks_listversion (user_id, version) SELECT row_owner, 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = row_owner) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1;
+        RETURN NULL;
+    END $$
+    """,
+    """CREATE CONSTRAINT TRIGGER tasks_task_listversion
+            AFTER INSERT OR UPDATE OR DELETE ON tasks_task
+            DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION tasks_listversion_bump()""",
+    """CREATE CONSTRAINT TRIGGER tasks_tasktag_listversion
+            AFTER INSERT OR UPDATE OR DELETE ON tasks_tasktag
+            DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION tasks_listversion_bump()""",
+    """CREATE CONSTRAINT TRIGGER tasks_tag_listversion
+            AFTER INSERT OR UPDATE OR DELETE ON tasks_tag
+            DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION tasks_listversion_bump()""",
+    """CREATE CONSTRAINT TRIGGER tasks_project_listversion
+            AFTER INSERT OR UPDATE OR DELETE ON tasks_project
+            DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION tasks_listversion_bump()""",
+    """
+    CREATE FUNCTION tasks_listversion_forget() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM tasks_listversion WHERE user_id = OLD.id;
+        RETURN NULL;
+    END $$
+    """,
+    """CREATE TRIGGER auth_user_listversion AFTER DELETE ON auth_user
+       FOR EACH ROW EXECUTE FUNCTION tasks_listversion_forget()""",
+]
+LIST_POSTGRES_DROP = [
+    """DROP TRIGGER IF EXISTS auth_user_listversion ON auth_user""",
+    """DROP FUNCTION IF EXISTS tasks_listversion_forget()""",
+    """DROP TRIGGER IF EXISTS tasks_task_listversion ON tasks_task""",
+    """DROP TRIGGER IF EXISTS tasks_tasktag_listversion ON tasks_tasktag""",
+    """DROP TRIGGER IF EXISTS tasks_tag_listversion ON tasks_tag""",
+    """DROP TRIGGER IF EXISTS tasks_project_listversion ON tasks_project""",
+    """DROP FUNCTION IF EXISTS tasks_listversion_bump()""",
+]
+LIST_SQLITE = [
+    """CREATE TRIGGER tasks_task_listversion_insert AFTER INSERT ON tasks_task
+            BEGIN INSERT INTO tasks_listversion (user_id, version) SELECT NEW.user_id, 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = NEW.user_id) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1; END""",
+    """CREATE TRIGGER tasks_task_listversion_update AFTER UPDATE ON tasks_task
+            BEGIN INSERT INTO tasks_listversion (user_id, version) SELECT OLD.user_id, 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = OLD.user_id) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1; INSERT INTO tasks_listversion (user_id, version) SELECT NEW.user_id, 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = NEW.user_id) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1; END""",
+    """CREATE TRIGGER tasks_task_listversion_delete AFTER DELETE ON tasks_task
+            BEGIN INSERT INTO tasks_listversion (user_id, version) SELECT OLD.user_id, 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = OLD.user_id) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1; END""",
+    """CREATE TRIGGER tasks_tasktag_listversion_insert AFTER INSERT ON tasks_tasktag
+            BEGIN INSERT INTO tasks_listversion (user_id, version) SELECT COALESCE((SELECT user_id FROM tasks_task WHERE id = NEW.task_id), (SELECT user_id FROM tasks_tag WHERE id = NEW.tag_id)), 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = COALESCE((SELECT user_id FROM tasks_task WHERE id = NEW.task_id), (SELECT user_id FROM tasks_tag WHERE id = NEW.tag_id))) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1; END""",
+    """CREATE TRIGGER tasks_tasktag_listversion_update AFTER UPDATE ON tasks_tasktag
+            BEGIN INSERT INTO tasks_listversion (user_id, version) SELECT COALESCE((SELECT user_id FROM tasks_task WHERE id = OLD.task_id), (SELECT user_id FROM tasks_tag WHERE id = OLD.tag_id)), 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = COALESCE((SELECT user_id FROM tasks_task WHERE id = OLD.task_id), (SELECT user_id FROM tasks_tag WHERE id = OLD.tag_id))) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1; INSERT INTO tasks_listversion (user_id, version) SELECT COALESCE((SELECT user_id FROM tasks_task WHERE id = NEW.task_id), (SELECT user_id FROM tasks_tag WHERE id = NEW.tag_id)), 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = COALESCE((SELECT user_id FROM tasks_task WHERE id = NEW.task_id), (SELECT user_id FROM tasks_tag WHERE id = NEW.tag_id))) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1; END""",
+    """CREATE TRIGGER tasks_tasktag_listversion_delete AFTER DELETE ON tasks_tasktag
+            BEGIN INSERT INTO tasks_listversion (user_id, version) SELECT COALESCE((SELECT user_id FROM tasks_task WHERE id = OLD.task_id), (SELECT user_id FROM tasks_tag WHERE id = OLD.tag_id)), 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = COALESCE((SELECT user_id FROM tasks_task WHERE id = OLD.task_id), (SELECT user_id FROM tasks_tag WHERE id = OLD.tag_id))) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1; END""",
+    """CREATE TRIGGER tasks_tag_listversion_insert AFTER INSERT ON tasks_tag
+            BEGIN INSERT INTO tasks_listversion (user_id, version) SELECT NEW.user_id, 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = NEW.user_id) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1; END""",
+    """CREATE TRIGGER tasks_tag_listversion_update AFTER UPDATE ON tasks_tag
+            BEGIN INSERT INTO tasks_listversion (user_id, version) SELECT OLD.user_id, 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = OLD.user_id) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1; INSERT INTO tasks_listversion (user_id, version) SELECT NEW.user_id, 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = NEW.user_id) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1; END""",
+    """CREATE TRIGGER tasks_tag_listversion_delete AFTER DELETE ON tasks_tag
+            BEGIN INSERT INTO tasks_listversion (user_id, version) SELECT OLD.user_id, 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = OLD.user_id) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1; END""",
+    """CREATE TRIGGER tasks_project_listversion_insert AFTER INSERT ON tasks_project
+            BEGIN INSERT INTO tasks_listversion (user_id, version) SELECT NEW.user_id, 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = NEW.user_id) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1; END""",
+    """CREATE TRIGGER tasks_project_listversion_update AFTER UPDATE ON tasks_project
+            BEGIN INSERT INTO tasks_listversion (user_id, version) SELECT OLD.user_id, 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = OLD.user_id) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1; INSERT INTO tasks_listversion (user_id, version) SELECT NEW.user_id, 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = NEW.user_id) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1; END""",
+    """CREATE TRIGGER tasks_project_listversion_delete AFTER DELETE ON tasks_project
+            BEGIN INSERT INTO tasks_listversion (user_id, version) SELECT OLD.user_id, 1 WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = OLD.user_id) ON CONFLICT (user_id) DO UPDATE SET version = tasks_listversion.version + 1; END""",
+    """CREATE TRIGGER auth_user_listversion AFTER DELETE ON auth_user
+        BEGIN DELETE FROM tasks_listversion WHERE user_id = OLD.id; END""",
+]
+LIST_SQLITE_DROP = [
+    """DROP TRIGGER IF EXISTS auth_user_listversion""",
+    """DROP TRIGGER IF EXISTS tasks_task_listversion_insert""",
+    """DROP TRIGGER IF EXISTS tasks_task_listversion_update""",
+    """DROP TRIGGER IF EXISTS tasks_task_listversion_delete""",
+    """DROP TRIGGER IF EXISTS tasks_tasktag_listversion_insert""",
+    """DROP TRIGGER IF EXISTS tasks_tasktag_listversion_update""",
+    """DROP TRIGGER IF EXISTS tasks_tasktag_listversion_delete""",
+    """DROP TRIGGER IF EXISTS tasks_tag_listversion_insert""",
+    """DROP TRIGGER IF EXISTS tasks_tag_listversion_update""",
+    """DROP TRIGGER IF EXISTS tasks_tag_listversion_delete""",
+    """DROP TRIGGER IF EXISTS tasks_project_listversion_insert""",
+    """DROP TRIGGER IF EXISTS tasks_project_listversion_update""",
+    """DROP TRIGGER IF EXISTS tasks_project_listversion_delete""",
+]
+
+def _statements(schema_editor, table: dict) -> list[str]:
+    vendor = schema_editor.connection.vendor
+    if vendor not in table:
+        raise NotImplementedError(f"these triggers exist for PostgreSQL and SQLite, not {vendor}")
+    return table[vendor]
+
+
+def create_list_triggers(apps, schema_editor):
+    table = {"postgresql": LIST_POSTGRES, "sqlite": LIST_SQLITE}
+    for sql in _statements(schema_editor, table):
+        schema_editor.execute(sql)
+
+
+def drop_list_triggers(apps, schema_editor):
+    table = {"postgresql": LIST_POSTGRES_DROP, "sqlite": LIST_SQLITE_DROP}
+    for sql in _statements(schema_editor, table):
+        schema_editor.execute(sql)
 
 
 class Migration(migrations.Migration):

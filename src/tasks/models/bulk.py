@@ -25,9 +25,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Exists, F, OuterRef, Subquery, Value
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleIn
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .organize import Project, Tag, TaskTag
@@ -146,23 +147,32 @@ class BulkRequest:
     tag_name: str = ""
 
 
-def tag_named(user, name: str) -> Tag:
-    """The user's tag called `name` (any case), created when missing; a concurrent create of the
-    same name is settled by the unique constraint."""
-    tag = Tag.objects.for_user(user).named(name).first()
+def tag_named(user_id: int, name: str) -> Tag:
+    """The tag called `name` (any case) of user `user_id`, created when missing; a concurrent
+    create of the same name is settled by the unique constraint."""
+    tag = Tag.objects.filter(user_id=user_id).named(name).first()
     if tag is not None:
         return tag
     try:
         with transaction.atomic():
-            return Tag.objects.create(user=user, name=name)
+            return Tag.objects.create(user_id=user_id, name=name)
     except IntegrityError:
-        return Tag.objects.for_user(user).named(name).get()
+        return Tag.objects.filter(user_id=user_id).named(name).get()
 
 
-def _targets(user, req: BulkRequest, tag: Tag | None) -> TaskQuerySet:
+def _has_tag(name: str) -> Exists:
+    """For a task: it has its owner's tag called `name` (tags are their owner's)."""
+    links = TaskTag.objects.alias(lname=Lower("tag__name")).filter(
+        task=OuterRef("pk"), tag__user=OuterRef("user"), lname=name.lower()
+    )
+    return Exists(links)
+
+
+def _targets(user, req: BulkRequest, projects: list[int]) -> TaskQuerySet:
     """The selected tasks the action would change (no-ops left out: completing a completed task
-    changes nothing and takes no version)."""
-    tasks = Task.objects.for_user(user)
+    changes nothing and takes no version), among those in `projects` (the ones the person may
+    change)."""
+    tasks = Task.objects.visible_to(user).filter(project_id__in=projects)
     if req.view is not None:
         tasks = tasks.filtered(req.view)
     else:
@@ -183,9 +193,9 @@ def _targets(user, req: BulkRequest, tag: Tag | None) -> TaskQuerySet:
         case BulkAction.MOVE:
             return tasks.exclude(project=req.project)
         case BulkAction.ADD_TAG:
-            return tasks.exclude(Exists(TaskTag.objects.filter(task=OuterRef("pk"), tag=tag)))
+            return tasks.exclude(_has_tag(req.tag_name))
         case BulkAction.REMOVE_TAG:
-            return tasks.filter(Exists(TaskTag.objects.filter(task=OuterRef("pk"), tag=tag)))
+            return tasks.filter(_has_tag(req.tag_name))
     return tasks  # DELETE
 
 
@@ -205,19 +215,9 @@ def _new_values(req: BulkRequest, now: dt.datetime) -> dict:
             # A time of day means nothing without its date.
             return {"due_date": req.due_date} | ({} if req.due_date else {"due_time": None})
         case BulkAction.MOVE:
-            return {"project": req.project}
+            # A task belongs to its project's owner.
+            return {"project": req.project, "user_id": req.project.user_id}
     return {}
-
-
-def _insert_select(table: str, columns: list[str], source: models.QuerySet) -> int:
-    """INSERT INTO table (columns) SELECT ...: copies rows inside the database, one statement
-    whatever the count (bulk_create would send every row's values from Python)."""
-    sql, params = source.query.sql_with_params()
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(table)} ({names}) {sql}", params)
-        return cursor.rowcount
 
 
 def _untouched(batch: BulkBatch) -> Exists:
@@ -231,33 +231,64 @@ def _untouched(batch: BulkBatch) -> Exists:
     )
 
 
-def apply_bulk(user, req: BulkRequest) -> BulkResult:
-    """Apply `req` to the user's tasks in the caller's transaction. Another user's task ids
-    match nothing, exactly like ids that do not exist."""
-    tag = tag_named(user, req.tag_name) if req.action == BulkAction.ADD_TAG else None
-    if req.action == BulkAction.REMOVE_TAG:
-        tag = Tag.objects.for_user(user).named(req.tag_name).first()
-        if tag is None:
-            return BulkResult(None, 0, _conflicts(user, req))
+def _link_tag(tasks: TaskQuerySet, name: str) -> None:
+    """Give each of these tasks its owner's tag `name` (created where missing)."""
+    by_owner: dict[int, list[int]] = {}
+    for pk, owner in tasks.values_list("pk", "user_id"):
+        by_owner.setdefault(owner, []).append(pk)
+    for owner, ids in sorted(by_owner.items()):
+        tag = tag_named(owner, name)
+        TaskTag.objects.bulk_create(
+            [TaskTag(task_id=pk, tag_id=tag.pk) for pk in ids],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+
+
+def _unlink_tag(tasks: TaskQuerySet, name: str) -> None:
+    """Take the owner's tag `name` off each of these tasks."""
+    TaskTag.objects.alias(lname=Lower("tag__name")).filter(
+        task__in=tasks.values("pk"), tag__user=F("task__user"), lname=name.lower()
+    ).delete()
+
+
+def touched_projects(batch: BulkBatch) -> set[int]:
+    """The projects a batch's tasks were in before and are in now (their lists changed)."""
+    changes = BulkChange.objects.filter(batch=batch)
+    before = set(changes.values_list("project_id", flat=True))
+    now = set(
+        Task.objects.filter(pk__in=changes.values("task_id")).values_list("project_id", flat=True)
+    )
+    return before | now
+
+
+def apply_bulk(user, req: BulkRequest, projects: list[int]) -> BulkResult:
+    """Apply `req` to the user's tasks in `projects` (those they may change), in the caller's
+    transaction. Other tasks' ids match nothing, exactly like ids that do not exist."""
+    spelling = req.tag_name
+    if req.action == BulkAction.ADD_TAG:
+        # The person's own tag, made even if no task gains it; its spelling names the batch.
+        spelling = tag_named(user.pk, req.tag_name).name
+    elif req.action == BulkAction.REMOVE_TAG:
+        tag = Tag.objects.filter(user_id=user.pk).named(req.tag_name).first()
+        spelling = tag.name if tag else req.tag_name
     now = timezone.now()
     # A batch can be undone as long as its deleted tasks stay restorable; older ones go (with
     # their change rows), so the table holds about a day of each person's bulk actions.
     kept = dt.timedelta(hours=settings.TASKS_PURGE_AFTER_HOURS)
     BulkBatch.objects.filter(user=user, created_at__lt=now - kept).delete()
     batch = BulkBatch.objects.create(
-        user=user, action=req.action, value=_value_words(req, tag), tag=tag, created_at=now
+        user=user, action=req.action, value=_value_words(req, spelling), created_at=now
     )
     # Copy the before-state; on PostgreSQL FOR UPDATE locks the rows (in id order, so two batches
     # over the same tasks queue instead of deadlocking) and re-reads one another transaction
     # changed meanwhile, checking the (id, version) match again on its new version.
-    source = (
-        _targets(user, req, tag)
-        .select_for_update()
-        .order_by("pk")
-        .annotate(_batch=Value(batch.pk))
-        .values_list(*BEFORE, "_batch")  # Django selects fields first, then annotations
+    rows = _targets(user, req, projects).select_for_update().order_by("pk").values_list(*BEFORE)
+    BulkChange.objects.bulk_create(
+        [BulkChange(batch=batch, **dict(zip(CHANGE_COLUMNS, row, strict=True))) for row in rows],
+        batch_size=1000,
     )
-    changed = _insert_select(BulkChange._meta.db_table, [*CHANGE_COLUMNS, "batch_id"], source)
+    changed = BulkChange.objects.filter(batch=batch).count()
     conflicts = _conflicts(user, req)
     if not changed:
         batch.delete()
@@ -269,16 +300,26 @@ def apply_bulk(user, req: BulkRequest) -> BulkResult:
     else:
         in_batch.update(**_new_values(req, now), version=F("version") + 1, updated_at=now)
     if req.action == BulkAction.ADD_TAG:
-        rows = BulkChange.objects.filter(batch=batch).annotate(_tag=Value(tag.pk))
-        rows = rows.values_list("task_id", "_tag")
-        _insert_select(TaskTag._meta.db_table, ["task_id", "tag_id"], rows)
+        _link_tag(in_batch, req.tag_name)
     elif req.action == BulkAction.REMOVE_TAG:
-        TaskTag.objects.filter(
-            tag=tag, task__in=BulkChange.objects.filter(batch=batch).values("task_id")
-        ).delete()
+        _unlink_tag(in_batch, req.tag_name)
+    elif req.action == BulkAction.MOVE:
+        _rehome_tags(in_batch)
     batch.total = changed
     batch.save(update_fields=["total"])
     return BulkResult(batch, changed, conflicts)
+
+
+def _rehome_tags(tasks: TaskQuerySet) -> None:
+    """Tasks that moved into a project of another owner's: their tags become the new owner's
+    tags of the same names (tags are their owner's)."""
+    from ..tagging import set_task_tags
+
+    stray = tasks.filter(
+        Exists(TaskTag.objects.filter(task=OuterRef("pk")).exclude(tag__user=OuterRef("user")))
+    )
+    for task in stray.with_tag_names():
+        set_task_tags(task, task.tag_names)
 
 
 def _conflicts(user, req: BulkRequest) -> int:
@@ -287,10 +328,10 @@ def _conflicts(user, req: BulkRequest) -> int:
         return 0
     ids = [pk for pk, _ in req.selected]
     shown = TupleIn(Tuple(F("id"), F("version")), list(req.selected))
-    return Task.objects.for_user(user).filter(pk__in=ids).exclude(shown).count()
+    return Task.objects.visible_to(user).filter(pk__in=ids).exclude(shown).count()
 
 
-def _value_words(req: BulkRequest, tag: Tag | None) -> str:
+def _value_words(req: BulkRequest, tag_name: str) -> str:
     match req.action:
         case BulkAction.PRIORITY:
             return req.priority
@@ -300,12 +341,13 @@ def _value_words(req: BulkRequest, tag: Tag | None) -> str:
             return req.due_date.isoformat() if req.due_date else ""
         case BulkAction.MOVE:
             return req.project.name
-    return tag.name if tag else req.tag_name
+    return tag_name
 
 
-def undo_bulk(user, batch_id: int) -> BulkResult | None:
-    """Revert the user's batch on the tasks nobody changed since; None when there is no such
-    batch of theirs or it was already undone. Runs in the caller's transaction."""
+def undo_bulk(user, batch_id: int, projects: list[int]) -> BulkResult | None:
+    """Revert the user's batch on the tasks nobody changed since, among those in `projects`
+    (the ones they may still change); None when there is no such batch of theirs or it was
+    already undone. Runs in the caller's transaction."""
     batch = (
         BulkBatch.objects.select_for_update()
         .filter(pk=batch_id, user=user, undone_at__isnull=True)
@@ -317,7 +359,7 @@ def undo_bulk(user, batch_id: int) -> BulkResult | None:
     untouched = _untouched(batch)
     # Driven from the batch's rows: undoing 10 tasks of a 100,000-task account reads 10 tasks.
     in_batch = BulkChange.objects.filter(batch=batch).values("task_id")
-    live = Task.objects.filter(user=user, pk__in=in_batch)
+    live = Task.objects.filter(pk__in=in_batch, project_id__in=projects)
     if batch.action == BulkAction.DELETE:
         # Only the tasks this batch put in the trash and nobody restored (or edited) since.
         reverted = live.filter(untouched, deleted_at=batch.created_at).update(deleted_at=None)
@@ -328,10 +370,13 @@ def undo_bulk(user, batch_id: int) -> BulkResult | None:
             column = "project_id" if name == "project" else name
             restore[column] = Subquery(before.values(column)[:1])
         if batch.action == BulkAction.MOVE:
-            # Back into a project only while it still exists.
+            # Back into a project only while it still exists and the person may add to it,
+            # and to that project's owner.
             old = BulkChange.objects.filter(batch=batch, task=OuterRef(OuterRef("pk")))
-            projects = Project.objects.filter(user=user, deleted_at__isnull=True)
-            untouched &= Exists(projects.filter(pk=Subquery(old.values("project_id")[:1])))
+            back = Project.objects.filter(pk__in=projects, deleted_at__isnull=True)
+            untouched &= Exists(back.filter(pk=Subquery(old.values("project_id")[:1])))
+            owner = Project.objects.filter(pk=Subquery(old.values("project_id")[:1]))
+            restore["user_id"] = Subquery(owner.values("user_id")[:1])
         reverted = live.filter(untouched, deleted_at__isnull=True).update(
             **restore, version=Subquery(before.values("version")[:1]), updated_at=now
         )
@@ -340,11 +385,13 @@ def undo_bulk(user, batch_id: int) -> BulkResult | None:
         rows = BulkChange.objects.filter(
             batch=batch, task__version=F("version"), task__updated_at=now
         )
-        if batch.action == BulkAction.ADD_TAG and batch.tag_id:
-            TaskTag.objects.filter(tag_id=batch.tag_id, task__in=rows.values("task_id")).delete()
-        elif batch.action == BulkAction.REMOVE_TAG and batch.tag_id:
-            rows = rows.annotate(_tag=Value(batch.tag_id)).values_list("task_id", "_tag")
-            _insert_select(TaskTag._meta.db_table, ["task_id", "tag_id"], rows)
+        done = Task.objects.filter(pk__in=rows.values("task_id"))
+        if batch.action == BulkAction.ADD_TAG:
+            _unlink_tag(done, batch.value)
+        elif batch.action == BulkAction.REMOVE_TAG:
+            _link_tag(done, batch.value)
+        elif batch.action == BulkAction.MOVE:
+            _rehome_tags(done)
     batch.undone_at = now
     batch.save(update_fields=["undone_at"])
     return BulkResult(batch, reverted, batch.total - reverted)

@@ -1,6 +1,6 @@
 """How a person organizes tasks: projects (each task in exactly one), tags (any number per task),
 and saved views (a named board URL). Everything here belongs to one user and is looked up through
-`for_user`, so another user's id answers 404 like a missing one."""
+`visible_to`, so another user's id answers 404 like a missing one."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+
+from ..prepared import Prepared
+from .access import Access, access_for
 
 PROJECT_NAME_MAX = 80
 TAG_NAME_MAX = 40
@@ -42,11 +45,18 @@ def _owned_by(qs: models.QuerySet, user) -> models.QuerySet:
 
 
 class ProjectQuerySet(models.QuerySet):
-    def for_user(self, user) -> ProjectQuerySet:
-        """A user's projects that are not in the trash (archived ones included)."""
+    def visible_to(self, user) -> ProjectQuerySet:
+        """The projects `user` can see, not in the trash (archived ones included): their own
+        and those shared with them (tasks.models.access)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(pk__in=list(access_for(user).projects), deleted_at__isnull=True)
+
+    def owned_by(self, user) -> ProjectQuerySet:
+        """The projects `user` owns, not in the trash."""
         return _owned_by(self, user).filter(deleted_at__isnull=True)
 
-    def deleted_for_user(self, user) -> ProjectQuerySet:
+    def deleted_owned_by(self, user) -> ProjectQuerySet:
         """A user's projects in the trash (their delete can still be undone)."""
         return _owned_by(self, user).filter(deleted_at__isnull=False)
 
@@ -71,7 +81,7 @@ class ProjectQuerySet(models.QuerySet):
     def create_for(self, user, name: str, colour: str = Colour.GREY) -> Project:
         """A new project at the end of the user's list. Raises IntegrityError when the name is
         taken (the unique constraint decides between two creates racing each other)."""
-        last = self.for_user(user).aggregate(last=models.Max("position"))["last"]
+        last = self.owned_by(user).aggregate(last=models.Max("position"))["last"]
         with transaction.atomic():
             return self.create(
                 user=user, name=name, colour=colour, position=0 if last is None else last + 1
@@ -84,7 +94,7 @@ class ProjectQuerySet(models.QuerySet):
         there is no such project or it is already at that end."""
         with transaction.atomic():
             projects = list(
-                self.for_user(user)
+                self.owned_by(user)
                 .filter(is_inbox=False)
                 .select_for_update()
                 .order_by("position", "id")
@@ -164,13 +174,14 @@ class Project(models.Model):
 
     def take(self, task, version: int) -> bool:
         """Move `task` into this project if it is still at `version` (compare-and-swap). The
-        caller holds a lock on this project's row (see `trash`). False when the task moved on."""
+        caller checked the person may (tasks.services) and holds a lock on this project's row
+        (see `trash`). False when the task moved on."""
         from .task import Task
 
         now = timezone.now()
-        updated = Task.objects.filter(
-            pk=task.pk, user_id=self.user_id, version=version, deleted_at__isnull=True
-        ).update(project=self, version=models.F("version") + 1, updated_at=now)
+        updated = Task.objects.filter(pk=task.pk, version=version, deleted_at__isnull=True).update(
+            project=self, version=models.F("version") + 1, updated_at=now
+        )
         if updated:
             task.project, task.version, task.updated_at = self, version + 1, now
         return bool(updated)
@@ -240,7 +251,8 @@ class Project(models.Model):
 
 
 class TagQuerySet(models.QuerySet):
-    def for_user(self, user) -> TagQuerySet:
+    def visible_to(self, user) -> TagQuerySet:
+        """A person's own tags (tags are personal; a shared task shows its owner's)."""
         return _owned_by(self, user)
 
     def named(self, name: str) -> TagQuerySet:
@@ -290,7 +302,7 @@ class TaskTag(models.Model):
 
 
 class SavedViewQuerySet(models.QuerySet):
-    def for_user(self, user) -> SavedViewQuerySet:
+    def visible_to(self, user) -> SavedViewQuerySet:
         return _owned_by(self, user)
 
 
@@ -323,20 +335,22 @@ class SavedView(models.Model):
         return self.name
 
 
-# The sidebar's one query: a user's live projects, tags and saved views as rows of (kind, id,
-# name, extra, position, archived, is_inbox). Written out, not built with the ORM: composing and
-# compiling three annotated querysets and their UNION took 2.5 ms of CPU on every page, more than
-# the whole middleware stack (docs/performance.md). tests/test_navigation.py checks it.
-NAVIGATION_SQL = (
-    "SELECT 'p', id, name, colour, position, archived, is_inbox FROM tasks_project"
-    " WHERE user_id = %s AND deleted_at IS NULL"
-    " UNION ALL SELECT 't', id, name, '', 0, FALSE, FALSE FROM tasks_tag WHERE user_id = %s"
-    " UNION ALL SELECT 'v', id, name, url, position, FALSE, FALSE FROM tasks_savedview"
-    " WHERE user_id = %s"
-    # The user's ListVersion (tasks/listcache.py), read before the page of tasks.
-    " UNION ALL SELECT 'l', version, '', '', 0, FALSE, FALSE FROM tasks_listversion"
-    " WHERE user_id = %s"
-)
+def _tags_and_views(user_id: int):
+    tags = (
+        Tag.objects.filter(user_id=user_id)
+        .order_by()
+        .values_list(Value("t"), "id", "name", Value(""), Value(0))
+    )
+    views = (
+        SavedView.objects.filter(user_id=user_id)
+        .order_by()
+        .values_list(Value("v"), "id", "name", "url", "position")
+    )
+    return tags.union(views, all=True).order_by()
+
+
+# The sidebar's tags and saved views in one query; its projects come from the person's Access.
+TAGS_AND_VIEWS = Prepared(_tags_and_views, "user_id")
 
 
 @dataclass
@@ -347,40 +361,53 @@ class NavItem:
     position: int
     archived: bool = False
     is_inbox: bool = False
+    shared: bool = False  # a project someone else owns
 
 
 @dataclass
 class Navigation:
-    """The sidebar: a user's projects, tags and saved views, read in ONE query (a UNION), so
-    every page keeps its small constant query count however many of each there are."""
+    """The sidebar: a person's projects (from their Access), tags and saved views (one query),
+    so every page keeps its small constant query count however many of each there are."""
 
     projects: list[NavItem] = field(default_factory=list)
     tags: list[NavItem] = field(default_factory=list)
     views: list[NavItem] = field(default_factory=list)
     _rows: list[tuple] = field(default_factory=list, repr=False)
-    list_version: int = 0
+    access: Access | None = None
 
     @classmethod
     def for_user(cls, user) -> Navigation:
         nav = cls()
         if not getattr(user, "is_authenticated", False):
             return nav
-        lists = {"p": nav.projects, "t": nav.tags, "v": nav.views}
-        with connection.cursor() as cursor:
-            cursor.execute(NAVIGATION_SQL, [user.pk] * 4)
-            rows = cursor.fetchall()
-        for kind, pk, name, extra, position, archived, is_inbox in rows:
-            if kind == "l":
-                nav.list_version = pk
-                continue
-            nav._rows.append((kind, pk, name, extra, position, archived, is_inbox))
-            # bool(): SQLite gives 0 and 1.
-            item = NavItem(pk, name, extra, position, bool(archived), bool(is_inbox))
-            lists[kind].append(item)
-        nav.projects.sort(key=lambda p: (not p.is_inbox, p.position, p.id))
+        nav.access = access_for(user)
+        for p in nav.access.projects.values():
+            nav._rows.append(("p", p.id, p.name, p.colour, p.position, p.archived, p.is_inbox))
+            item = NavItem(p.id, p.name, p.colour, p.position, p.archived, p.is_inbox)
+            item.shared = p.shared_with_me
+            nav.projects.append(item)
+        lists = {"t": nav.tags, "v": nav.views}
+        for kind, pk, name, extra, position in TAGS_AND_VIEWS.rows(user_id=user.pk):
+            nav._rows.append((kind, pk, name, extra, position, False, False))
+            lists[kind].append(NavItem(pk, name, extra, position))
+        # The person's own projects in their order, then those shared with them by name.
+        nav.projects.sort(
+            key=lambda p: (
+                not p.is_inbox,
+                p.shared,
+                p.position if not p.shared else 0,
+                p.name.casefold(),
+                p.id,
+            )
+        )
         nav.tags.sort(key=lambda t: (t.name.casefold(), t.id))
         nav.views.sort(key=lambda v: (v.position, v.id))
         return nav
+
+    @property
+    def list_version(self) -> str:
+        """The key part of the list cache that follows the projects' list versions."""
+        return self.access.versions_key if self.access else ""
 
     @cached_property
     def key(self) -> str:

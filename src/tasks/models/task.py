@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, StringAgg, Subquery, Value, When
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
@@ -13,6 +12,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from .. import query as search_syntax
+from .access import access_for
 from .ordering import new_position
 
 if TYPE_CHECKING:
@@ -148,28 +148,36 @@ class TaskQuerySet(models.QuerySet):
                 task.project = inboxes[task.user_id]
         return super().bulk_create(objs, *args, **kwargs)
 
-    def for_user(self, user) -> TaskQuerySet:
-        """The tasks a user may see: their own and not deleted. Every view starts here."""
+    def visible_to(self, user) -> TaskQuerySet:
+        """The live tasks `user` may see (tasks.models.access): their own and those of the
+        projects shared with them. Every read starts here."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        qs = self.filter(user=user, deleted_at__isnull=True)
-        qs._owner_id = user.pk
+        access = access_for(user)
+        qs = self.filter(access.task_condition())
+        qs._owner_ids = access.owner_ids
         return qs
 
-    # The owner for_user() named, kept through chaining: with_tag finds the tag by it, so the
-    # tag lookup is a constant, not a subplan run for every task walked.
-    _owner_id: int | None = None
+    # The owners visible_to() found, kept through chaining: with_tag finds the tags by them, so
+    # the tag lookup is a constant, not a subplan run for every task walked.
+    _owner_ids: list[int] | None = None
 
     def _clone(self):
         clone = super()._clone()
-        clone._owner_id = self._owner_id
+        clone._owner_ids = self._owner_ids
         return clone
 
-    def deleted_for_user(self, user) -> TaskQuerySet:
-        """A user's deleted tasks that can still be restored (the Trash page, undo)."""
+    def deleted_visible_to(self, user) -> TaskQuerySet:
+        """The deleted tasks `user` may bring back (the Trash page, undo): in their own
+        projects and in shared projects where they may edit tasks."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(user=user, deleted_at__isnull=False)
+        access = access_for(user)
+        editable = [pk for pk in access.shared_ids if access.can_edit(pk)]
+        condition = Q(user_id=user.pk)
+        if editable:
+            condition |= Q(project_id__in=editable)
+        return self.filter(condition, deleted_at__isnull=False)
 
     def last_deleted(self) -> Task | None:
         """The most recently deleted of these (undo brings deletes back newest first)."""
@@ -226,7 +234,6 @@ class TaskQuerySet(models.QuerySet):
         """Each task's tag names, comma-joined (Task.tag_names reads them), in the list query
         itself: a correlated subquery per row on TaskTag's (task, tag) key, so rows show their
         chips without a query per row or per page."""
-        from django.db import connection
 
         from .organize import TaskTag
 
@@ -238,16 +245,21 @@ class TaskQuerySet(models.QuerySet):
         return self.annotate(tag_string=Subquery(links.annotate(names=names).values("names")))
 
     def with_tag(self, name: str) -> TaskQuerySet:
-        """Tasks with the owner's tag `name` (any case): `id IN` the tag's links, read from
-        the (tag, task) index after finding the tag by the (user, lower(name)) index. Tasks
-        not narrowed by for_user() match the tag of each task's own owner (slower: per row)."""
+        """Tasks with a tag `name` (any case) of their owner's: `id IN` the tag's links, read
+        from the (tag, task) index after finding the tags by the (user, lower(name)) index.
+        Tasks not narrowed by visible_to() match the tag of each task's own owner (per row)."""
         from .organize import Tag, TaskTag
 
-        owner = self._owner_id if self._owner_id is not None else OuterRef(OuterRef("user"))
-        tags = Tag.objects.alias(lname=Lower("name")).filter(user=owner, lname=Lower(Value(name)))
-        if self._owner_id is None:
+        if self._owner_ids is None:
+            owner = OuterRef(OuterRef("user"))
+            tags = Tag.objects.alias(lname=Lower("name")).filter(
+                user=owner, lname=Lower(Value(name))
+            )
             links = TaskTag.objects.filter(task=OuterRef("pk"), tag__in=tags.values("pk"))
             return self.filter(Exists(links))
+        tags = Tag.objects.alias(lname=Lower("name")).filter(
+            user_id__in=self._owner_ids, lname=Lower(Value(name))
+        )
         links = TaskTag.objects.filter(tag__in=tags.values("pk")).values("task_id")
         return self.filter(pk__in=links)
 
@@ -265,7 +277,7 @@ class TaskQuerySet(models.QuerySet):
         "project": lambda value: Q(project_id=int(value)),
         "inbox": lambda value: Q(project__is_inbox=True),
         # The user's own projects only: a task is always in its owner's project, and every
-        # query starts from for_user, so another user's project name never matches.
+        # query starts from visible_to, so another person's project name never matches.
         "project_name": lambda value: Q(project__name__iexact=value),
         # A QuerySet step (tasks.tagging's names, looked up once through the owner's index).
         "tag": lambda qs, value: qs.with_tag(value),
@@ -310,23 +322,27 @@ class TaskQuerySet(models.QuerySet):
         lookup = TupleGreaterThan if spec.descending else TupleLessThan
         return self.filter(lookup(Tuple(*(F(f) for f in spec.fields)), key))
 
-    def edit(self, pk: int, version: int, mine: dict, original: dict | None) -> Edit:
-        """Save the person's edit of task `pk`, opened at `version` on the `original` values.
-
-        Over the same version it is a plain compare-and-swap. Over a newer one, the fields the
-        person changed are applied to the newer row when nobody else changed them differently
-        (a merge); otherwise nothing is saved and the answer names the clashing fields. Runs
-        under a row lock, so the merge reads and writes one state. Raises DoesNotExist when the
-        task is gone (deleted, another user's).
-        """
-        # The project and tag names come along for the merge and the answer's row (its
-        # chips); only the task is locked.
-        current = (
+    def for_edit(self, pk: int) -> Task:
+        """Task `pk` locked for an edit (edit()), with its project and tag names, which the merge
+        and the answer's row (its chips) read; only the task is locked. DoesNotExist when it is
+        not among these."""
+        return (
             self.select_related("project")
             .with_tag_names()
             .select_for_update(of=("self",))
             .get(pk=pk)
         )
+
+    @staticmethod
+    def edit(current: Task, version: int, mine: dict, original: dict | None) -> Edit:
+        """Save the person's edit of `current` (read under its row lock by for_edit()), opened at
+        `version` on the `original` values.
+
+        Over the same version it is a plain compare-and-swap. Over a newer one, the fields the
+        person changed are applied to the newer row when nobody else changed them differently
+        (a merge); otherwise nothing is saved and the answer names the clashing fields. Under
+        the row lock, the merge reads and writes one state.
+        """
         if original is not None and not set(mine) <= set(original):
             original = None  # the form sent a field (tags) without its original value
         if current.version == version:
@@ -381,7 +397,6 @@ def _is_postgres() -> bool:
 
 
 def _vendor() -> str:
-    from django.db import connection
 
     return connection.vendor
 
@@ -651,7 +666,7 @@ class Task(models.Model):
         if key is None:
             self.save()
             return self
-        existing = Task.objects.filter(user=self.user, idempotency_key=key).first()
+        existing = Task.objects.filter(user_id=self.user_id, idempotency_key=key).first()
         if existing is not None:
             return existing
         self.idempotency_key = key
@@ -659,7 +674,7 @@ class Task(models.Model):
             with transaction.atomic():
                 self.save()
         except IntegrityError:
-            return Task.objects.get(user=self.user, idempotency_key=key)
+            return Task.objects.get(user_id=self.user_id, idempotency_key=key)
         return self
 
     def soft_delete(self) -> bool:
@@ -693,72 +708,38 @@ class Task(models.Model):
         return bool(updated)
 
 
-# TaskCount.rows_sql's query, compiled with this sentinel for the user's id.
-_COUNT_USER = -(2**31) + 13
-_count_sql: dict[str, str] = {}
-
-
 class TaskCount(models.Model):
-    """How many live (not deleted) tasks a user has per project and status, kept by triggers.
+    """How many live (not deleted) tasks a project has per status, kept by triggers.
 
     The board shows the status counts and the sidebar each project's open count on every full
-    page. Counting a 100,000-task user's rows took ~20 ms and a sequential scan each time;
-    reading this table is one index range (a row per project and status). Triggers (migrations
-    0003 and 0006), not signals or save(), maintain it, so bulk_create, QuerySet.update() and
-    deletes keep it right too. A row that reaches 0 is removed.
+    page; a person's counts are the sum over the projects they can see (tasks.access), read in
+    the same query as those projects. Triggers (migration 0013), not signals or save(),
+    maintain it, so bulk_create, QuerySet.update() and deletes keep it right too. A row that
+    reaches 0 is removed.
     """
 
-    # No FK constraints and no ORM cascade: the triggers own these rows, and deleting a user's
-    # tasks (as deleting the user does) brings their rows to 0, which removes them.
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    # No FK constraint and no ORM cascade: the triggers own these rows, and deleting a
+    # project's tasks brings its rows to 0, which removes them.
     project = models.ForeignKey(
-        "tasks.Project", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "tasks.Project", on_delete=models.DO_NOTHING, db_constraint=False, related_name="counts"
     )
     status = models.CharField(max_length=12, choices=Status)
     total = models.IntegerField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "project", "status"], name="taskcount_user_project_status"
-            ),
+            models.UniqueConstraint(fields=["project", "status"], name="taskcount_project_status"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id}/{self.project_id}/{self.status}: {self.total}"
-
-    @classmethod
-    def rows_sql(cls, user_id: int) -> tuple[str, list]:
-        """The SQL of the user's rows as (project id, status, total, is the Inbox), compiled
-        once per process and database: every page and every write's answer reads the counts,
-        and compiling the ORM query cost about 1 ms of CPU, more than running it."""
-        key = connection.alias + connection.vendor
-        if key not in _count_sql:
-            rows = cls.objects.filter(user_id=_COUNT_USER).values_list(
-                "project_id", "status", "total", "project__is_inbox"
-            )
-            sql, params = rows.query.sql_with_params()
-            if list(params) != [_COUNT_USER]:
-                raise ImproperlyConfigured("TaskCount.rows_sql: the query's parameters changed.")
-            _count_sql[key] = sql
-        return _count_sql[key], [user_id]
+        return f"{self.project_id}/{self.status}: {self.total}"
 
     @classmethod
     def for_user(cls, user) -> dict:
-        """Counts per status plus `all`, `open_by_project`, `completed_by_project` ({project
-        id: tasks}), `by_project` ({project id: {status: tasks}}) and `inbox` (the Inbox's
-        id, when it has tasks), in one lookup."""
-        rows = []
-        if getattr(user, "is_authenticated", False):
-            with connection.cursor() as cursor:
-                cursor.execute(*cls.rows_sql(user.pk))
-                rows = cursor.fetchall()
-        return cls.summarize(rows)
+        """The counts of every project `user` can see (see summarize)."""
+        from .access import access_for
+
+        return access_for(user).counts
 
     @staticmethod
     def summarize(rows) -> dict:

@@ -5,7 +5,7 @@ from django import template
 
 from tasks.models import task as models
 
-from .tasks_extras import ROW_CACHE_SECONDS, _digest, fragment_cache, source_version
+from .tasks_extras import ROW_CACHE_SECONDS, _digest, row_cache, source_version
 
 register = template.Library()
 
@@ -30,7 +30,7 @@ class KanbanCardCacheNode(template.Node):
         project = f"{getattr(task, 'project_name', '')}\x1f{getattr(task, 'project_colour', '')}"
         rest = f"{day}:{int(manual)}:{_digest(project)}:{_digest(tags)}"
         key = self.key(task.pk, task.version, task.updated_at, rest)
-        cards = fragment_cache()
+        cards = row_cache()
         html = cards.get(key)
         if html is None:
             html = self.reordered(context.get("reordered_from"), task, rest, cards)

@@ -2,7 +2,7 @@ import hashlib
 from urllib.parse import urlencode
 
 from django import template
-from django.core.cache import InvalidCacheBackendError, caches
+from django.core.cache import caches
 from django.templatetags.cache import CacheNode
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
@@ -44,16 +44,14 @@ def query(params: dict, **extra) -> str:
     return "?" + urlencode(merged) if merged else ""
 
 
-def fragment_cache():
-    """The cache for rendered fragments: `template_fragments` when configured, else `default`.
+def row_cache():
+    """Rendered task rows and kanban cards (settings.CACHES["rows"], bounded by bytes)."""
+    return caches["rows"]
 
-    The same choice Django's {% cache %} makes, so any CACHES setting works, a shared Redis one
-    included.
-    """
-    try:
-        return caches["template_fragments"]
-    except InvalidCacheBackendError:
-        return caches["default"]
+
+def page_cache():
+    """Rendered lists, board pages and the sidebar (settings.CACHES["pages"])."""
+    return caches["pages"]
 
 
 def source_version(parser) -> str:
@@ -123,7 +121,7 @@ class TaskRowCacheNode(template.Node):
             f"{_digest(project.name)}:"
             f"{_digest(task.tag_key)}"
         )
-        rows = fragment_cache()
+        rows = row_cache()
         html = rows.get(key)
         if html is None:
             html = self.nodelist.render(context)
@@ -160,7 +158,8 @@ def fragmentcache(parser, token):
     nodelist = parser.parse(("endfragmentcache",))
     parser.delete_first_token()
     expire = parser.compile_filter(str(ROW_CACHE_SECONDS))
-    return CacheNode(nodelist, expire, name, [parser.compile_filter(b) for b in bits[2:]], None)
+    using = parser.compile_filter('"pages"')
+    return CacheNode(nodelist, expire, name, [parser.compile_filter(b) for b in bits[2:]], using)
 
 
 @register.simple_tag

@@ -11,7 +11,8 @@ from .. import listcache
 from ..filters import BoardView, Scope
 from ..forms import TaskForm
 from ..http import HtmxRequest, wants_fragment
-from ..models import Navigation, Project
+from ..models import Navigation
+from ..models.access import access_for
 from .common import BOARD, board_context, counts
 from .kanban import kanban_board
 
@@ -20,40 +21,25 @@ from .kanban import kanban_board
 @require_safe
 def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
     view = BoardView.from_query(request.GET, scope, pk)
-    # The list layout's rendered list is cached under the user's ListVersion (listcache),
-    # read with the sidebar (a page) or with the project's name (a list read).
+    # The list layout's rendered list is cached under the list versions of the person's
+    # projects (listcache), read with their Access.
     listed = not view.is_kanban
-    nav = version = None
+    nav = None
+    access = access_for(request.user)
+    project = access.projects.get(pk) if pk is not None else None
+    # Another person's project id is a 404 like a missing one.
+    if pk is not None and project is None:
+        raise Http404("No such project")
+    version = access.versions_key
     if wants_fragment(request):
-        title = Scope.TITLES.get(scope, "")
-        if pk is not None:
-            # The project's name for the page title; another user's id is a 404 like a missing one.
-            if listed:
-                version, title = listcache.read_version_and_project(request.user, pk)
-            else:
-                title = (
-                    Project.objects.for_user(request.user)
-                    .filter(pk=pk)
-                    .values_list("name", flat=True)
-                    .first()
-                )
-            if title is None:
-                raise Http404("No such project")
-        elif listed:
-            version = listcache.read_version(request.user)
-        page = {"scope_title": title}
+        page = {"scope_title": project.name if project else Scope.TITLES.get(scope, "")}
     else:
-        # The sidebar's projects, tags and saved views in one query; it also tells whether
-        # the project in the URL is the person's (another user's id is a 404 like a missing one).
+        # The sidebar: the person's projects (their Access, read above), tags and saved views.
         nav = Navigation.for_user(request.user)
-        version = nav.list_version
-        project = nav.project(pk) if pk is not None else None
-        if pk is not None and project is None:
-            raise Http404("No such project")
         page = {
             "nav": nav,
             "scope_title": project.name if project else Scope.TITLES[scope],
-            "project_colour_class": f"project-colour-{project.extra}" if project else "",
+            "project_colour_class": f"project-colour-{project.colour}" if project else "",
         }
     if not listed:
         return kanban_board(request, view, page)

@@ -12,7 +12,7 @@ from django.template.defaultfilters import date as date_filter
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
-from .. import dates
+from .. import dates, services
 from ..filters import BoardView, safe_next
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_query, parse_number
@@ -27,7 +27,6 @@ from ..models import (
     Status,
     Task,
 )
-from ..models.bulk import apply_bulk, undo_bulk
 from ..text import clean_line
 from .common import BOARD, UNPROCESSABLE, atomic_post, back_to_board, board_context, counts
 
@@ -96,7 +95,7 @@ class BulkForm(forms.Form):
     def _project(self, value: str) -> Project | None:
         """One of the user's projects not in the trash, by id or by name (any case). Another
         user's project id answers as a missing one."""
-        mine = Project.objects.for_user(self.user)
+        mine = Project.objects.visible_to(self.user)
         pk = parse_number(value)
         project = mine.filter(pk=pk).first() if pk is not None else None
         project = project or mine.filter(name__iexact=value).first()
@@ -200,7 +199,7 @@ def bulk_action(request: HtmxRequest):
     form = BulkForm(request.user, request.POST)
     if not form.is_valid():
         return _invalid(request, form)
-    result = apply_bulk(request.user, form.request())
+    result = services.apply_bulk(request.user, form.request())
     left = _left_alone(result.conflicts, "elsewhere")
     if result.batch is None:
         messages.info(request, f"No tasks changed{left}.")
@@ -214,7 +213,7 @@ def bulk_action(request: HtmxRequest):
 @require_POST
 @atomic_post
 def bulk_undo(request: HtmxRequest, batch: int):
-    result = undo_bulk(request.user, batch)
+    result = services.undo_bulk(request.user, batch)
     if result is None:
         # Another user's batch answers like one that does not exist, or was undone already.
         messages.info(request, "Nothing to undo.")
@@ -230,7 +229,7 @@ def bulk_matching(request: HtmxRequest):
     """How many tasks the view in the query matches, for the "Select all N matching" button
     (asked only when a person selects a whole page, so the board itself counts nothing)."""
     view = BoardView.from_query(request.GET)
-    n = Task.objects.for_user(request.user).filtered(view).count()
+    n = Task.objects.visible_to(request.user).filtered(view).count()
     return HttpResponse(f"Select all {n} matching", content_type="text/plain; charset=utf-8")
 
 
@@ -239,6 +238,6 @@ def bulk_matching(request: HtmxRequest):
 def bulk_projects(request: HtmxRequest):
     """The names "Move to project" offers (a datalist filled by bulk.js when the field is first
     focused, so the board itself reads no projects), one per line, as the sidebar orders them."""
-    projects = Project.objects.for_user(request.user).active()
+    projects = Project.objects.visible_to(request.user).active()
     names = "\n".join(projects.values_list("name", flat=True))
     return HttpResponse(names, content_type="text/plain; charset=utf-8")

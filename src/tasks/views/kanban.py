@@ -5,22 +5,19 @@ from types import SimpleNamespace
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
-from django.http import Http404, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from .. import kanban
+from .. import kanban, services
 from ..filters import BoardView
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_query, wants_fragment
-from ..models import Status, Task, TaskCount, ordering
-from .common import BOARD, CONFLICT, back_to_board, board_context, counts
+from ..models import Status, Task, ordering
+from .common import BOARD, CONFLICT, atomic_post, back_to_board, board_context, counts
 
 KANBAN = "tasks/kanban.html"
 
@@ -59,36 +56,6 @@ def kanban_board(request: HtmxRequest, view: BoardView, page: dict):
     return response
 
 
-def card_tasks(user):
-    """The user's tasks with what a card shows (project name and colour, tag names)."""
-    return kanban.board_tasks(user, BoardView()).with_tag_names()
-
-
-# card_tasks(user).filter(pk=pk) compiled once per process and database: building it cost more
-# CPU than the rest of a move's statements together (3.7 ms of ~16). Compiled with these two
-# sentinels for the user and the task, which the reading swaps for the real ones.
-_CARD_USER, _CARD_PK = -(2**31) + 7, -(2**31) + 11
-_card_sql: dict[str, tuple[str, tuple]] = {}
-
-
-def read_card(user, pk: int) -> Task:
-    """The user's task `pk` with what its card shows, or Http404."""
-    key = connection.alias + connection.vendor
-    if key not in _card_sql:
-        probe = get_user_model()(pk=_CARD_USER)
-        probe._state.adding = False
-        sql, params = card_tasks(probe).filter(pk=_CARD_PK).query.sql_with_params()
-        if params.count(_CARD_USER) != 1 or params.count(_CARD_PK) != 1:
-            raise ImproperlyConfigured("read_card: the card query's parameters changed shape.")
-        _card_sql[key] = (sql, params)
-    sql, params = _card_sql[key]
-    swap = {_CARD_USER: user.pk, _CARD_PK: pk}
-    rows = list(Task.objects.raw(sql, [swap.get(p, p) for p in params]))
-    if not rows:
-        raise Http404("No such task.")
-    return rows[0]
-
-
 class MoveForm(forms.Form):
     """Where to: a column (status) and a neighbour (after/before a card), or a step up/down."""
 
@@ -106,6 +73,7 @@ class MoveForm(forms.Form):
 
 @login_required
 @require_POST
+@atomic_post
 def task_move(request: HtmxRequest, pk: int):
     form = MoveForm(request.POST)
     if not form.is_valid():
@@ -113,72 +81,24 @@ def task_move(request: HtmxRequest, pk: int):
         return HttpResponseBadRequest(f"Bad move ({errors})", content_type="text/plain")
     data = form.cleaned_data
     view = BoardView.on_screen(request)
-    anchor = data["after"] if data["after"] is not None else data["before"]
-    if (
-        anchor is not None
-        and not data["dir"]
-        and view.is_kanban
-        and not view.active
-        and ordering.can_move_next_to_card()
-    ):
-        # The common move (a card dropped or moved next to another on the whole board) in one
-        # database call, its own transaction: nothing is read after it commits.
-        done = ordering.move_next_to_card(
-            request.user.pk, pk, data["status"] or None, anchor, data["after"] is not None
-        )
-        if done.outcome == "moved":
-            task, place = done.task, (done.above + 1, done.column_total)
-            changed = task.status != done.was_status
-            # Within a column no count changes and the answer shows none: nothing to read.
-            task_counts = TaskCount.summarize(done.count_rows) if changed else {}
-            return _answer(request, view, task, True, changed, done.was, task_counts, place)
-        if done.outcome in ("no task", "gone"):
-            raise Http404("No such task." if done.outcome == "no task" else "That task is gone.")
-        if done.outcome == "conflict":
-            return _conflict(request, view)
-        # "no room": nothing was written; the move below rebalances.
-    with transaction.atomic():
-        return _move(request, pk, data, view)
-
-
-def _move(request: HtmxRequest, pk: int, data: dict, view: BoardView):
-    # The user's move lock first, then the task read once, under it, with what its card shows
-    # (project, tags): the move and the answer both use this row, nothing reads it again.
-    ordering.lock_user_moves(request.user.pk)
-    task = read_card(request.user, pk)
-    # The list (Manual sort) mixes statuses: a move there reorders and keeps the status.
-    status = data["status"] if view.is_kanban and data["status"] else task.status
-    anchor = {"after": data["after"], "before": data["before"]}
-    if data["dir"]:
-        visible = Task.objects.for_user(request.user).filtered(view)
-        if view.is_kanban:
-            visible = visible.filter(status=task.status)
-        anchor = ordering.step(visible, task, -1 if data["dir"] == "up" else 1)
-        status = task.status
-        if anchor is None:
-            edge = "top" if data["dir"] == "up" else "bottom"
-            messages.info(request, f"“{task.title}” is already at the {edge}.")
-            return _answer(request, view, task, moved=False)
-    column = None  # the target column is read only for a move to its top (no anchor)
-    if anchor.get("after") is None and anchor.get("before") is None:
-        column = Task.objects.for_user(request.user).filtered(view).filter(status=status)
-    changed_column = status != task.status  # before the move, which updates `task` in place
-    was = (task.version, task.updated_at)
     try:
-        ordering.move(
-            task,
-            status,
-            column,
-            after=anchor.get("after"),
-            before=anchor.get("before"),
-            anchor_in_column=view.is_kanban,
-            locked=True,
+        done = services.move_task(
+            request.user,
+            pk,
+            view,
+            status=data["status"] or None,
+            after=data["after"],
+            before=data["before"],
+            direction=data["dir"] or None,
         )
     except ordering.AnchorMoved:
         return _conflict(request, view)
-    except Task.DoesNotExist:
-        raise Http404("That task is gone.") from None
-    return _answer(request, view, task, moved=True, changed_column=changed_column, was=was)
+    if not done.moved:
+        messages.info(request, f"“{done.task.title}” is already at the {done.edge}.")
+        return _answer(request, view, done.task, moved=False)
+    return _answer(
+        request, view, done.task, moved=True, changed_column=done.changed_column, was=done.was
+    )
 
 
 def _answer(
@@ -188,16 +108,10 @@ def _answer(
     moved: bool,
     changed_column: bool = False,
     was: tuple | None = None,
-    task_counts: dict | None = None,
-    place: tuple[int, int] | None = None,
 ):
-    """The answer to a move. `task_counts` and `place` (position, column total), when the move
-    read them already, spare reading them again (`task_counts` may be empty when the card
-    stayed in its column: the answer shows counts only when it changed columns)."""
-    task_counts = counts(request) if task_counts is None else task_counts
-    if place is None:
-        place = kanban.place_in_column(request.user, view, task, task_counts)
-    position, total = place
+    """The answer to a move: the card (and the counts when it changed columns), announced."""
+    task_counts = counts(request)
+    position, total = kanban.place_in_column(request.user, view, task, task_counts)
     capped = view.active and total > kanban.COUNT_CAP
     of = f"more than {kanban.COUNT_CAP}" if capped else total
     said = f"Moved “{task.title}” to {task.get_status_display()}, position {position} of {of}"

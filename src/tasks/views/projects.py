@@ -4,15 +4,16 @@ plain POST/redirect/GET without JavaScript; and moving a task into a project (`m
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
-from ..filters import BoardView, Scope
+from .. import services
+from ..filters import BoardView
 from ..forms import VersionForm
 from ..http import HtmxRequest
 from ..models import PROJECT_NAME_MAX, Colour, Project, Task, TaskCount
+from ..models.access import access_for
 from ..text import clean_line
 from .common import BOARD, CONFLICT, UNPROCESSABLE, answer_write, atomic_post, counts, is_listed
 
@@ -41,14 +42,15 @@ class ProjectForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.project = project
-        self.fields["name"].widget.attrs.update({"autocomplete": "off", "class": "form-control"})
+        self.fields["name"].widget.attrs |= {"autocomplete": "off", "class": "form-control"}
         self.fields["colour"].widget.attrs["class"] = "form-select"
 
     def clean_name(self) -> str:
         name = clean_line(self.cleaned_data["name"])
         if not name:
             raise forms.ValidationError("Give the project a name.")
-        taken = Project.objects.for_user(self.user).filter(name__iexact=name)
+        owner = self.project.user_id if self.project is not None else self.user.pk
+        taken = Project.objects.filter(user_id=owner, deleted_at__isnull=True, name__iexact=name)
         if self.project is not None:
             taken = taken.exclude(pk=self.project.pk)
         if taken.exists():
@@ -62,19 +64,8 @@ class ProjectForm(forms.Form):
         self.add_error("name", "You already have a project with this name.")
 
 
-def project_on_screen(request: HtmxRequest) -> Project | None:
-    """The project whose page the person acts on (quick add there adds to it), locked while
-    the write runs so a delete cannot slip in between; None on any other page."""
-    view = BoardView.on_screen(request)
-    if view.scope != Scope.PROJECT:
-        return None
-    return (
-        Project.objects.for_user(request.user).select_for_update().filter(pk=view.project).first()
-    )
-
-
 def _projects(request: HtmxRequest) -> dict:
-    projects = list(Project.objects.for_user(request.user))
+    projects = list(Project.objects.visible_to(request.user))
     counts = TaskCount.for_user(request.user)
     for project in projects:
         project.open_tasks = counts["open_by_project"].get(project.pk, 0)
@@ -102,7 +93,7 @@ def _answer(request: HtmxRequest, status: int = 200, **context):
 
 
 def _owned(request: HtmxRequest, pk: int) -> Project:
-    return get_object_or_404(Project.objects.for_user(request.user), pk=pk)
+    return get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
 
 
 @login_required
@@ -123,11 +114,10 @@ def project_create(request: HtmxRequest):
     form = ProjectForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                project = Project.objects.create_for(
-                    request.user, form.cleaned_data["name"], form.cleaned_data["colour"]
-                )
-        except IntegrityError:  # the same name, created a moment ago in another tab
+            project = services.create_project(
+                request.user, form.cleaned_data["name"], form.cleaned_data["colour"]
+            )
+        except services.NameTaken:  # the same name, created a moment ago in another tab
             form.name_taken()
         else:
             messages.success(request, f"Created “{project.name}”")
@@ -159,20 +149,24 @@ def project_edit(request: HtmxRequest, pk: int):
         return render(request, template, context, status=UNPROCESSABLE)
     if not form.is_valid():
         return render(request, template, context, status=UNPROCESSABLE)
-    values = {"name": form.cleaned_data["name"], "colour": form.cleaned_data["colour"]}
-    if project.is_inbox and values["name"] != project.name:
+    try:
+        project = services.edit_project(
+            request.user,
+            pk,
+            version.cleaned_data["version"],
+            name=form.cleaned_data["name"],
+            colour=form.cleaned_data["colour"],
+        )
+    except ValueError:
         # The Inbox keeps its name: it is where new tasks land, and "Inbox" is what the
         # sidebar, `g i` and the README call it. Its colour may change.
         form.add_error("name", "The Inbox cannot be renamed.")
         return render(request, template, context, status=UNPROCESSABLE)
-    try:
-        with transaction.atomic():
-            saved = project.update_if_current(version.cleaned_data["version"], **values)
-    except IntegrityError:
+    except services.NameTaken:
         form.name_taken()
         return render(request, template, context, status=UNPROCESSABLE)
-    if not saved:
-        current = _owned(request, pk)
+    except services.Stale as stale:
+        current = stale.current
         context = {
             "project": current,
             "form": ProjectForm(initial={"name": current.name, "colour": current.colour}),
@@ -198,7 +192,9 @@ def project_archive(request: HtmxRequest, pk: int):
     if not version.is_valid():
         messages.error(request, "This form is out of date; reload the page and try again.")
         return _answer(request, status=UNPROCESSABLE)
-    if not project.update_if_current(version.cleaned_data["version"], archived=archived):
+    try:
+        services.archive_project(request.user, pk, version.cleaned_data["version"], archived)
+    except services.Stale:
         messages.warning(request, f"“{project.name}” changed elsewhere; here it is as it is now.")
         return _answer(request, status=CONFLICT)
     messages.success(request, f"{'Archived' if archived else 'Unarchived'} “{project.name}”")
@@ -215,7 +211,7 @@ def project_move(request: HtmxRequest, pk: int):
     if step is None:
         messages.error(request, "Move a project up or down.")
         return _answer(request, status=UNPROCESSABLE)
-    Project.objects.move(request.user, pk, step)
+    services.move_project(request.user, pk, step)
     return _answer(request, moved=pk, direction=request.POST["direction"])
 
 
@@ -232,10 +228,10 @@ def project_delete(request: HtmxRequest, pk: int):
             return redirect("tasks:projects")
         return _answer(request, status=BAD_REQUEST)
     if request.method != "POST":
-        tasks = Task.objects.for_user(request.user).filter(project=project).count()
+        tasks = Task.objects.visible_to(request.user).filter(project=project).count()
         template = f"{PAGE}#confirm-delete" if request.htmx else f"{PAGE}#confirm-page"
         return render(request, template, {"project": project, "task_count": tasks})
-    trashed = project.trash()
+    project, trashed = services.delete_project(request.user, pk)
     if trashed is not None:
         plural = "" if trashed == 1 else "s"
         messages.success(
@@ -252,8 +248,7 @@ def project_delete(request: HtmxRequest, pk: int):
 def project_restore(request: HtmxRequest, pk: int):
     """Undo a project's delete: it and the tasks deleted with it come back."""
     # Any of the person's projects: undoing twice (or a live one) is "nothing to undo".
-    project = get_object_or_404(Project.objects.filter(user=request.user), pk=pk)
-    restored = project.restore()
+    project, restored = services.restore_project(request.user, pk)
     if restored is None:
         messages.info(request, "Nothing to undo.")
     else:
@@ -268,26 +263,31 @@ def task_set_project(request: HtmxRequest, pk: int):
     """`m`: put a task into another of the person's projects, at the version the row showed.
     The target is locked while the task moves, so a project deleted meanwhile is refused and
     a delete that follows takes the task with it."""
-    task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
+    task = get_object_or_404(Task.objects.visible_to(request.user), pk=pk)
     version = VersionForm(request.POST)
     try:
         target_pk = int(request.POST.get("project", ""))
     except ValueError:
         target_pk = None
-    live = Project.objects.for_user(request.user).select_for_update()
-    target = live.filter(pk=target_pk).first() if target_pk else None
-    if target is None:
+    if not version.is_valid():
+        if access_for(request.user).can_edit(target_pk):
+            messages.error(request, "This row is out of date; reload the page and try again.")
+        else:
+            messages.error(request, "Choose one of your projects.")
+        return _move_refused(request, task, UNPROCESSABLE)
+    try:
+        moved = services.set_task_project(
+            request.user, pk, version.cleaned_data["version"], target_pk
+        )
+    except services.NoSuchProject:
         messages.error(request, "Choose one of your projects.")
         return _move_refused(request, task, UNPROCESSABLE)
-    moved_from = task.project_id
-    if not version.is_valid():
-        messages.error(request, "This row is out of date; reload the page and try again.")
-        return _move_refused(request, task, UNPROCESSABLE)
-    if not target.take(task, version.cleaned_data["version"]):
-        task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
+    if moved is None:
+        task = get_object_or_404(Task.objects.visible_to(request.user), pk=pk)
         messages.warning(request, f"“{task.title}” changed elsewhere; here it is as it is now.")
         return _move_refused(request, task, CONFLICT)
-    task.moved_from = moved_from  # its old project's count is renewed too (sidebar_counts)
+    task = moved
+    target = task.project
     if is_listed(request, BoardView.on_screen(request), task):
         return answer_write(request, task, f"Moved “{task.title}” to {target.name}")
     return answer_write(request, task, f"Moved to {target.name}")  # + the title, left_view

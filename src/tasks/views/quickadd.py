@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from accounts import dateformats
+
 from ..http import HtmxRequest
 from ..quickadd_form import QuickAddForm
 from .common import next_for_form
@@ -17,7 +19,8 @@ CHIPS = "tasks/quickadd_chips.html#chips"
 @require_safe
 def task_parse(request: HtmxRequest):
     text = request.GET.get("title", "")[:MAX_TEXT]
-    form = QuickAddForm({"title": text}, user=request.user)
+    order = dateformats.of_request(request)
+    form = QuickAddForm({"title": text}, user=request.user, date_order=order)
     if text.strip():
         form.is_valid()  # parses; a new project's confirmation shows as on submit
     else:

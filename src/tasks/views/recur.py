@@ -5,14 +5,15 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.http import QueryDict
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
+from .. import services
 from ..filters import BoardView
 from ..http import HtmxRequest, page_location
-from ..models import Task, completion
+from ..models import completion
 from .common import BOARD, answer_write, atomic_post, back_to_board, board_context, counts
 
 
@@ -51,8 +52,7 @@ def toggled(request: HtmxRequest, result: completion.Toggle):
 @require_POST
 @atomic_post
 def completion_undo(request: HtmxRequest, pk: int, completion_id: int):
-    task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
-    restored = completion.undo(task, completion_id)
+    restored = services.undo_completion(request.user, pk, completion_id)
     if restored is None:
         messages.warning(request, "Not undone: the task changed since it was completed.")
         if not request.htmx:
@@ -68,10 +68,3 @@ def completion_undo(request: HtmxRequest, pk: int, completion_id: int):
     response = render(request, f"{BOARD}#list-changed", context | {"counts": counts(request)})
     trigger_client_event(response, "focus-task", {"id": restored.pk}, after="settle")
     return reswap(retarget(response, "#task-list"), "outerHTML")
-
-
-def toggle(request: HtmxRequest, task: Task):
-    result = completion.toggle(task, occurrence_of(request.POST))
-    if result is None:
-        raise Http404("This task was deleted meanwhile.")
-    return toggled(request, result)

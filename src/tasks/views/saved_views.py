@@ -9,15 +9,15 @@ from urllib.parse import urlsplit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from .. import services
 from ..filters import BoardView, Scope, read_path
 from ..http import HtmxRequest, page_location
-from ..models import VIEW_NAME_MAX, Navigation, Project, SavedView
+from ..models import VIEW_NAME_MAX, Navigation, SavedView
+from ..models.access import access_for
 from ..text import clean_line
 from .common import CONFLICT, UNPROCESSABLE, atomic_post
 
@@ -56,8 +56,7 @@ class SaveForm(NameForm):
         if scope is None:
             raise forms.ValidationError("Only a view of this board can be saved.")
         view = BoardView.from_location(parts.path, QueryDict(parts.query))
-        mine = Project.objects.for_user(self.user)
-        if scope[0] == Scope.PROJECT and not mine.filter(pk=scope[1]).exists():
+        if scope[0] == Scope.PROJECT and scope[1] not in access_for(self.user).projects:
             raise forms.ValidationError("Only a view of this board can be saved.")
         if len(view.url) > URL_MAX:
             raise forms.ValidationError("This view's search is too long to save.")
@@ -80,7 +79,7 @@ NAME_TAKEN = "You already have a view with this name."
 
 
 def _mine(request: HtmxRequest):
-    return SavedView.objects.for_user(request.user)
+    return SavedView.objects.visible_to(request.user)
 
 
 def _page(request: HtmxRequest, status: int = 200, **extra):
@@ -122,18 +121,10 @@ def saved_view_create(request: HtmxRequest):
     form = SaveForm(data, user=request.user)
     if form.is_valid():
         name, url = form.cleaned_data["name"], form.cleaned_data["url"]
-        if _mine(request).filter(name__iexact=name).exists():
+        try:
+            services.save_view(request.user, name, url)
+        except services.NameTaken:
             form.add_error("name", NAME_TAKEN)
-        else:
-            # Under a lock on the person's views, so two saves do not take one position.
-            last = _mine(request).select_for_update().aggregate(last=Max("position"))["last"]
-            try:
-                with transaction.atomic():
-                    SavedView.objects.create(
-                        user=request.user, name=name, url=url, position=(last or 0) + 1
-                    )
-            except IntegrityError:  # a save racing this one took the name
-                form.add_error("name", NAME_TAKEN)
     if not form.is_valid():
         if request.htmx:
             return render(
@@ -163,59 +154,50 @@ def _conflict(request: HtmxRequest, view: SavedView):
 @require_POST
 @atomic_post
 def saved_view_rename(request: HtmxRequest, pk: int):
-    view = get_object_or_404(_mine(request).select_for_update(), pk=pk)
+    view = get_object_or_404(_mine(request), pk=pk)
     form = RenameForm(request.POST)
     if form.is_valid():
-        if form.cleaned_data["version"] != view.version:
-            return _conflict(request, view)
         name = form.cleaned_data["name"]
-        if _mine(request).filter(name__iexact=name).exclude(pk=pk).exists():
+        try:
+            services.rename_view(request.user, pk, form.cleaned_data["version"], name)
+        except services.Stale as stale:
+            return _conflict(request, stale.current)
+        except services.NameTaken:
             form.add_error("name", NAME_TAKEN)
         else:
-            SavedView.objects.filter(pk=pk).update(name=name, version=F("version") + 1)
             return _done(request, f"Renamed to “{name}”")
-    return _page(request, UNPROCESSABLE, errors={pk: form.errors})
+    return _page(request, UNPROCESSABLE, errors={view.pk: form.errors})
 
 
 @login_required
 @require_POST
 @atomic_post
 def saved_view_move(request: HtmxRequest, pk: int):
-    """Swap a view with its neighbour above or below. All the person's views are locked, so
-    two moves at once apply one after the other instead of interleaving positions."""
-    views = list(_mine(request).select_for_update().order_by("position", "id"))
-    view = next((v for v in views if v.pk == pk), None)
-    if view is None:
-        return get_object_or_404(_mine(request), pk=pk)  # raises: not the person's
+    """Swap a view with its neighbour above or below."""
+    view = get_object_or_404(_mine(request), pk=pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
         return _page(request, UNPROCESSABLE, errors={pk: form.errors})
-    if form.cleaned_data["version"] != view.version:
-        return _conflict(request, view)
-    index = views.index(view)
-    other = index + (-1 if form.cleaned_data["direction"] == "up" else 1)
-    if 0 <= other < len(views):
-        views[index], views[other] = views[other], views[index]
-        # Renumber densely: positions may have ties or gaps from earlier saves.
-        swapped = (view.pk, views[index].pk)
-        for position, row in enumerate(views, start=1):
-            if row.position != position or row.pk in swapped:
-                bump = F("version") + (1 if row.pk in swapped else 0)
-                SavedView.objects.filter(pk=row.pk).update(position=position, version=bump)
-    return _done(request, f"Moved “{view.name}” {form.cleaned_data['direction']}")
+    direction = form.cleaned_data["direction"]
+    try:
+        services.move_view(request.user, pk, form.cleaned_data["version"], direction)
+    except services.Stale as stale:
+        return _conflict(request, stale.current)
+    return _done(request, f"Moved “{view.name}” {direction}")
 
 
 @login_required
 @require_POST
 @atomic_post
 def saved_view_delete(request: HtmxRequest, pk: int):
-    view = get_object_or_404(_mine(request).select_for_update(), pk=pk)
+    view = get_object_or_404(_mine(request), pk=pk)
     form = VersionForm(request.POST)
     if not form.is_valid():
         return _page(request, UNPROCESSABLE, errors={pk: form.errors})
-    if form.cleaned_data["version"] != view.version:
-        return _conflict(request, view)
-    view.delete()
+    try:
+        services.delete_view(request.user, pk, form.cleaned_data["version"])
+    except services.Stale as stale:
+        return _conflict(request, stale.current)
     return _done(request, f"Deleted the view “{view.name}”")
 
 

@@ -8,13 +8,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from .. import services
 from ..http import HtmxRequest
 from ..models import Tag
-from ..tagging import TagClash, clean_tag_name, delete_tag, merge_tags, rename_tag
+from ..tagging import TagClash, clean_tag_name
 from ..text import clean_line
 from .common import CONFLICT, UNPROCESSABLE, atomic_post
 
@@ -36,13 +36,13 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args, tag: Tag, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = Tag.objects.for_user(tag.user).exclude(pk=tag.pk)
+        self.fields["into"].queryset = Tag.objects.visible_to(tag.user).exclude(pk=tag.pk)
         self.fields["into"].error_messages["invalid_choice"] = "Pick one of your other tags."
 
 
 def tags_with_counts(user):
     """The person's tags with their live tasks' count, in one aggregate query."""
-    return Tag.objects.for_user(user).annotate(
+    return Tag.objects.visible_to(user).annotate(
         count=Count("tasks", filter=Q(tasks__deleted_at__isnull=True))
     )
 
@@ -55,9 +55,8 @@ def list_answer(request: HtmxRequest, status: int = 200, **context):
     return render(request, TAGS, context, status=status)
 
 
-def _tag(request: HtmxRequest, pk: int, lock: bool = False) -> Tag:
-    tags = Tag.objects.for_user(request.user)
-    return get_object_or_404(tags.select_for_update() if lock else tags, pk=pk)
+def _tag(request: HtmxRequest, pk: int) -> Tag:
+    return get_object_or_404(Tag.objects.visible_to(request.user), pk=pk)
 
 
 @login_required
@@ -72,7 +71,7 @@ def tag_suggest(request: HtmxRequest):
     """The person's tags starting with (else containing) the typed letters: a listbox for the
     tags field's combobox (htmx), or a page of links that filter by each (plain)."""
     typed = request.GET.get("q", "")[:80].replace("\x00", "").strip().lstrip("#")
-    tags = Tag.objects.for_user(request.user)
+    tags = Tag.objects.visible_to(request.user)
     if typed:
         tags = tags.filter(name__icontains=typed)
     # Prefix matches first, then the rest, each alphabetically.
@@ -90,7 +89,7 @@ def tag_suggest(request: HtmxRequest):
 @require_http_methods(["GET", "HEAD", "POST"])
 @atomic_post
 def tag_rename(request: HtmxRequest, pk: int):
-    tag = _tag(request, pk, lock=request.method == "POST")
+    tag = _tag(request, pk)
     if request.method != "POST":
         form = TagNameForm(initial={"name": tag.name})
         return render(request, "tasks/tag_form.html", {"tag": tag, "form": form})
@@ -100,9 +99,8 @@ def tag_rename(request: HtmxRequest, pk: int):
             error = " ".join(form.errors["name"])
             return list_answer(request, UNPROCESSABLE, error_for=tag.pk, error=error)
         return render(request, "tasks/tag_form.html", {"tag": tag, "form": form}, status=422)
-    old = tag.name
     try:
-        tag = rename_tag(tag, form.cleaned_data["name"])
+        old, tag = services.rename_tag(request.user, pk, form.cleaned_data["name"])
     except TagClash as clash:
         # Another tag has that name: offer to merge into it instead.
         context = {"clash": {"tag": tag, "other": clash.other}}
@@ -111,8 +109,6 @@ def tag_rename(request: HtmxRequest, pk: int):
         return render(
             request, "tasks/tag_form.html", context | {"tag": tag, "form": form}, status=409
         )
-    except Tag.DoesNotExist:
-        raise Http404 from None
     messages.success(request, f"Renamed #{old} to #{tag.name}")
     if request.htmx:
         return list_answer(request)
@@ -133,10 +129,7 @@ def tag_merge(request: HtmxRequest, pk: int):
             return list_answer(request, UNPROCESSABLE, error_for=tag.pk, error=error)
         return render(request, "tasks/tag_merge.html", {"tag": tag, "form": form}, status=422)
     into = form.cleaned_data["into"]
-    try:
-        moved = merge_tags(tag, into)
-    except Tag.DoesNotExist:
-        raise Http404 from None
+    tag, moved = services.merge_tags(request.user, pk, into)
     messages.success(
         request, f"Merged #{tag.name} into #{into.name} ({moved} task{'s' * (moved != 1)} moved)"
     )
@@ -153,10 +146,7 @@ def tag_delete(request: HtmxRequest, pk: int):
     if request.method != "POST":
         count = tags_with_counts(request.user).get(pk=tag.pk).count
         return render(request, "tasks/tag_confirm_delete.html", {"tag": tag, "count": count})
-    try:
-        linked = delete_tag(tag)
-    except Tag.DoesNotExist:
-        raise Http404 from None
+    tag, linked = services.delete_tag(request.user, pk)
     messages.success(
         request, f"Deleted #{tag.name} (removed from {linked} task{'s' * (linked != 1)})"
     )

@@ -2,12 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
-from ..filters import BoardView
+from accounts import dateformats
+
+from .. import services
+from ..filters import BoardView, Scope
 from ..forms import (
     EDITABLE,
     InlineTaskForm,
@@ -20,7 +22,6 @@ from ..forms import (
 from ..http import HtmxRequest, page_location
 from ..models import Task
 from ..quickadd_form import QuickAddForm
-from ..tagging import set_task_tags
 from . import recur
 from .common import (
     BOARD,
@@ -33,7 +34,6 @@ from .common import (
     counts,
     next_for_form,
 )
-from .projects import project_on_screen
 
 
 @login_required
@@ -48,7 +48,8 @@ def task_create(request: HtmxRequest):
     # The quick-add field says so (`quick`): its words set the date, priority, tags, project.
     quick = "quick" in request.POST
     if quick:
-        form = QuickAddForm(request.POST, user=request.user)
+        order = dateformats.of_request(request)
+        form = QuickAddForm(request.POST, user=request.user, date_order=order)
     else:
         form = TaskForm(request.POST, submit_label="Add task", user=request.user)
     if not form.is_valid():
@@ -60,28 +61,28 @@ def task_create(request: HtmxRequest):
             response = render(request, f"{BOARD}#quick-add", context, status=UNPROCESSABLE)
             return reswap(retarget(response, "#quick-add"), "outerHTML")
         return render(request, template, context | {"form": form}, status=UNPROCESSABLE)
-    task = form.save(commit=False)
-    task.user = request.user
+    task = form.save(commit=False)  # the unsaved task with the form's fields
     # Added on a project's page, a task goes into that project (unless its words say +Other).
-    if task.project_id is None or (quick and form.parsed.project is None):
-        on_screen = project_on_screen(request)
-        if on_screen is not None:
-            task.project = on_screen
-    fresh = task
-    task = task.save_once(form.cleaned_data.get("idempotency_key") or None)
-    if quick:
-        form.save_tags(task)
-    elif form.cleaned_data.get("tag_names"):
-        set_task_tags(task, form.cleaned_data["tag_names"])
-    elif task is fresh:
-        task.tag_names = ()  # a new task without tags: its row needs no query to say so
-    return answer_write(request, task, "Task added", created=True)
+    named = form.project_name if quick else None
+    if task.project_id is None and named is None:
+        on_screen = BoardView.on_screen(request)
+        if on_screen.scope == Scope.PROJECT:
+            task.project_id = on_screen.project
+    sidebar = quick and form.changed_sidebar  # a new project or tag: its sidebar link too
+    task = services.create_task(
+        request.user,
+        task,
+        project_name=named,
+        tag_names=form.tag_names if quick else form.cleaned_data.get("tag_names"),
+        idempotency_key=form.cleaned_data.get("idempotency_key"),
+    )
+    return answer_write(request, task, "Task added", created=True, sidebar=sidebar)
 
 
 @login_required
 @require_safe
 def task_detail(request: HtmxRequest, pk: int):
-    task = get_object_or_404(Task.objects.for_user(request.user).with_tag_names(), pk=pk)
+    task = get_object_or_404(Task.objects.visible_to(request.user).with_tag_names(), pk=pk)
     if request.htmx:
         return render(request, f"{BOARD}#task-row", {"task": task})
     completions = task.completions.all()[:50] if task.recurrence else []
@@ -93,7 +94,7 @@ def task_detail(request: HtmxRequest, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 @atomic_post
 def task_edit(request: HtmxRequest, pk: int):
-    task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
+    task = get_object_or_404(Task.objects.visible_to(request.user), pk=pk)
     form_class = InlineTaskForm if request.htmx else TaskForm
     template = f"{BOARD}#task-edit-form" if request.htmx else "tasks/task_form.html"
     context = {"task": task, "next": next_for_form(request)}
@@ -111,12 +112,9 @@ def task_edit(request: HtmxRequest, pk: int):
         return render(request, template, context, status=UNPROCESSABLE)
 
     mine = {name: form.cleaned_data[name] for name in EDITABLE if name in form.fields}
-    try:
-        edit = Task.objects.for_user(request.user).edit(
-            pk, version.cleaned_data["version"], mine, original.values()
-        )
-    except Task.DoesNotExist:
-        raise Http404 from None
+    edit = services.edit_task(
+        request.user, pk, version.cleaned_data["version"], mine, original.values()
+    )
     if not edit.saved:
         # Keep what the person typed; show what changed elsewhere, field by field. The form
         # now stands on the current version, so saving again keeps the typed values.
@@ -143,23 +141,20 @@ def task_edit(request: HtmxRequest, pk: int):
 @require_POST
 @atomic_post
 def task_toggle(request: HtmxRequest, pk: int):
-    # With its project and tag names: the answer's row shows their chips.
-    task = get_object_or_404(
-        Task.objects.for_user(request.user).select_related("project").with_tag_names(), pk=pk
-    )
-    # A repeating task moves on to its next occurrence (views/recur.py).
-    return recur.toggle(request, task)
+    # A repeating task moves on to its next occurrence (views/recur.py says so).
+    result = services.toggle_task(request.user, pk, recur.occurrence_of(request.POST))
+    return recur.toggled(request, result)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @atomic_post
 def task_delete(request: HtmxRequest, pk: int):
-    task = get_object_or_404(Task.objects.for_user(request.user), pk=pk)
     if request.method != "POST":
+        task = get_object_or_404(Task.objects.visible_to(request.user), pk=pk)
         context = {"task": task, "next": next_for_form(request)}
         return render(request, "tasks/task_confirm_delete.html", context)
-    task.soft_delete()
+    task = services.delete_task(request.user, pk)
     messages.success(request, f"Deleted “{task.title}”", extra_tags=f"undo undo-{task.pk}")
     if request.htmx:
         context = {

@@ -4,10 +4,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap, retarget, trigger_client_event
 
+from .. import services
 from ..filters import BoardView
 from ..forms import VersionForm
 from ..http import HtmxRequest, page_location
@@ -20,7 +21,6 @@ def restored(request: HtmxRequest, task: Task | None, done: str = "Task restored
     if task is None:
         messages.info(request, "Nothing to undo.")
     else:
-        task.restore()  # a compare-and-swap: restoring twice is harmless
         messages.success(request, done)
     if not request.htmx:
         return back_to_board(request)
@@ -39,9 +39,8 @@ def restored(request: HtmxRequest, task: Task | None, done: str = "Task restored
 @require_POST
 @atomic_post
 def task_restore(request: HtmxRequest, pk: int):
-    # Deleted tasks are still the owner's until purged.
-    task = get_object_or_404(Task.objects.filter(user=request.user), pk=pk)
-    return restored(request, task)
+    # Deleted tasks can be brought back until purged.
+    return restored(request, services.restore_task(request.user, pk))
 
 
 @login_required
@@ -49,23 +48,19 @@ def task_restore(request: HtmxRequest, pk: int):
 @atomic_post
 def trash_undo(request: HtmxRequest):
     """`z` and the board's undo: bring back the most recently deleted task, one per press."""
-    in_trash = (
-        Task.objects.deleted_for_user(request.user)
-        .select_related("project")
-        .select_for_update(of=("self",))
-    )
-    task = in_trash.last_deleted()
-    if task is not None and task.project.deleted_at == task.deleted_at:
-        # The last delete was a project's: undo brings back the project with its tasks.
-        task.project.restore()
-        return restored(request, task, f"Restored “{task.project.name}” and its tasks")
+    undone = services.undo_last_delete(request.user)
+    if undone.project is not None:
+        # The last delete was a project's: undo brought back the project with its tasks.
+        done = f"Restored “{undone.project.name}” and its tasks"
+        return restored(request, undone.task, done)
+    task = undone.task
     return restored(request, task)
 
 
 @login_required
 @require_safe
 def trash(request: HtmxRequest):
-    in_trash = Task.objects.deleted_for_user(request.user).order_by("-deleted_at", "-id")
+    in_trash = Task.objects.deleted_visible_to(request.user).order_by("-deleted_at", "-id")
     # The trash is small (purged after TASKS_PURGE_AFTER_HOURS), so numbered pages with a
     # count are cheap here; get_page() turns a garbled or too-high ?page= into a real page.
     page = Paginator(in_trash, settings.TASKS_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -76,10 +71,7 @@ def trash(request: HtmxRequest):
 @require_POST
 @atomic_post
 def trash_restore(request: HtmxRequest, pk: int):
-    # Locked, so a "Delete forever" racing this waits and then finds nothing left to delete.
-    in_trash = Task.objects.deleted_for_user(request.user).select_for_update()
-    task = get_object_or_404(in_trash, pk=pk)
-    task.restore()
+    task = services.restore_from_trash(request.user, pk)
     messages.success(request, f"Restored “{task.title}”")
     if request.htmx:
         return render(request, f"{TRASH}#trash-row-removed", {"task": task})
@@ -91,11 +83,9 @@ def trash_restore(request: HtmxRequest, pk: int):
 @atomic_post
 def trash_purge(request: HtmxRequest, pk: int):
     """Delete forever: only a task still in the trash, at the version the page showed."""
-    in_trash = Task.objects.deleted_for_user(request.user)
-    task = get_object_or_404(in_trash.select_for_update(), pk=pk)
     version = VersionForm(request.POST)
     expected = version.cleaned_data["version"] if version.is_valid() else None
-    deleted, _ = in_trash.filter(pk=pk, version=expected).delete()
+    task, deleted = services.purge_task(request.user, pk, expected)
     if not deleted:
         messages.warning(request, f"“{task.title}” changed since this page was loaded; check it.")
         if request.htmx:

@@ -286,7 +286,7 @@ class Command(BaseCommand):
             owner.set_unusable_password()
             owner.save(update_fields=["password"])
 
-        existing = Task.objects.for_user(owner).count()
+        existing = Task.objects.visible_to(owner).count()
         to_create = max(0, count - existing) if top_up else count
         if to_create == 0:
             # A user seeded before --projects/--tags existed gets them spread now, once.
@@ -354,7 +354,7 @@ TAG_WORDS = (
 
 def seed_projects(owner, n: int) -> list[Project]:
     """The owner's Inbox and `n` seed projects ("Project 01"...), made when missing."""
-    have = {p.name: p for p in Project.objects.for_user(owner)}
+    have = {p.name: p for p in Project.objects.visible_to(owner)}
     new = [
         Project(user=owner, name=f"Project {i:02d}", position=i)
         for i in range(1, n + 1)
@@ -363,7 +363,7 @@ def seed_projects(owner, n: int) -> list[Project]:
     Project.objects.bulk_create(new)
     names = {f"Project {i:02d}" for i in range(1, n + 1)}
     return [Project.inbox_for(owner)] + [
-        p for p in Project.objects.for_user(owner) if p.name in names
+        p for p in Project.objects.visible_to(owner) if p.name in names
     ]
 
 
@@ -373,9 +373,9 @@ def seed_tags(owner, n: int) -> list[Tag]:
         TAG_WORDS[i % len(TAG_WORDS)] + (f"-{i // len(TAG_WORDS)}" if i >= len(TAG_WORDS) else "")
         for i in range(n)
     ]
-    have = set(Tag.objects.for_user(owner).values_list("name", flat=True))
+    have = set(Tag.objects.visible_to(owner).values_list("name", flat=True))
     Tag.objects.bulk_create([Tag(user=owner, name=name) for name in names if name not in have])
-    return list(Tag.objects.for_user(owner).filter(name__in=names))
+    return list(Tag.objects.visible_to(owner).filter(name__in=names))
 
 
 def spread(owner, projects, tags, max_tags, rng, batch_size, tasks=None) -> str:

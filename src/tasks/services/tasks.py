@@ -1,0 +1,328 @@
+"""Every write to one task: create, edit, complete, move (manual order and between projects),
+delete, restore and purge. Each takes the acting person first, finds the task through the one
+visibility function, checks the person's role, and writes as a compare-and-swap or under a row
+lock. The htmx and plain views, the worker and commands call these same functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from .. import kanban
+from ..filters import BoardView
+from ..models import Edit, Project, Task, Toggle, completion, ordering
+from ..models.access import access_for
+from ..tagging import set_task_tags
+from .common import (
+    NotFound,
+    editable_project,
+    editable_task,
+    in_transaction,
+    require_edit,
+    visible_task,
+    wrote,
+)
+
+
+class NoSuchProject(NotFound):
+    """The project a task was to go into is not one the person may add tasks to."""
+
+
+def _follow_owner(task: Task) -> None:
+    """A task belongs to its project's owner (Task.user): after it moved into a project of
+    someone else's, it follows, and its tags become the new owner's tags of the same names."""
+    owner = task.project.user_id
+    if task.user_id == owner:
+        return
+    names = task.tag_names
+    Task.objects.filter(pk=task.pk).update(user_id=owner)
+    task.user_id = owner
+    set_task_tags(task, names)
+
+
+def project_named(actor, name: str) -> Project:
+    """The project called `name` (any case) that `actor` may add tasks to, their own first;
+    a new project of theirs, at the end of their list, when there is none."""
+    access = access_for(actor)
+    matches = [p for p in access.projects.values() if p.name.casefold() == name.casefold()]
+    matches.sort(key=lambda p: (p.shared_with_me, p.id))
+    for match in matches:
+        if access.can_edit(match.id):
+            return editable_project(actor, match.id, lock=True)
+    mine = Project.objects.owned_by(actor)
+    last = mine.aggregate(last=Max("position"))["last"]
+    try:
+        with transaction.atomic():
+            return Project.objects.create(
+                user=actor, name=name, position=0 if last is None else last + 1
+            )
+    except IntegrityError:  # created meanwhile (another tab): that one
+        return mine.get(name__iexact=name)
+
+
+def _inbox(actor) -> Project:
+    """The person's Inbox, from their Access when it was read (it can be neither deleted nor
+    shared, so it needs no lock), else looked up (and made on first need)."""
+    inbox = access_for(actor).inbox
+    if inbox is None:
+        return Project.inbox_for(actor)
+    return Project(
+        pk=inbox.id, user_id=inbox.owner_id, name=inbox.name, colour=inbox.colour, is_inbox=True
+    )
+
+
+@in_transaction
+def create_task(
+    actor,
+    task: Task,
+    *,
+    project_name: str | None = None,
+    tag_names: Iterable[str] | None = None,
+    idempotency_key: str | None = None,
+) -> Task:
+    """Add `task` (unsaved, its fields set) for `actor`: into `project_name` (found or created),
+    else the project it names, else the person's Inbox; with these tags. A second submit of
+    the same form (`idempotency_key`) answers with the task the first one created."""
+    if project_name is not None:
+        project = project_named(actor, project_name)
+    elif task.project_id is not None:
+        project = editable_project(actor, task.project_id, lock=True)
+    else:
+        project = _inbox(actor)
+    task.project = project
+    task.user_id = project.user_id
+    fresh = task
+    task = task.save_once(idempotency_key or None)
+    names = tuple(tag_names or ())
+    if names:
+        set_task_tags(task, names, new=task is fresh)
+    elif task is fresh:
+        task.tag_names = ()  # a new task without tags: its row needs no query to say so
+    wrote(actor)
+    return task
+
+
+@in_transaction
+def edit_task(actor, pk: int, version: int, mine: dict, original: dict | None) -> Edit:
+    """Save the person's edit of task `pk`, opened at `version` on the `original` values
+    (TaskQuerySet.edit: a compare-and-swap, merged with a change made elsewhere when they do
+    not clash). A new project must be one they may add tasks to."""
+    project = mine.get("project")
+    if project is not None:
+        editable_project(actor, project.pk, lock=True)
+    try:
+        current = Task.objects.visible_to(actor).for_edit(pk)
+    except Task.DoesNotExist:
+        raise NotFound("No such task.") from None
+    require_edit(access_for(actor), current.project_id)
+    edit = Task.objects.edit(current, version, mine, original)
+    if edit.saved and "project" in edit.changed:
+        _follow_owner(edit.task)
+    wrote(actor)
+    return edit
+
+
+@in_transaction
+def toggle_task(actor, pk: int, occurrence=completion.NOT_GIVEN) -> Toggle:
+    """Complete or reopen the task; a repeating one moves on to its next occurrence (`occurrence`:
+    the due date the person saw, so two presses racing each other advance it once)."""
+    # With its project and tag names: the answer's row shows their chips.
+    task = editable_task(
+        actor, pk, Task.objects.visible_to(actor).select_related("project").with_tag_names()
+    )
+    result = completion.toggle(task, occurrence)
+    if result is None:
+        raise NotFound("This task was deleted meanwhile.")
+    wrote(actor)
+    return result
+
+
+@in_transaction
+def undo_completion(actor, pk: int, completion_id: int) -> Task | None:
+    """Put the task back as it was before that completion; None when it changed since."""
+    task = editable_task(actor, pk)
+    restored = completion.undo(task, completion_id)
+    wrote(actor)
+    return restored
+
+
+@in_transaction
+def set_task_project(actor, pk: int, version: int, project_pk: int | None) -> Task | None:
+    """Put the task into another project at the version the person saw (None: it changed
+    meanwhile). The target is locked while the task moves, so a project deleted meanwhile is
+    refused (NoSuchProject) and a delete that follows takes the task with it."""
+    task = editable_task(actor, pk)
+    try:
+        target = editable_project(actor, project_pk, lock=True)
+    except NotFound:
+        raise NoSuchProject("Choose one of your projects.") from None
+    moved_from = task.project_id
+    if not target.take(task, version):
+        return None
+    _follow_owner(task)
+    task.moved_from = moved_from  # its old project's count is renewed too (sidebar_counts)
+    wrote(actor)
+    return task
+
+
+@in_transaction
+def delete_task(actor, pk: int) -> Task:
+    """To the trash (undo brings back the very same row)."""
+    task = editable_task(actor, pk)
+    task.soft_delete()
+    wrote(actor)
+    return task
+
+
+def _restorable(actor):
+    """The tasks `actor` may bring back or look at in their trash: live or deleted."""
+    return Task.objects.visible_to(actor) | Task.objects.deleted_visible_to(actor)
+
+
+@in_transaction
+def restore_task(actor, pk: int) -> Task:
+    """Undo one delete (a compare-and-swap: restoring twice is harmless)."""
+    task = visible_task(actor, pk, _restorable(actor))
+    require_edit(access_for(actor), task.project_id)
+    task.restore()
+    wrote(actor)
+    return task
+
+
+@dataclass
+class Undone:
+    """What `z` brought back: a task, and the project when the last delete was a project's."""
+
+    task: Task | None
+    project: Project | None = None
+
+
+@in_transaction
+def undo_last_delete(actor) -> Undone:
+    """Bring back the most recently deleted task, one per press; when that delete was a
+    project's, the project comes back with its tasks."""
+    in_trash = (
+        Task.objects.deleted_visible_to(actor)
+        .select_related("project")
+        .select_for_update(of=("self",))
+    )
+    task = in_trash.last_deleted()
+    if task is None:
+        return Undone(None)
+    project = None
+    if task.project.deleted_at == task.deleted_at and task.project.user_id == actor.pk:
+        task.project.restore()
+        project = task.project
+    task.restore()
+    wrote(actor)
+    return Undone(task, project)
+
+
+@in_transaction
+def restore_from_trash(actor, pk: int) -> Task:
+    # Locked, so a "Delete forever" racing this waits and then finds nothing left to restore.
+    in_trash = Task.objects.deleted_visible_to(actor).select_for_update()
+    task = visible_task(actor, pk, in_trash)
+    task.restore()
+    wrote(actor)
+    return task
+
+
+@in_transaction
+def purge_task(actor, pk: int, version: int | None) -> tuple[Task, bool]:
+    """Delete forever: only a task still in the trash, at the version the page showed. The
+    task and whether it went (False: it changed since the page was loaded)."""
+    in_trash = Task.objects.deleted_visible_to(actor)
+    task = visible_task(actor, pk, in_trash.select_for_update())
+    deleted, _ = in_trash.filter(pk=pk, version=version).delete()
+    wrote(actor)
+    return task, bool(deleted)
+
+
+@dataclass
+class Moved:
+    """What a move did: the task (with what its card shows), whether it moved, whether it
+    changed columns, its (version, updated_at) before, and, when it did not move, the end it
+    is already at ("top", "bottom")."""
+
+    task: Task
+    moved: bool
+    changed_column: bool = False
+    was: tuple[int, dt.datetime] | None = None
+    edge: str = ""
+
+
+@in_transaction
+def move_task(
+    actor,
+    pk: int,
+    view: BoardView,
+    *,
+    status: str | None = None,
+    after: int | None = None,
+    before: int | None = None,
+    direction: str | None = None,
+) -> Moved:
+    """Move a task in manual order: next to a card (`after`/`before`), to the top of a column
+    (`status`), or one place up or down (`direction`) in the list `view` shows. Raises
+    ordering.AnchorMoved when the neighbour it was aimed at left that column meanwhile."""
+    access = access_for(actor)
+    line = Task.objects.visible_to(actor)
+    ordering.lock_moves(access.projects)
+    # Read under the lock, with what its card shows (project, tags): the move and the answer
+    # both use this row.
+    task = editable_task(actor, pk, kanban.card_tasks(actor))
+    # The list (Manual sort) mixes statuses: a move there reorders and keeps the status.
+    target = status if view.is_kanban and status else task.status
+    anchor = {"after": after, "before": before}
+    if direction:
+        shown = line.filtered(view)
+        if view.is_kanban:
+            shown = shown.filter(status=task.status)
+        anchor = ordering.step(shown, task, -1 if direction == "up" else 1)
+        target = task.status
+        if anchor is None:
+            return Moved(task, moved=False, edge="top" if direction == "up" else "bottom")
+    column = None  # the target column is read only for a move to its top (no anchor)
+    if anchor.get("after") is None and anchor.get("before") is None:
+        column = line.filtered(view).filter(status=target)
+    changed_column = target != task.status
+    was = (task.version, task.updated_at)
+    try:
+        ordering.move(
+            line,
+            task,
+            target,
+            column,
+            after=anchor.get("after"),
+            before=anchor.get("before"),
+            anchor_in_column=view.is_kanban,
+        )
+    except Task.DoesNotExist:
+        raise NotFound("That task is gone.") from None
+    wrote(actor)
+    return Moved(task, True, changed_column, was)
+
+
+__all__ = [
+    "Moved",
+    "NoSuchProject",
+    "Undone",
+    "create_task",
+    "delete_task",
+    "edit_task",
+    "move_task",
+    "project_named",
+    "purge_task",
+    "restore_from_trash",
+    "restore_task",
+    "set_task_project",
+    "toggle_task",
+    "undo_completion",
+    "undo_last_delete",
+]
