@@ -40,7 +40,15 @@ from bench.inprocess import (
     run_explains,
     server_side_timings,
 )
-from bench.load import check_static, log, login, measure_load, rss_mb
+from bench.load import (
+    DISTINCT_LISTS,
+    check_static,
+    distinct_lists,
+    log,
+    login,
+    measure_load,
+    rss_mb,
+)
 from bench.report import evaluate, markdown, print_report
 from bench.scenarios import (
     BENCH,
@@ -195,6 +203,8 @@ def measure_under_load(server: Gunicorn, ip: InProcess, cursor, write_tasks, mea
     results["scenarios"] = scenarios
     results["ceiling_rps_runs"] = ceiling_rps
     results["workers_rss_mb"] = [r for r in map(rss_mb, server.workers()) if r]
+    log(f"{DISTINCT_LISTS:,} different lists, then each worker's memory")
+    results["distinct_lists"] = distinct_lists(server, auth[BIG])
     # Counted again after the load: right after start() the master may not have forked them all.
     results["gunicorn"]["workers"] = max(
         results["gunicorn"]["workers"], len(results["workers_rss_mb"])

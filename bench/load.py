@@ -14,6 +14,8 @@ import re
 import statistics
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -177,3 +179,43 @@ def check_static(auth: Session) -> dict:
         f["hashed"] and f["br"] and f["gzip"] and f["immutable"] for f in files
     )
     return {"ok": ok, "files": files}
+
+
+DISTINCT_LISTS = 5_000
+
+
+def distinct_lists(server: Gunicorn, auth: Session, count: int = DISTINCT_LISTS) -> dict:
+    """`count` different board pages of the 100,000-task person (each URL its own page and list
+    in the caches: a page and a list are cached per URL), then every worker's RSS: the caches
+    are bounded by bytes, so memory must level off whatever the number of lists. Two threads,
+    bounded in count and in time (DISTINCT_TIMEOUT seconds)."""
+    sorts = ("newest", "due", "priority", "title")
+    paths = [f"/?sort={sorts[i % 4]}&v={i}" for i in range(count)]
+    deadline = time.monotonic() + DISTINCT_TIMEOUT
+    done, failed = [0], [0]
+    lock = threading.Lock()
+
+    def fetch(part: list[str]) -> None:
+        for path in part:
+            if time.monotonic() > deadline:
+                return
+            status = auth.send("GET", path).status
+            with lock:
+                done[0] += 1
+                failed[0] += status != 200
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=fetch, args=(paths[i::2],)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(DISTINCT_TIMEOUT + 30)
+    return {
+        "requests": done[0],
+        "failed": failed[0],
+        "seconds": round(time.monotonic() - started, 1),
+        "workers_rss_mb": [r for r in map(rss_mb, server.workers()) if r],
+    }
+
+
+DISTINCT_TIMEOUT = 300

@@ -122,6 +122,18 @@ def _worker_rss(results):
     )
 
 
+def _lists_rss(results):
+    lists = results.get("distinct_lists") or {}
+    worst = max(lists.get("workers_rss_mb") or [], default=0)
+    ok = 0 < worst < 150 and lists.get("requests") == 5_000 and not lists.get("failed")
+    return (
+        round(worst, 1),
+        ok,
+        f"max {worst:.1f} MB after {lists.get('requests', 0):,} different lists "
+        f"({lists.get('failed', 0)} failed, {lists.get('seconds', 0)} s)",
+    )
+
+
 def _no_seq_scan(results):
     seq = [name for name, e in results["explain"].items() if e["seq_scan"]]
     return not seq, not seq, "Seq Scan in: " + ", ".join(seq) if seq else "index scans only"
@@ -135,7 +147,7 @@ def _kanban_move_p95(results):
     worst = max(move["p95"] for move in moves.values())
     return (
         round(worst, 1),
-        worst < 10,
+        worst < 20,
         "; ".join(
             f"{name}: p95 {move['p95']:.1f} ms, p50 {move['p50']:.1f} ms over {move['n']} moves "
             f"(best batch p95 {move['best_batch_p95']:.1f} ms; CPU p50 {move['cpu_p50']:.1f}, "
@@ -147,7 +159,8 @@ def _kanban_move_p95(results):
 
 # target -> (goal, check), in the order the report lists them.
 TARGETS: dict[str, tuple[str, Check]] = {
-    # Five since issue 12: the sidebar's projects, tags and saved views are one more query.
+    # Five: session, user, the person's projects (with counts and versions), tags and saved
+    # views, the list.
     "queries_board": (
         "board <= 5 queries, same at 10k and 100k",
         _queries("board", cap=5),
@@ -174,13 +187,14 @@ TARGETS: dict[str, tuple[str, Check]] = {
     "fragment_bytes": ("list fragment <= 1/5 of the full page bytes", _fragment_bytes),
     "static_files": ("static files hashed, gzip, brotli, immutable", _static_files),
     "worker_rss": ("each gunicorn worker < 120 MB RSS after the load", _worker_rss),
+    "lists_rss": ("each worker < 150 MB RSS after 5,000 different lists", _lists_rss),
     "no_seq_scan": ("no Seq Scan on tasks_task in the EXPLAINs", _no_seq_scan),
     "queries_board_kanban": (
         "kanban board <= 5 queries, same at 10k and 100k",
         _queries("board_kanban", cap=5),
     ),
     "kanban_move_p95": (
-        "kanban move < 10 ms server time at p95 (PostgreSQL, 100k tasks)",
+        "kanban move < 20 ms server time at p95 (PostgreSQL, 100k tasks)",
         _kanban_move_p95,
     ),
 }

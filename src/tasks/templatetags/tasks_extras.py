@@ -2,8 +2,9 @@ import hashlib
 from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
 from django.core.cache import caches
-from django.templatetags.cache import CacheNode
+from django.core.cache.utils import make_template_fragment_key
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.text import Truncator
@@ -44,14 +45,20 @@ def query(params: dict, **extra) -> str:
     return "?" + urlencode(merged) if merged else ""
 
 
+def _cache(alias: str):
+    # Any CACHES setting works: a deployment that configures `default` alone (one shared
+    # Redis, say) keeps everything there.
+    return caches[alias] if alias in settings.CACHES else caches["default"]
+
+
 def row_cache():
     """Rendered task rows and kanban cards (settings.CACHES["rows"], bounded by bytes)."""
-    return caches["rows"]
+    return _cache("rows")
 
 
 def page_cache():
     """Rendered lists, board pages and the sidebar (settings.CACHES["pages"])."""
-    return caches["pages"]
+    return _cache("pages")
 
 
 def source_version(parser) -> str:
@@ -157,9 +164,24 @@ def fragmentcache(parser, token):
     name = f"{bits[1]}:{source_version(parser)}"
     nodelist = parser.parse(("endfragmentcache",))
     parser.delete_first_token()
-    expire = parser.compile_filter(str(ROW_CACHE_SECONDS))
-    using = parser.compile_filter('"pages"')
-    return CacheNode(nodelist, expire, name, [parser.compile_filter(b) for b in bits[2:]], using)
+    return FragmentCacheNode(nodelist, name, [parser.compile_filter(b) for b in bits[2:]])
+
+
+class FragmentCacheNode(template.Node):
+    """{% cache %} over page_cache(), for a day."""
+
+    def __init__(self, nodelist, name: str, vary_on: list):
+        self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
+
+    def render(self, context):
+        values = [var.resolve(context) for var in self.vary_on]
+        key = make_template_fragment_key(self.name, values)
+        cache = page_cache()
+        html = cache.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(key, html, ROW_CACHE_SECONDS)
+        return html
 
 
 @register.simple_tag
