@@ -46,6 +46,9 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%({x-forwarded-for}i)s" %(t)s "%(r)s" %(s)s %(B)s %(D)sus "%(a)s"'
+# The calendar feed's URL carries its token, the feed's only key: the request line, path and
+# referrer are logged with it masked (/feeds/<token>.ics). src/ is on the path by then.
+logger_class = "taskmanager.logs.GunicornLogger"
 
 # Which peers may set X-Forwarded-Proto/-For for gunicorn itself (Django reads them through
 # SECURE_PROXY_SSL_HEADER and TRUSTED_PROXY_COUNT). In compose, nginx's address is not fixed.

@@ -51,6 +51,8 @@ def env_for(database_url: str, smtp_port: int) -> dict:
         EMAIL_PORT=str(smtp_port),
         DJANGO_SETTINGS_MODULE="taskmanager.settings",
         GUNICORN_MAX_REQUESTS="0",
+        # One person gets every email here: the daily cap would stop them at 50.
+        REMINDERS_EMAILS_PER_DAY="100000",
     )
 
 
@@ -63,18 +65,23 @@ def setup_django(env: dict) -> None:
 
 
 def seed(n: int) -> int:
-    """The bench user with an email address, a board of 200 tasks, and n reminders due now."""
+    """The bench user with a confirmed email address, a board of 200 tasks, and n reminders
+    due now."""
     from django.contrib.auth import get_user_model
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    from reminders.models import Kind, Notification, Reminder
+    from reminders.models import Kind, Notification, Reminder, ReminderSettings
     from tasks.models import Task
 
     users = get_user_model()
     user = users.objects.filter(username=USERNAME).first()
     if user is None:
         user = users.objects.create_user(USERNAME, "bench@example.com", PASSWORD)
+    # Email goes only to a confirmed address: the bench's is.
+    ReminderSettings.objects.update_or_create(
+        user=user, defaults={"confirmed_email": user.email, "emails_sent": 0, "email_day": None}
+    )
     Reminder.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()
     DBTaskResult.objects.all().delete()

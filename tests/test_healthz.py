@@ -56,3 +56,21 @@ def test_it_reports_503_when_the_database_is_unreachable(client, monkeypatch):
     assert body["status"] == "error"
     # Says what is wrong without leaking the driver's message (hosts, users).
     assert "refused" not in response.content.decode()
+
+
+def test_it_sends_the_security_headers_every_other_response_has(client, settings):
+    from tests.test_security_headers import BASIC_HEADERS, csp_directives
+
+    settings.ALLOWED_HOSTS = ["tasks.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 3600
+    for response in (
+        client.get("/healthz", HTTP_HOST="10.0.3.7"),  # a load balancer's probe
+        client.get("/healthz", secure=True, HTTP_HOST="tasks.example.com"),
+    ):
+        assert response.status_code == 200
+        for name, value in BASIC_HEADERS.items():
+            assert response[name] == value, name
+        assert csp_directives(response)["default-src"] == ["'self'"]
+        assert response["Cache-Control"] == "no-store"
+    assert response["Strict-Transport-Security"].startswith("max-age=")

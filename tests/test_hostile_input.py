@@ -9,6 +9,7 @@ syntax and the pagination cursors included.
 
 import base64
 import json
+import re
 
 import pytest
 from django.forms.models import model_to_dict
@@ -19,7 +20,16 @@ from hypothesis import strategies as st
 from tasks.forms import InlineTaskForm, TaskForm, VersionForm
 from tasks.models import Task
 from tests.conftest import HTMX
-from tests.urlmap import every_route_url
+from tests.urlmap import every_route_url, routes
+
+# What a crafted id or number looks like: each of these was a 500 somewhere (issue 22, 29).
+NUMBERS = st.one_of(
+    st.sampled_from(["²", "٣", "1²", "9" * 5000, "9" * 19, "-1", "0", "1e3", " 7", "7 ", "0x1f"]),
+    st.text(alphabet=st.characters(categories=["Nd", "No"]), min_size=1, max_size=8),
+    st.tuples(st.sampled_from(["1", "²", "٣", ""]), st.sampled_from(["1", "²", "٣", ""])).map(
+        ":".join
+    ),
+)
 
 # Bounded so the whole file stays within seconds; deadline off because a shared CI machine's
 # timing is not what these tests are about.
@@ -57,6 +67,13 @@ NASTY = [
     "http://[",
     "//evil.example/",
     "javascript:alert(1)",
+    # Digits str.isdigit() accepts and int() refuses, or reads as another number (issue 22, 29).
+    "²",
+    "1²",
+    "٣",
+    "²:1",
+    "1:²",
+    "9" * 5000,
 ]
 
 CONTROL = st.characters(min_codepoint=0, max_codepoint=0x1F)
@@ -323,3 +340,97 @@ def test_it_answers_400_from_the_400_handler_too_without_the_charset_middleware(
     )
     assert response.status_code == 400
     _assert_clean(response)
+
+
+# Every parameter name a view of ours reads, so the walker below tries each on every route.
+PARAMETERS = [
+    *QUERY_KEYS,
+    *FORM_FIELDS,
+    "seen",
+    "newest",
+    "task",
+    "project",
+    "tag",
+    "action",
+    "apply",
+    "scope",
+    "view",
+    "name",
+    "colour",
+    "direction",
+    "into",
+    "when",
+    "remind_at",
+    "occurrence",
+    "layout",
+    "completed",
+    "hide",
+    "url",
+    "email",
+    "quick",
+    "create_project",
+    "tag_names",
+    "repeat",
+    "recurrence",
+    "idempotency_key",
+]
+
+
+@pytest.fixture
+def route_url(request, alice, make_task):
+    """The concrete path of the route named by the test's parameter (tests/urlmap.py)."""
+    task = make_task(alice, "Mine")
+    urls = every_route_url(alice, task)
+    route = next(r for r in routes() if r.route == request.param)
+    path = route.url(lambda _route, _name: "0")  # the shape, to find the concrete one
+    pattern = re.escape(path).replace("0", "[^/]+")
+    return next(url for url in urls if re.fullmatch(pattern, url))
+
+
+# The admin is staff only (alice is not) and has its own test above.
+OUR_ROUTES = [r.route for r in routes() if not r.is_regex and not r.route.startswith("admin/")]
+
+# The shapes of crafted numbers that were 500s: each is sent in every parameter at once, so one
+# request reaches whichever parameter the route's view reads.
+SHAPES = ["²", "²:1", "1:²", "9" * 5000, "٣:٣"]
+PLAUSIBLE = {
+    "action": "move",
+    "scope": "selected",
+    "task": "1:1",
+    "when": "custom",
+    "direction": "up",
+    "status": "pending",
+    "priority": "high",
+    "colour": "red",
+    "repeat": "daily",
+}
+
+
+@pytest.mark.parametrize("route_url", OUR_ROUTES, indirect=True)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_no_route_answers_500_to_crafted_numbers(alice_client, route_url, method):
+    for i, shape in enumerate(SHAPES):
+        params = dict.fromkeys(PARAMETERS, shape)
+        if i % 2 == 0:  # past the first check: a valid choice where a view branches on one
+            params |= PLAUSIBLE
+        headers = HTMX if i % 2 else {}
+        if method == "GET":
+            response = alice_client.get(route_url, params, **headers)
+        else:
+            response = alice_client.post(route_url, params, **headers)
+        if response.status_code == 405:  # Django's answer to a wrong method: the Allow header
+            assert response["Allow"]
+            return
+        _assert_clean(response)
+
+
+@example(cookie="a" * 40 + "\x00")  # a PostgreSQL DataError on every page (issue 22, 29)
+@example(cookie="\x00" * 32)
+@BOUNDED
+@given(cookie=st.one_of(hostile_text, NUMBERS))
+def test_a_hostile_session_cookie_never_fails_a_page(alice, cookie):
+    client = Client()
+    # As it arrives: a header's bytes, which WSGI reads as latin-1.
+    client.cookies["sessionid"] = cookie.encode(errors="surrogatepass").decode("latin-1")
+    for path in ["/", "/accounts/login/", "/notifications/bell/"]:
+        _assert_clean(client.get(path))

@@ -15,6 +15,7 @@ are written here, line by line with the same rules (escaping, 75-octet folding, 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -224,5 +225,7 @@ def rrule(row: dict, zone: zoneinfo.ZoneInfo, completions: int) -> str:
             parts.append(f"UNTIL={rule.until:%Y%m%d}")
         else:
             end = dt.datetime.combine(rule.until, dt.time(23, 59, 59), tzinfo=zone)
-            parts.append(f"UNTIL={utc(end)}")
+            # The last day of year 9999 west of UTC has no UTC form: no end that far.
+            with contextlib.suppress(OverflowError):
+                parts.append(f"UNTIL={utc(end)}")
     return ";".join(parts)

@@ -45,6 +45,11 @@ class CalendarFeed(models.Model):
         "tasks.Tag", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     include_completed = models.BooleanField(default=True)
+    # Whether a project / tag was chosen: when it disappears (deleted, merged, purged from the
+    # Trash) the foreign key becomes NULL, which must not read as "every task". The feed then
+    # stops (404) and its page says why, until a filter is chosen again.
+    limited_to_project = models.BooleanField(default=False)
+    limited_to_tag = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Moves with every change of the feed itself (filters, token): part of its ETag.
     updated_at = models.DateTimeField(auto_now=True)
@@ -53,6 +58,22 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user}"
+
+    def stopped_because(self) -> str | None:
+        """Why the feed serves nothing (words for its owner), or None when it serves."""
+        if not self.user.is_active:
+            return "The account is inactive."
+        if self.limited_to_project and (self.project is None or self.project.deleted_at):
+            return (
+                "The project it showed was deleted (or is in the Trash), so it stopped rather "
+                "than show every task. Choose a project, or none, and save to start it again."
+            )
+        if self.limited_to_tag and self.tag is None:
+            return (
+                "The tag it showed was deleted or merged into another, so it stopped rather "
+                "than show every task. Choose a tag, or none, and save to start it again."
+            )
+        return None
 
     @classmethod
     def turn_on(cls, user) -> str:

@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.http import Http404, HttpResponse
@@ -50,6 +50,15 @@ class FeedFilterForm(forms.ModelForm):
         self.fields["project"].empty_label = "All projects"
         self.fields["tag"].empty_label = "Any tag"
 
+    def save(self, commit=True):
+        feed = super().save(commit=False)
+        # What was chosen, kept apart from the foreign keys a delete may empty (models).
+        feed.limited_to_project = feed.project_id is not None
+        feed.limited_to_tag = feed.tag_id is not None
+        if commit:
+            feed.save()
+        return feed
+
 
 def feed_tasks(feed: CalendarFeed):
     tasks = Task.objects.visible_to(feed.user).filter(due_date__isnull=False)
@@ -65,6 +74,7 @@ def feed_tasks(feed: CalendarFeed):
 def _page(request: HtmxRequest, feed: CalendarFeed | None, token: str | None, form=None):
     context = {
         "feed": feed,
+        "stopped": feed.stopped_because() if feed else None,
         "feed_url": request.build_absolute_uri(reverse("feeds:ics", args=[token]))
         if token
         else None,
@@ -75,7 +85,8 @@ def _page(request: HtmxRequest, feed: CalendarFeed | None, token: str | None, fo
 
 
 def _feed_of(user) -> CalendarFeed | None:
-    return CalendarFeed.objects.filter(user=user).first()
+    # With what stopped_because() reads, in the same query.
+    return CalendarFeed.objects.filter(user=user).select_related("user", "project", "tag").first()
 
 
 @login_required
@@ -131,26 +142,41 @@ def feed_ics(request, token: str):
     feed = CalendarFeed.objects.by_token(token)
     if feed is None:
         raise Http404("No such feed.")
+    if feed.stopped_because():
+        # An inactive account, or a filter that disappeared: nothing, never every task. The
+        # feed's page says why (a calendar app shows no page).
+        raise Http404("This feed is stopped.")
     zone_name = timezones.of_user(feed.user)
     tasks = feed_tasks(feed)
+    base = request.build_absolute_uri("/")
     # What the feed's bytes depend on, in one aggregate: a calendar polling an unchanged feed
-    # gets a 304 without the 10,000 rows being read or written out.
+    # gets a 304 without the 10,000 rows being read or written out. The projects' versions
+    # move with their names, which the events show.
     state = tasks.aggregate(
-        n=Count("id"), changed=Max("updated_at"), ids=Sum("id"), versions=Sum("version")
+        n=Count("id"),
+        changed=Max("updated_at"),
+        ids=Sum("id"),
+        versions=Sum("version"),
+        projects=Sum("project__version"),
     )
     parts = [feed.pk, feed.updated_at.isoformat(), zone_name, *state.values(), ical.PRODID]
+    parts += [feed.user.get_username(), base, getattr(settings, "FEEDS_UID_DOMAIN", "")]
     etag = '"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
     last_modified = max(filter(None, [state["changed"], feed.updated_at]))
     stamp = last_modified.timestamp()
     unchanged = get_conditional_response(request, etag=etag, last_modified=int(stamp))
     if unchanged is None:
         # Calendars that poll without If-None-Match (Google's) still get the bytes made for
-        # the last poll of an unchanged feed: the ETag names exactly what they depend on.
-        key = f"feeds:ics:{feed.pk}:{etag}:{request.get_host()}"
-        body = cache.get(key)
-        if body is None:
+        # the last poll of an unchanged feed: the ETag names exactly what they depend on. One
+        # body per feed, replaced when the feed changes, in a cache bounded by bytes.
+        bodies = caches["feeds"]
+        key = f"feeds:ics:{feed.pk}"
+        cached = bodies.get(key)
+        if cached is not None and cached[0] == etag:
+            body = cached[1]
+        else:
             body = _render(request, feed, tasks, zone_name)
-            cache.set(key, body, CACHE_SECONDS)
+            bodies.set(key, (etag, body), CACHE_SECONDS)
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="tasks.ics"'
     else:

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from tasks import dates
+
 from .models import PRESETS, Kind, Reminder, ReminderSettings
 
 CUSTOM = "custom"
@@ -14,6 +16,7 @@ class ReminderForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[dates.validate_day],
         help_text="Used with \u201cAt a date and time\u201d; in your time zone.",
     )
 

@@ -18,11 +18,14 @@ import os
 import sys
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.tasks import task, task_backends
 from django.utils import timezone
 
 from . import delivery
-from .models import Reminder
+from .models import Reminder, ReminderSettings
 
 logger = logging.getLogger(__name__)
 
@@ -82,5 +85,36 @@ def dispatch_reminders() -> dict:
         queued_dispatchers().update(run_after=timezone.now())
     digests = delivery.deliver_digests()
     if delivered or digests:
-        logger.info("Delivered %d reminders and %d digests", delivered, digests)
-    return {"reminders": int(delivered), "digests": digests}
+        # What happened, not how many were handled: "3 reminders were too late and skipped".
+        logger.info("%s; %d digests sent", delivered.describe(), digests)
+    return {"reminders": delivered.claimed, "outcomes": dict(delivered), "digests": digests}
+
+
+@task()
+def send_email_confirmation(user_id: int, email: str, link: str) -> bool:
+    """Email `link` (reminders.views.confirm_email) to `email`, if it is still the account's
+    address, not confirmed yet, and the person's daily email cap allows it. True when sent."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True, email=email).first()
+    if user is None or not settings.REMINDERS_EMAIL:
+        return False
+    with transaction.atomic():
+        prefs, _ = ReminderSettings.objects.get_or_create(user=user)
+        if prefs.confirms(email):
+            return False
+        if not ReminderSettings.take_emails(user.pk, timezone.now().astimezone(dt.UTC).date()):
+            logger.warning("Confirmation email to user %s not sent: daily cap reached", user.pk)
+            return False
+        EmailMessage(
+            subject="Confirm your address for task reminders",
+            body=(
+                f"Someone, hopefully you ({user.get_username()}), asked for task reminders to be "
+                f"emailed to this address. To confirm it, open this link within "
+                f"{CONFIRM_DAYS} days:\n\n{link}\n\nIf it was not you, ignore this email: "
+                "nothing more will be sent here.\n"
+            ),
+            to=[email],
+        ).send()
+    return True
+
+
+CONFIRM_DAYS = 3  # reminders.views.CONFIRM_MAX_AGE

@@ -26,6 +26,9 @@ class State(models.TextChoices):
     SENT = "sent", "Sent"
     SKIPPED = "skipped", "Skipped (too late)"
     CANCELLED = "cancelled", "Cancelled (task done or deleted)"
+    # This reminder could not be delivered (its email was refused or could not be built): the
+    # reason is kept, and the others are delivered regardless.
+    FAILED = "failed", "Failed"
 
 
 class ReminderQuerySet(models.QuerySet):
@@ -66,6 +69,8 @@ class Reminder(models.Model):
     # The one a new task got from the owner's default ("at 09:00 on the due day").
     is_default = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Why it failed or was cancelled, in words for its owner (the task's reminders page).
+    reason = models.CharField(max_length=300, blank=True, db_default="")
 
     objects = ReminderQuerySet.as_manager()
 
@@ -160,6 +165,12 @@ class ReminderSettings(models.Model):
     digest = models.BooleanField("Send me a daily digest email", default=False)
     digest_hour = models.PositiveSmallIntegerField("at hour (0-23)", default=8)
     version = models.PositiveIntegerField(default=1)
+    # The address its owner confirmed through the link emailed to it. Email goes only to the
+    # account's address while it equals this one: changing the address unconfirms it.
+    confirmed_email = models.EmailField(blank=True, default="")
+    # The daily cap on emails (REMINDERS_EMAILS_PER_DAY): how many went out on email_day (UTC).
+    email_day = models.DateField(null=True, blank=True)
+    emails_sent = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"Reminder settings of {self.user}"
@@ -168,6 +179,39 @@ class ReminderSettings(models.Model):
     def of(cls, user) -> ReminderSettings:
         """The saved settings, or unsaved defaults (no row is written on reading)."""
         return cls.objects.filter(user=user).first() or cls(user=user)
+
+    def confirms(self, address: str) -> bool:
+        """Whether `address` is the one its owner confirmed (case-insensitively)."""
+        return bool(address) and self.confirmed_email.lower() == address.lower()
+
+    @classmethod
+    def take_emails(cls, user_id: int, day: dt.date, wanted: int = 1) -> int:
+        """Count up to `wanted` emails to `user_id` on `day` (UTC), as many as the daily cap
+        (REMINDERS_EMAILS_PER_DAY) still allows; returns how many were counted, which may then
+        be sent. Under a lock on the person's row until the caller's transaction ends, so two
+        workers cannot both take the last one. One read and one write whatever `wanted` is:
+        delivery takes a batch's worth at once (an UPDATE of the same row per email was most
+        of a reminder's time, PostgreSQL walking the row's dead versions)."""
+        row = (
+            cls.objects.select_for_update()
+            .filter(user_id=user_id)
+            .values_list("email_day", "emails_sent")
+            .first()
+        )
+        if row is None:
+            return 0
+        used = row[1] if row[0] == day else 0
+        taken = max(0, min(wanted, settings.REMINDERS_EMAILS_PER_DAY - used))
+        if taken:
+            cls.objects.filter(user_id=user_id).update(email_day=day, emails_sent=used + taken)
+        return taken
+
+    @classmethod
+    def give_back_emails(cls, user_id: int, day: dt.date, unused: int) -> None:
+        """Uncount emails taken on `day` and not sent (take_emails took a batch's worth)."""
+        cls.objects.filter(user_id=user_id, email_day=day, emails_sent__gte=unused).update(
+            emails_sent=models.F("emails_sent") - unused
+        )
 
 
 class DigestRun(models.Model):

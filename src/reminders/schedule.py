@@ -38,14 +38,18 @@ def due_moment(task, zone: zoneinfo.ZoneInfo) -> dt.datetime | None:
 
 
 def fire_at(reminder: Reminder, task, zone: zoneinfo.ZoneInfo) -> dt.datetime | None:
-    """The moment `reminder` fires for `task` as it is now (None: it cannot fire)."""
+    """The moment `reminder` fires for `task` as it is now (None: it cannot fire, e.g. a due
+    date so far off that the moment is not a datetime: year 1 minus a day, 9999 in UTC-8)."""
     if reminder.kind == Kind.AT:
         return reminder.remind_at
     if task.due_date is None:
         return None
-    if reminder.kind == Kind.DUE_DAY:
-        return wall_to_utc(task.due_date, reminder.at_time, zone)
-    return due_moment(task, zone) - dt.timedelta(minutes=reminder.offset_minutes or 0)
+    try:
+        if reminder.kind == Kind.DUE_DAY:
+            return wall_to_utc(task.due_date, reminder.at_time, zone)
+        return due_moment(task, zone) - dt.timedelta(minutes=reminder.offset_minutes or 0)
+    except OverflowError:
+        return None
 
 
 def resync(reminders, zone_names: dict[int, str] | None = None) -> int:

@@ -1,16 +1,22 @@
 """Reminders on a task, the notifications list, the header bell, and reminder settings."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.db import transaction
 from django.db.models import Count, Max
 from django.http import HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from tasks.http import HtmxRequest, wants_fragment
+from tasks.http import HtmxRequest, parse_number, wants_fragment
 from tasks.models import Task
 
 from . import jobs, schedule
@@ -95,10 +101,10 @@ def notification_read(request: HtmxRequest, notification_id: int):
 def notifications_read_all(request: HtmxRequest):
     # Only what was shown is marked: ids up to the newest the page listed, so a notification
     # that arrived after the page was drawn stays unread.
-    newest = request.POST.get("newest", "")
+    newest = parse_number(request.POST.get("newest", ""))
     unread = Notification.objects.for_user(request.user).unread()
-    if newest.isdigit():
-        unread = unread.filter(pk__lte=int(newest))
+    if newest is not None:
+        unread = unread.filter(pk__lte=newest)
     unread.update(read_at=timezone.now())
     return _after_read(request)
 
@@ -122,8 +128,7 @@ def bell(request: HtmxRequest):
     """The header bell, polled every 30 s. ETag over (count, newest, seen): an idle tab's poll is
     answered 304 by this one query, with no rendering and no body."""
     count, newest = bell_state(request.user)
-    seen = request.GET.get("seen", "")
-    seen = int(seen) if seen.isdigit() else None
+    seen = parse_number(request.GET.get("seen", ""))
     etag = f'"bell-{count}-{newest}-{seen}"'
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
@@ -147,11 +152,95 @@ def reminder_settings(request: HtmxRequest):
     initial = {"email": request.user.email}
     if request.method != "POST":
         form = ReminderSettingsForm(instance=current, initial=initial)
-        return render(request, "reminders/settings.html", {"form": form})
+        return render(request, SETTINGS, _settings_context(request, form, current))
     form = ReminderSettingsForm(request.POST, instance=ReminderSettings(user=request.user))
     if not form.is_valid():
-        return render(request, "reminders/settings.html", {"form": form}, status=UNPROCESSABLE)
+        context = _settings_context(request, form, current)
+        return render(request, SETTINGS, context, status=UNPROCESSABLE)
     with transaction.atomic():
         form.save_for(request.user)
-    messages.success(request, "Reminder settings saved")
+        request.user.email = form.cleaned_data["email"]
+        confirming = _ask_to_confirm(request)
+    done = "Reminder settings saved."
+    if confirming:
+        done += (
+            f" A confirmation link went to {request.user.email}: reminders are emailed there "
+            "once you open it."
+        )
+    messages.success(request, done)
+    return redirect("reminders:settings")
+
+
+SETTINGS = "reminders/settings.html"
+CONFIRM = "reminders/confirm_email.html"
+# The link in the confirmation email: signed (user id and address), valid this long.
+CONFIRM_SALT = "reminders.confirm-email"
+CONFIRM_MAX_AGE = dt.timedelta(days=3)
+
+
+def _settings_context(request, form, current: ReminderSettings) -> dict:
+    email = request.user.email
+    return {
+        "form": form,
+        "email": email,
+        "confirmed": current.confirms(email),
+        "can_email": settings.REMINDERS_EMAIL,
+        "per_day": settings.REMINDERS_EMAILS_PER_DAY,
+    }
+
+
+def _ask_to_confirm(request) -> bool:
+    """Queue the confirmation email for the person's address if it is not confirmed yet
+    (inside the caller's transaction: it goes once that commits). True when one was queued."""
+    user = request.user
+    if not (settings.REMINDERS_EMAIL and user.email):
+        return False
+    if ReminderSettings.of(user).confirms(user.email):
+        return False
+    token = signing.dumps({"u": user.pk, "e": user.email}, salt=CONFIRM_SALT)
+    link = request.build_absolute_uri(reverse("reminders:confirm_email", args=[token]))
+    email = user.email
+    transaction.on_commit(lambda: jobs.send_email_confirmation.enqueue(user.pk, email, link))
+    return True
+
+
+@login_required
+@require_POST
+def confirm_email_again(request: HtmxRequest):
+    with transaction.atomic():
+        queued = _ask_to_confirm(request)
+    if queued:
+        messages.success(request, f"A new confirmation link went to {request.user.email}.")
+    else:
+        messages.info(request, "There is no address waiting for confirmation.")
+    return redirect("reminders:settings")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm_email(request: HtmxRequest, token: str):
+    """The link in the confirmation email: a page with a button (a GET changes nothing), and
+    the button's POST, which confirms the address the link was sent to if it is still the
+    account's."""
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:  # tampered, truncated or expired
+        data = None
+    user = request.user
+    problem = None
+    if not isinstance(data, dict) or data.get("u") != user.pk:
+        problem = "This confirmation link is not valid for your account, or it has expired."
+    elif str(data.get("e", "")).lower() != user.email.lower():
+        problem = "This link is for an address that is no longer the one in your settings."
+    if problem:
+        return render(request, CONFIRM, {"problem": problem}, status=400)
+    if request.method != "POST":
+        return render(request, CONFIRM, {"email": user.email})
+    with transaction.atomic():
+        ReminderSettings.objects.get_or_create(user=user)
+        # Only while the account still has that address (a change in another tab wins).
+        still = get_user_model().objects.filter(pk=user.pk, email=data["e"])
+        if still.select_for_update().exists():
+            ReminderSettings.objects.filter(user=user).update(confirmed_email=data["e"])
+    messages.success(request, f"{user.email} is confirmed: reminders are emailed to it.")
     return redirect("reminders:settings")

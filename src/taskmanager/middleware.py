@@ -7,11 +7,13 @@ from .views import bad_request, healthz
 
 
 class HealthCheckMiddleware:
-    """Answer GET/HEAD /healthz before host validation and the HTTPS redirect.
+    """Answer GET/HEAD /healthz before host validation.
 
     Docker's HEALTHCHECK calls 127.0.0.1 and a load balancer calls the instance's private
     address, over plain HTTP: neither Host is in ALLOWED_HOSTS and neither request is HTTPS, so
-    further down the stack both would get a 400 or a 301 instead of the database check.
+    further down the stack both would get a 400 (or, without SECURE_REDIRECT_EXEMPT, a 301)
+    instead of the database check. It sits inside the middleware that add the security headers
+    (settings.MIDDLEWARE), so its answer carries them like every other response.
     """
 
     def __init__(self, get_response):
@@ -21,7 +23,6 @@ class HealthCheckMiddleware:
         if request.path == "/healthz" and request.method in ("GET", "HEAD"):
             response = healthz(request)
             response["Cache-Control"] = "no-store"
-            response["X-Content-Type-Options"] = "nosniff"
             return response
         return self.get_response(request)
 
@@ -64,6 +65,37 @@ class FormCharsetMiddleware:
         ):
             return bad_request(request)
         return self.get_response(request)
+
+
+class SessionCookieGuardMiddleware:
+    """Forget a session cookie no session store could have issued before SessionMiddleware
+    looks it up, and tell the browser to drop it.
+
+    A key with a NUL byte reached the database: PostgreSQL refuses NUL in text, so every page
+    of that browser answered 500 (DataError). Django's own database store does not check
+    either, so the guard is here, whatever the backend. Keys are printable ASCII in every
+    store Django has (database ones: 32 lowercase letters and digits; signed cookies: base64
+    and colons).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request):
+        value = request.COOKIES.get(self.name)
+        forged = value is not None and not (value.isascii() and value.isprintable())
+        if forged:
+            del request.COOKIES[self.name]
+        response = self.get_response(request)
+        if forged and self.name not in response.cookies:
+            response.delete_cookie(
+                self.name,
+                path=settings.SESSION_COOKIE_PATH,
+                domain=settings.SESSION_COOKIE_DOMAIN,
+                samesite=settings.SESSION_COOKIE_SAMESITE,
+            )
+        return response
 
 
 class PrivatePagesMiddleware:

@@ -98,19 +98,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: /healthz must answer Docker and load balancer probes, whatever Host they send and
-    # over plain HTTP, before host validation and the HTTPS redirect.
-    "taskmanager.middleware.HealthCheckMiddleware",
     # Outside whitenoise and the HTTPS redirect so every response carries the header.
     "taskmanager.middleware.CrossOriginResourcePolicyMiddleware",
+    # Its HTTPS redirect exempts /healthz (SECURE_REDIRECT_EXEMPT); it reads no Host otherwise.
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CommonMiddleware: its 400 for a bad Host must carry these headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # /healthz must answer Docker and load balancer probes, whatever Host they send and over
+    # plain HTTP: before host validation (CommonMiddleware), inside the security headers.
+    "taskmanager.middleware.HealthCheckMiddleware",
     # Before anything reads request.POST (CSRF, the login throttle): a form body in a charset
     # Django refuses is a 400.
     "taskmanager.middleware.FormCharsetMiddleware",
+    # Before SessionMiddleware: a session cookie with a NUL byte was a 500 on every page.
+    "taskmanager.middleware.SessionCookieGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -242,10 +245,11 @@ TASKS_PAGE_SIZE = env_int("TASKS_PAGE_SIZE", 25)
 # rendering 25 rows was three quarters of a list's CPU time. Keys name everything a row's HTML
 # depends on, so there is nothing to invalidate; per process and bounded (rows are ~1.7 KB:
 # 5,000 of them take ~11 MB of a worker).
-# Rendered HTML, in two caches each bounded by bytes per process (taskmanager.cache): `rows`
-# (task rows and kanban cards, about 1.7 KB each) and `pages` (whole lists and board pages,
-# 70-150 KB each, and the sidebar). With CACHE_URL (redis://...) both live in Redis instead,
-# shared by every process and node (its maxmemory bounds them; docs/scaling.md).
+# Rendered HTML, in caches each bounded by bytes per process (taskmanager.cache): `rows`
+# (task rows and kanban cards, about 1.7 KB each), `pages` (whole lists and board pages,
+# 70-150 KB each, and the sidebar) and `feeds` (each calendar feed's last body). With
+# CACHE_URL (redis://...) they live in Redis instead, shared by every process and node (its
+# maxmemory bounds them; docs/scaling.md).
 MIB = 1024 * 1024
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL:
@@ -256,6 +260,7 @@ if CACHE_URL:
         "default": _rendered | {"KEY_PREFIX": "default"},
         "rows": _rendered | {"KEY_PREFIX": "rows"},
         "pages": _rendered | {"KEY_PREFIX": "pages"},
+        "feeds": _rendered | {"KEY_PREFIX": "feeds"},
     }
 else:
     CACHES = {
@@ -272,6 +277,13 @@ else:
             "BACKEND": "taskmanager.cache.MemoryCache",
             "LOCATION": "task-pages",
             "OPTIONS": {"MAX_BYTES": env_int("TASKS_PAGE_CACHE_MB", 32) * MIB},
+        },
+        # The calendar feeds' last rendered bodies (one per feed, replaced when the feed
+        # changes), for calendars that poll without If-None-Match.
+        "feeds": {
+            "BACKEND": "taskmanager.cache.MemoryCache",
+            "LOCATION": "feeds",
+            "OPTIONS": {"MAX_BYTES": env_int("FEEDS_CACHE_MB", 32) * MIB},
         },
     }
 # bench/ only: routes /bench/ceiling, a minimal logged-in view that measures what the middleware
@@ -298,6 +310,12 @@ REMINDERS_TICK_BUDGET_SECONDS = env_int("REMINDERS_TICK_BUDGET_SECONDS", 15)
 REMINDERS_WORKER_NICE = env_int("REMINDERS_WORKER_NICE", 10)
 # A reminder delivered this long after its time says "(late)".
 REMINDERS_LATE_AFTER_SECONDS = env_int("REMINDERS_LATE_AFTER_SECONDS", 120)
+# Emails (reminders, digests, address confirmations) per person per UTC day; past it, reminders
+# are in-app only until the next day. Reminder email goes only to an address its owner confirmed
+# through an emailed link, so a person cannot make the server mail someone else.
+REMINDERS_EMAILS_PER_DAY = env_int("REMINDERS_EMAILS_PER_DAY", 50)
+if REMINDERS_EMAILS_PER_DAY < 1:
+    raise ImproperlyConfigured("REMINDERS_EMAILS_PER_DAY must be at least 1")
 # Email (Django 6.1's MAILERS): SMTP when EMAIL_HOST is set; in development without one, printed
 # on the worker's console. EMAIL_BACKEND overrides the backend (e.g. ...locmem.EmailBackend).
 # In production without EMAIL_HOST (or EMAIL_BACKEND) reminders send no email and stay in-app:
@@ -346,8 +364,9 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_HTTPS)
 # Behind a TLS-terminating proxy (nginx, a load balancer) that sets X-Forwarded-Proto.
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Probes (Docker, load balancers) speak plain HTTP to /healthz; HealthCheckMiddleware answers them
-# first, this keeps the exemption explicit should the middleware order change.
+# Probes (Docker, load balancers) speak plain HTTP to /healthz: SecurityMiddleware, outside
+# HealthCheckMiddleware (so the probe's answer has the same headers as every other), must not
+# redirect it to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Our pages and static files are for our own origin only (taskmanager.middleware).
 SECURE_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
@@ -371,7 +390,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Feed tokens are the feeds' only key: never in a log line (taskmanager/logs.py).
+    "filters": {"mask_secrets": {"()": "taskmanager.logs.MaskSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

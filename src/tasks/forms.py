@@ -11,9 +11,10 @@ from django.core.validators import RegexValidator
 from django.db import transaction
 from django.db.models import Q
 
-from . import recurrence
+from . import dates, recurrence
 from .models import Priority, Project, RepeatFrom, Status, Task, today
 from .tagging import TagNamesField
+from .text import clean_line
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -83,7 +84,9 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        # The browser's date picker offers only the dates a task may have (tasks.dates).
+        bounds = {"min": dates.EARLIEST.isoformat(), "max": dates.LATEST.isoformat()}
+        super().__init__(attrs=bounds | (attrs or {}), format="%Y-%m-%d")
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -185,6 +188,7 @@ class TaskForm(forms.ModelForm):
         label="End date",
         required=False,
         widget=DateInput(),
+        validators=[dates.validate_day],
         error_messages={"invalid": "Enter a real date, like 2026-12-31."},
     )
     repeat_count = forms.IntegerField(
@@ -208,6 +212,7 @@ class TaskForm(forms.ModelForm):
         self.fields["priority"].required = False
         self.fields["status"].required = False
         self.fields["due_date"].error_messages["invalid"] = "Enter a real date, like 2026-12-31."
+        self.fields["due_date"].validators.append(dates.validate_day)
         if self.is_bound:
             # A form from before these fields existed (a page loaded before a deploy, quick
             # add's title-only post) sends none of them: that leaves them alone, not emptied.
@@ -261,6 +266,13 @@ class TaskForm(forms.ModelForm):
             if not live.exists():
                 raise forms.ValidationError("That project was just deleted; choose another.")
         return project
+
+    def clean_title(self) -> str:
+        # One line: a line break in a title would break the reminder email's Subject.
+        title = clean_line(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError(self.fields["title"].error_messages["required"])
+        return title
 
     def clean_priority(self):
         return self.cleaned_data.get("priority") or (
@@ -327,7 +339,7 @@ class TaskForm(forms.ModelForm):
         if preset == "keep":
             rule = self.data.get("recurrence", "")
             cleaned["recurrence"] = rule if recurrence.is_valid(rule) else ""
-            return cleaned
+            return self._check_rule(cleaned)
         ends = cleaned.get("repeat_ends") or "never"
         if preset and ends == "on" and not cleaned.get("repeat_until"):
             self.add_error("repeat_until", "Choose the date the repeats end on.")
@@ -350,7 +362,18 @@ class TaskForm(forms.ModelForm):
             count=cleaned.get("repeat_count"),
         )
         cleaned["recurrence"] = rule
-        if rule and due is None:
+        return self._check_rule(cleaned)
+
+    def _check_rule(self, cleaned: dict) -> dict:
+        """Refuse a rule with no date in the ten years from its start (recurrence.check);
+        give a repeating task without a date its first occurrence from today."""
+        rule, due = cleaned.get("recurrence"), cleaned.get("due_date")
+        if not rule:
+            return cleaned
+        problem = recurrence.check(rule, due or today())
+        if problem:
+            self.add_error("repeat", problem)
+        elif due is None:
             # A repeating task needs a date to repeat from: its first occurrence from today.
             cleaned["due_date"] = recurrence.first_on_or_after(rule, today())
         return cleaned

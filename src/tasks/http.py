@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -48,3 +49,15 @@ def url_location(url: str) -> tuple[str, QueryDict]:
         return parts.path or "/", QueryDict(parts.query)
     except ValueError:  # a header that is no URL ("http://["): no filters, not a 500
         return "/", QueryDict()
+
+
+_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def parse_number(text: object, digits: int = 18) -> int | None:
+    """A number sent as text ("42": an id, a version), or None. ASCII digits only, at most
+    `digits` of them: str.isdigit() also says yes to "²", which int() refuses, int() refuses
+    more than 4,300 digits, and a database column holds 18 (a 500 each, before)."""
+    if not isinstance(text, str) or len(text) > digits or not _NUMBER.fullmatch(text):
+        return None
+    return int(text)

@@ -13,6 +13,7 @@ from . import recurrence
 from .forms import TaskForm
 from .models import Navigation, Task
 from .quickadd import Parsed, parse_for
+from .text import clean_line
 
 # The Task fields the words set (Parsed's properties of the same name); tags and project are
 # related rows (below).
@@ -34,7 +35,7 @@ class QuickAddForm(TaskForm):
         self._nav: Navigation | None = None
 
     def clean_title(self):
-        text = self.cleaned_data["title"]
+        text = clean_line(self.cleaned_data["title"])
         self._nav = Navigation.for_user(self.user)
         self.parsed = parse_for(self.user, text, self._nav, self.date_order)
         if not self.parsed.title:

@@ -1,5 +1,6 @@
 """Repeating tasks: RFC 5545 RRULE text built from the form's presets, described in words,
-iterated (python-dateutil) to find a task's next occurrence, and read from quick-add phrases.
+walked to find a task's next occurrence (checked against python-dateutil in the tests), and
+read from quick-add phrases.
 
 A task stores its rule without DTSTART ("FREQ=WEEKLY;BYDAY=MO"): the anchor is the task's own
 due date (or, repeating from completion, the day it was completed), so moving a task's date
@@ -17,21 +18,28 @@ Decisions, for the edge cases RFC 5545 leaves sharp:
   task for good.
 - Repeating from the due date skips occurrences already in the past: a daily task completed
   three days late comes back today, not three times in a row.
+- A rule must have a date in the ten years from its start (check): 30 February, or monthly in
+  February every 12 months from March, is refused. No search looks further than ten years
+  (plus one INTERVAL step) or past the last date a task may have (tasks.dates): a series with
+  nothing there is over.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr, weekday
+from dateutil.rrule import rrulestr
+
+from . import dates
 
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 DAY_SHORT = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 WEEKDAYS = DAYS[:5]
-FREQS = {"DAILY": DAILY, "WEEKLY": WEEKLY, "MONTHLY": MONTHLY, "YEARLY": YEARLY}
+FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 UNITS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
 MAX_LENGTH = 500  # Task.recurrence
@@ -251,6 +259,11 @@ def _nth(n: int) -> str:
 
 # --- Iterating ----------------------------------------------------------------------------
 
+# A rule must have an occurrence this far ahead of its start (check); and no search looks
+# further: an impossible rule (30 February) would otherwise iterate to year 9999.
+HORIZON = dt.timedelta(days=3653)  # ten years
+NO_OCCURRENCE = "This repeat has no date in the next 10 years: choose another one."
+
 
 def next_due(
     text: str,
@@ -264,47 +277,183 @@ def next_due(
     over (the completion then completes the task for good).
 
     `completions`: occurrences completed before this one (the count "ends after N" uses).
+    The cost does not grow with the series' age: the search starts at the period boundary just
+    before the date wanted (_first_after), not at the first due date.
     """
     rule = parse(text)
     if rule.count and completions + 1 >= rule.count:
         return None
-    start = completed_on if repeat_from == "completion" or due is None else due
-    series = _iterate(rule, start)
-    after = series.after(_midnight(start))
-    if repeat_from != "completion" and due is not None:
+    if repeat_from == "completion" or due is None:
+        start = wanted = completed_on
+    else:
         # Skip occurrences already past: a late completion does not leave a backlog.
-        while after is not None and after.date() < completed_on:
-            after = series.after(after)
-    if after is None:
+        start, wanted = due, max(due, completed_on - dt.timedelta(days=1))
+    found = _first_after(rule, start, wanted)
+    if found is None or (rule.until and found > rule.until):
         return None
-    if rule.until and after.date() > rule.until:
-        return None
-    return after.date()
+    return found
 
 
 def first_on_or_after(text: str, day: dt.date) -> dt.date | None:
-    """The rule's first occurrence on or after `day` (a new repeating task's first due date)."""
-    rule = parse(text)
-    found = _iterate(rule, day).after(_midnight(day), inc=True)
-    return found.date() if found else None
+    """The rule's first occurrence on or after `day` (a new repeating task's first due date);
+    None when there is none in the ten years from it."""
+    if day == dt.date.min:
+        return None
+    return _first_after(parse(text), day, day - dt.timedelta(days=1))
 
 
-def _iterate(rule: Rule, start: dt.date) -> rrule:
-    """The series anchored at `start`, without COUNT/UNTIL (the app applies those itself)."""
-    kwargs: dict = {"dtstart": _midnight(start), "interval": rule.interval}
-    if rule.byday:
-        kwargs["byweekday"] = [_weekday(d) for d in rule.byday]
-    if rule.bymonthday is not None:
-        kwargs["bymonthday"] = rule.bymonthday
-    if rule.bymonth:
-        kwargs["bymonth"] = rule.bymonth
-    return rrule(FREQS[rule.freq], **kwargs)
+def check(text: str, start: dt.date) -> str | None:
+    """What is wrong with storing rule `text` for a task first due on `start`, in words for
+    the person; None when nothing is. A rule with no occurrence in the ten years from `start`
+    (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) is refused: completing its task could never find a
+    next date."""
+    try:
+        rule = parse(text)
+    except RuleError:
+        return "This repeat rule cannot be read."
+    if rule.until and not dates.in_range(rule.until):
+        return dates.OUT_OF_RANGE
+    first = first_on_or_after(text, start)
+    if first is None or first - start > HORIZON:
+        return NO_OCCURRENCE
+    return None
 
 
-def _weekday(day: str) -> weekday:
-    match = _BYDAY.match(day)
-    base = weekday(DAYS.index(match.group(2)))
-    return base(int(match.group(1))) if match.group(1) else base
+# The longest a period of each frequency can be, in days (what one INTERVAL step spans).
+_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}
+
+
+def _first_after(rule: Rule, start: dt.date, wanted: dt.date) -> dt.date | None:
+    """The first occurrence after `wanted` of `rule` anchored at `start`, within HORIZON plus
+    one INTERVAL step of `wanted` (so "every 20 years" still moves on) and no later than the
+    last date a task may have; None when there is none.
+
+    A walk over the series' periods from the one holding `wanted` (never from `start`: a task
+    due in 1900 costs what a new one does), testing the days of a period that its month and
+    day of the month allow against the rule's weekdays (_Filters). Not dateutil's iterator:
+    for a rule with no occurrence at all that goes on day by day to year 9999, `until` or not
+    (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30). tests/test_recurrence_cost.py checks the walk
+    against dateutil.
+    """
+    if wanted >= dates.LATEST:
+        return None
+    until = min(
+        dates.LATEST,
+        wanted + HORIZON + dt.timedelta(days=rule.interval * _PERIOD_DAYS[rule.freq]),
+    )
+    first = max(start, wanted + dt.timedelta(days=1))
+    filters = _Filters(rule, start)
+    if rule.freq == "DAILY":  # each period is a day: step over the series' days
+        n = rule.interval
+        day = start + dt.timedelta(days=-(-(first - start).days // n) * n)
+        while day <= until:
+            candidate = filters.candidate(day, until)
+            if candidate is None:
+                return None
+            if candidate == day and filters.match(day):
+                return day
+            # On to the series' first day on or after the candidate (or after this one).
+            ahead = max((candidate - day).days, 1)
+            day += dt.timedelta(days=-(-ahead // n) * n)
+        return None
+    for begin, end in _periods(rule, start, first):
+        if begin > until:
+            return None
+        day = max(begin, first)
+        while (day := filters.candidate(day, min(end, until))) is not None:
+            if filters.match(day):
+                return day
+            day += dt.timedelta(days=1)
+    return None
+
+
+def _periods(rule: Rule, start: dt.date, near: dt.date):
+    """(first day, last day) of each period of a weekly, monthly or yearly series (the
+    Monday-based week, the month or the year of `start`, then every INTERVAL-th one), from the
+    one holding `near` (or the next one); never before `start`. Endless: the caller stops."""
+    n = rule.interval
+    if rule.freq == "WEEKLY":
+        week = start - dt.timedelta(days=start.weekday())
+        week += dt.timedelta(weeks=max(0, (near - week).days // 7) // n * n)
+        while True:
+            yield max(week, start), week + dt.timedelta(days=6)
+            week += dt.timedelta(weeks=n)
+    elif rule.freq == "MONTHLY":
+        index = max(0, (near.year - start.year) * 12 + near.month - start.month) // n * n
+        while True:
+            month = start.month - 1 + index
+            year, month = start.year + month // 12, month % 12 + 1
+            last = calendar.monthrange(year, month)[1]
+            yield max(dt.date(year, month, 1), start), dt.date(year, month, last)
+            index += n
+    else:
+        year = start.year + max(0, near.year - start.year) // n * n
+        while True:
+            yield max(dt.date(year, 1, 1), start), dt.date(year, 12, 31)
+            year += n
+
+
+class _Filters:
+    """Which days are occurrences: BYMONTH, BYMONTHDAY and BYDAY as RFC 5545 (and dateutil)
+    read them, with what a rule leaves open taken from its start (the weekday of a weekly rule,
+    the day of a monthly one, the day and month of a yearly one)."""
+
+    def __init__(self, rule: Rule, start: dt.date):
+        byday, bymonthday, bymonth = rule.byday, rule.bymonthday, rule.bymonth
+        if not byday and bymonthday is None:
+            if rule.freq == "WEEKLY":
+                byday = (DAYS[start.weekday()],)
+            elif rule.freq == "MONTHLY":
+                bymonthday = start.day
+            elif rule.freq == "YEARLY":
+                bymonth, bymonthday = bymonth or start.month, start.day
+        self.bymonth, self.bymonthday = bymonth, bymonthday
+        self.weekdays = []
+        for text in byday:
+            nth, code = _BYDAY.match(text).groups()
+            self.weekdays.append((int(nth) if nth else 0, DAYS.index(code)))
+        # An ordinal ("the 2nd Thursday") counts within the month, or, for a yearly rule
+        # without BYMONTH, within the year.
+        self.in_year = rule.freq == "YEARLY" and not bymonth
+
+    def candidate(self, day: dt.date, until: dt.date) -> dt.date | None:
+        """The first day on or after `day` whose month and day of the month can match (what
+        BYDAY says is left to match()); None when there is none up to `until`. Months that
+        cannot match are skipped whole: a rule with no date costs a step per month, not per
+        day."""
+        while day <= until:
+            if self.bymonth and day.month != self.bymonth:
+                day = dt.date(day.year + (day.month > self.bymonth), self.bymonth, 1)
+                continue
+            if self.bymonthday is not None:
+                last = calendar.monthrange(day.year, day.month)[1]
+                wanted = last if self.bymonthday == -1 else self.bymonthday
+                if day.day > wanted or wanted > last:  # past it, or not in this month
+                    day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+                    continue
+                day = day.replace(day=wanted)
+            return day if day <= until else None
+        return None
+
+    def match(self, day: dt.date) -> bool:
+        """Whether `day`, a candidate(), is an occurrence: its weekday (and its place in the
+        month or year) as BYDAY says."""
+        if not self.weekdays:
+            return True
+        weekday = day.weekday()
+        return any(code == weekday and self._nth(nth, day) for nth, code in self.weekdays)
+
+    def _nth(self, nth: int, day: dt.date) -> bool:
+        if not nth:
+            return True
+        if self.in_year:
+            position = day.timetuple().tm_yday
+            length = 366 if calendar.isleap(day.year) else 365
+        else:
+            position, length = day.day, calendar.monthrange(day.year, day.month)[1]
+        if nth > 0:
+            return (position - 1) // 7 + 1 == nth
+        return (length - position) // 7 + 1 == -nth
 
 
 def _midnight(day: dt.date) -> dt.datetime:

@@ -13,13 +13,21 @@ from devtools.processes import free_port
 
 
 class Sink:
-    def __init__(self, delay: float = 0.0):
+    def __init__(self, delay: float = 0.0, refuse: dict[str, str] | None = None):
         self.delay = delay  # seconds per message: widens the window a kill can land in
+        self.refuse = refuse or {}  # recipient -> the reply refusing it ("550 No such user")
         self.lock = threading.Lock()
         self.message_ids: list[str] = []
         self.recipients: list[str] = []
         self.subjects: list[str] = []
         self.peers: list[tuple] = []  # the client's (host, port) per message: its connection
+
+    # aiosmtpd calls these by their names.
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it by this name
         message = email.message_from_bytes(envelope.content)
@@ -42,8 +50,8 @@ class Sink:
 
 
 class SmtpServer:
-    def __init__(self, delay: float = 0.0):
-        self.sink = Sink(delay)
+    def __init__(self, delay: float = 0.0, refuse: dict[str, str] | None = None):
+        self.sink = Sink(delay, refuse)
         self.port = free_port(20250, 20350)
         self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
 

@@ -17,7 +17,7 @@ def test_it_delivers_what_is_due(alice, make_task, capsys):
     task = make_task(alice)
     Reminder.objects.create(task=task, user=alice, kind=Kind.AT, remind_at=now, fire_at=now)
     call_command("run_reminders")
-    assert "Delivered 1 reminders" in capsys.readouterr().out
+    assert "1 reminder delivered; 0 digests sent." in capsys.readouterr().out
     assert Notification.objects.count() == 1
 
 

@@ -20,7 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from devtools.processes import VENV_BIN, start, stop_process_group
 from reminders import jobs
-from reminders.models import Kind, Notification, Reminder, State
+from reminders.models import Kind, Notification, Reminder, ReminderSettings, State
 from tasks.models import Task
 from tests.reminders.smtp_sink import SmtpServer
 
@@ -49,6 +49,7 @@ def worker_env(smtp_port: int) -> dict:
         "EMAIL_PORT": str(smtp_port),
         "REMINDERS_BATCH_SIZE": str(BATCH),
         "REMINDERS_TICK_SECONDS": "1",
+        "REMINDERS_EMAILS_PER_DAY": "100000",  # one person gets every email here
         "LOG_LEVEL": "WARNING",
     }
 
@@ -82,7 +83,9 @@ def expected_ids(pks) -> set[str]:
 
 @pytest.fixture
 def user(django_user_model):
-    return django_user_model.objects.create_user("mia", email="mia@example.com", password="x")
+    user = django_user_model.objects.create_user("mia", email="mia@example.com", password="x")
+    ReminderSettings.objects.create(user=user, confirmed_email=user.email)
+    return user
 
 
 def test_it_sends_each_reminder_exactly_once_with_two_workers(user, tmp_path):

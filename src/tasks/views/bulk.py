@@ -14,10 +14,10 @@ from django.template.defaultfilters import date as date_filter
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
-from .. import services
+from .. import dates, services
 from ..filters import BoardView, safe_next
 from ..forms import TaskForm
-from ..http import HtmxRequest, page_query
+from ..http import HtmxRequest, page_query, parse_number
 from ..models import (
     MAX_SELECTED,
     TAG_NAME_MAX,
@@ -29,15 +29,17 @@ from ..models import (
     Status,
     Task,
 )
+from ..text import clean_line
 from .common import BOARD, UNPROCESSABLE, atomic_post, back_to_board, board_context, counts
 
 
 def _selection(value: str) -> tuple[int, int] | None:
     """ "<id>:<version>", as a row's checkbox sends it."""
     pk, _, version = value.partition(":")
-    if not (pk.isdigit() and version.isdigit()) or len(pk) > 18 or len(version) > 9:
+    pk, version = parse_number(pk), parse_number(version, digits=9)
+    if pk is None or version is None:
         return None
-    return int(pk), int(version)
+    return pk, version
 
 
 class BulkForm(forms.Form):
@@ -50,7 +52,7 @@ class BulkForm(forms.Form):
     view = forms.CharField(required=False, max_length=1000)
     priority = forms.ChoiceField(choices=Priority.choices, required=False)
     status = forms.ChoiceField(choices=Status.choices, required=False)
-    due_date = forms.DateField(label="Due date", required=False)
+    due_date = forms.DateField(label="Due date", required=False, validators=[dates.validate_day])
     project = forms.CharField(required=False, max_length=200)
     tag = forms.CharField(required=False, max_length=TAG_NAME_MAX)
 
@@ -84,7 +86,7 @@ class BulkForm(forms.Form):
         }
         if action in needs:
             name, error = needs[action]
-            value = (cleaned.get(name) or "").strip().lstrip("#").replace("\x00", "")
+            value = clean_line(cleaned.get(name) or "").lstrip("#")
             if not value:
                 self.add_error(name, error)
             cleaned[name] = value
@@ -96,7 +98,8 @@ class BulkForm(forms.Form):
         """One of the user's projects not in the trash, by id or by name (any case). Another
         user's project id answers as a missing one."""
         mine = Project.objects.visible_to(self.user)
-        project = mine.filter(pk=int(value)).first() if value.isdigit() else None
+        pk = parse_number(value)
+        project = mine.filter(pk=pk).first() if pk is not None else None
         project = project or mine.filter(name__iexact=value).first()
         if project is None:
             self.add_error("project", "No such project.")

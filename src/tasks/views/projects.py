@@ -14,6 +14,7 @@ from ..forms import VersionForm
 from ..http import HtmxRequest
 from ..models import PROJECT_NAME_MAX, Colour, Project, Task, TaskCount
 from ..models.access import access_for
+from ..text import clean_line
 from .common import BOARD, CONFLICT, UNPROCESSABLE, answer_write, atomic_post, counts, is_listed
 
 PAGE = "tasks/projects.html"
@@ -45,7 +46,7 @@ class ProjectForm(forms.Form):
         self.fields["colour"].widget.attrs["class"] = "form-select"
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].replace("\x00", "")
+        name = clean_line(self.cleaned_data["name"])
         if not name:
             raise forms.ValidationError("Give the project a name.")
         owner = self.project.user_id if self.project is not None else self.user.pk

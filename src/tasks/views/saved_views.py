@@ -18,6 +18,7 @@ from ..filters import BoardView, Scope, read_path
 from ..http import HtmxRequest, page_location
 from ..models import VIEW_NAME_MAX, Navigation, SavedView
 from ..models.access import access_for
+from ..text import clean_line
 from .common import CONFLICT, UNPROCESSABLE, atomic_post
 
 PAGE = "tasks/saved_views.html"
@@ -28,9 +29,9 @@ class NameForm(forms.Form):
     name = forms.CharField(label="Name", max_length=VIEW_NAME_MAX, strip=True)
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"]
-        if "\x00" in name:
-            raise forms.ValidationError("A name cannot contain NUL characters.")
+        name = clean_line(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("Give the view a name.")
         return name
 
 

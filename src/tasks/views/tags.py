@@ -15,6 +15,7 @@ from .. import services
 from ..http import HtmxRequest
 from ..models import Tag
 from ..tagging import TagClash, clean_tag_name
+from ..text import clean_line
 from .common import CONFLICT, UNPROCESSABLE, atomic_post
 
 TAGS = "tasks/tags.html"
@@ -25,7 +26,7 @@ class TagNameForm(forms.Form):
     name = forms.CharField(label="New name", max_length=200, strip=True)
 
     def clean_name(self) -> str:
-        return clean_tag_name(self.cleaned_data["name"].replace("\x00", ""))
+        return clean_tag_name(clean_line(self.cleaned_data["name"]))
 
 
 class MergeForm(forms.Form):

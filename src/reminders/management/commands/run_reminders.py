@@ -48,4 +48,4 @@ class Command(BaseCommand):
             return
         delivered = delivery.deliver_due()
         digests = delivery.deliver_digests()
-        self.stdout.write(f"Delivered {delivered} reminders and {digests} digests.")
+        self.stdout.write(f"{delivered.describe().capitalize()}; {digests} digests sent.")
