@@ -3,6 +3,7 @@
 
 import pytest
 
+from tasks import services
 from tasks.models import Project, SavedView, Tag, Task
 from tests.conftest import HTMX
 from tests.conftest import edit_form as form_data
@@ -78,3 +79,19 @@ def test_bulk_names_are_read_on_one_line(alice_client, alice, make_task):
     picked = f"{task.pk}:{task.version}"
     alice_client.post("/tasks/bulk/", {"action": "add_tag", "task": picked, "tag": "\r\n#errand\n"})
     assert list(Tag.objects.filter(user=alice).values_list("name", flat=True)) == ["errand"]
+
+
+def test_the_services_store_one_line_whoever_calls_them(alice):
+    """Every writer (forms, the API, import) reaches the same services: they clean too."""
+    task = services.create_task(alice, Task(title="Pay\r\ninvoice"), project_name="Home\nWork")
+    edit = services.edit_task(alice, task.pk, task.version, {"title": "Bcc:\rx"}, None)
+    project = services.create_project(alice, "Garden\x00\x85", "grey")
+    view = services.save_view(alice, "Mine\u2028now", "/")
+    tag = Tag.objects.create(user=alice, name="home")
+    services.rename_tag(alice, tag.pk, "house\n")
+
+    assert Task.objects.get(pk=task.pk).title == "Bcc: x" and edit.saved
+    assert task.project.name == "Home Work"
+    assert Project.objects.get(pk=project.pk).name == "Garden"
+    assert SavedView.objects.get(pk=view.pk).name == "Mine now"
+    assert Tag.objects.get(pk=tag.pk).name == "house"

@@ -13,6 +13,7 @@ from django.db.models import F, Max
 from .. import tagging
 from ..models import Project, SavedView, Tag
 from ..models.access import access_for
+from ..text import clean_line
 from .common import Forbidden, NotFound, in_transaction, wrote
 
 
@@ -51,6 +52,7 @@ def _owned_project(actor, pk: int) -> Project:
 def create_project(actor, name: str, colour: str) -> Project:
     """A new project of `actor`'s at the end of their list. NameTaken when they have one by
     that name (the unique constraint decides between two creates racing each other)."""
+    name = clean_line(name)
     try:
         with transaction.atomic():
             project = Project.objects.create_for(actor, name, colour)
@@ -65,6 +67,7 @@ def edit_project(actor, pk: int, version: int, *, name: str, colour: str) -> Pro
     """Rename and recolour at the version the form was opened on: Stale (with the project as
     it is now) when it moved on, NameTaken when the name is the owner's other project's. The
     Inbox keeps its name (ValueError)."""
+    name = clean_line(name)
     project = _project(actor, pk)
     if project.is_inbox and name != project.name:
         raise ValueError("The Inbox cannot be renamed.")
@@ -136,6 +139,7 @@ def _tag(actor, pk: int, lock: bool = False) -> Tag:
 @in_transaction
 def rename_tag(actor, pk: int, name: str) -> tuple[str, Tag]:
     """(the old name, the tag renamed); tagging.TagClash when another tag has the name."""
+    name = tagging.clean_tag_name(clean_line(name))
     tag = _tag(actor, pk, lock=True)
     old = tag.name
     try:
@@ -188,6 +192,7 @@ def _view(actor, pk: int) -> SavedView:
 def save_view(actor, name: str, url: str) -> SavedView:
     """Save a board URL (already checked by the form) under a name, last in the person's list.
     NameTaken when they have a view by that name."""
+    name = clean_line(name)
     if _views(actor).filter(name__iexact=name).exists():
         raise NameTaken(name)
     # Under a lock on the person's views, so two saves do not take one position.
@@ -205,6 +210,7 @@ def save_view(actor, name: str, url: str) -> SavedView:
 
 @in_transaction
 def rename_view(actor, pk: int, version: int, name: str) -> SavedView:
+    name = clean_line(name)
     view = _view(actor, pk)
     if version != view.version:
         raise Stale(view)

@@ -18,6 +18,7 @@ from ..filters import BoardView
 from ..models import Edit, Project, Task, Toggle, ordering
 from ..models.access import access_for
 from ..tagging import set_task_tags
+from ..text import clean_line
 from . import completion
 from .common import (
     NotFound,
@@ -89,7 +90,9 @@ def create_task(
     """Add `task` (unsaved, its fields set) for `actor`: into `project_name` (found or created),
     else the project it names, else the person's Inbox; with these tags. A second submit of
     the same form (`idempotency_key`) answers with the task the first one created."""
+    task.title = clean_line(task.title)  # every writer's title is one line (tasks.text)
     if project_name is not None:
+        project_name = clean_line(project_name)
         project = project_named(actor, project_name)
     elif task.project_id is not None:
         project = editable_project(actor, task.project_id, lock=True)
@@ -113,6 +116,8 @@ def edit_task(actor, pk: int, version: int, mine: dict, original: dict | None) -
     """Save the person's edit of task `pk`, opened at `version` on the `original` values
     (TaskQuerySet.edit: a compare-and-swap, merged with a change made elsewhere when they do
     not clash). A new project must be one they may add tasks to."""
+    if "title" in mine:
+        mine = mine | {"title": clean_line(mine["title"])}
     project = mine.get("project")
     if project is not None:
         editable_project(actor, project.pk, lock=True)
