@@ -25,7 +25,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import connection
+from django.db import connection, connections, router
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from .forms import new_idempotency_key
-from .models import today
+from .models import ListVersion, today
 from .templatetags.tasks_extras import ROW_CACHE_SECONDS, fragment_cache
 
 # Bump when the list's HTML changes through Python rather than the template.
@@ -46,8 +46,15 @@ VERSION_AND_PROJECT_SQL = (
 )
 
 
+def _list_database():
+    """The connection the list itself is read from (a read replica, for a view that opted in:
+    taskmanager.replica), so a list rendered from a replica that is behind is cached under the
+    replica's version, never under the primary's newer one."""
+    return connections[router.db_for_read(ListVersion)]
+
+
 def read_version(user) -> int:
-    with connection.cursor() as cursor:
+    with _list_database().cursor() as cursor:
         cursor.execute(VERSION_SQL, [user.pk])
         row = cursor.fetchone()
     return row[0] if row else 0
@@ -55,7 +62,7 @@ def read_version(user) -> int:
 
 def read_version_and_project(user, pk: int) -> tuple[int, str | None]:
     """The version and the name of the user's project `pk` (None: not theirs), in one query."""
-    with connection.cursor() as cursor:
+    with _list_database().cursor() as cursor:
         cursor.execute(VERSION_AND_PROJECT_SQL, [user.pk, pk, user.pk])
         version, name = cursor.fetchone()
     return version or 0, name
