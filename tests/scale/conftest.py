@@ -12,7 +12,15 @@ import pytest
 
 from devtools.processes import manage, production_env
 from tests.reliability.harness import postgres_bindir
-from tests.scale.harness import Cluster
+from tests.scale.harness import NGINX, PGBOUNCER, Cluster
+
+
+@pytest.fixture(scope="session")
+def debian_servers():
+    """nginx and pgbouncer from Debian's packages (.ci/run installs them)."""
+    missing = [name for name, path in (("nginx", NGINX), ("pgbouncer", PGBOUNCER)) if not path]
+    if missing:
+        pytest.skip(f"not installed: {', '.join(missing)} (apt-get install {' '.join(missing)})")
 
 
 @pytest.fixture(scope="session")

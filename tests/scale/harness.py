@@ -33,6 +33,9 @@ from devtools.processes import (
 from tests.reliability.harness import PrivatePostgres
 
 COMPOSE_NGINX = PROJECT / "compose" / "nginx"
+# Debian's packages put them in /usr/sbin, which a non-root PATH may lack.
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+PGBOUNCER = shutil.which("pgbouncer") or shutil.which("pgbouncer", path="/usr/sbin")
 AS_POSTGRES = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
 
@@ -123,6 +126,23 @@ class PgBouncer:
     def url(self, dbname: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"
 
+    def clients(self, dbname: str) -> int:
+        """Client connections PgBouncer holds for `dbname` (its admin console's SHOW POOLS)."""
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user="postgres", dbname="pgbouncer", autocommit=True
+        ) as console:
+            # The console speaks only the simple query protocol: a client-side-binding cursor.
+            cursor = psycopg.ClientCursor(console)
+            cursor.execute("SHOW POOLS")
+            names = [column.name for column in cursor.description]
+            return sum(
+                row["cl_active"] + row["cl_waiting"] + row.get("cl_idle", 0)
+                for row in (dict(zip(names, values, strict=True)) for values in cursor)
+                if row["database"] == dbname
+            )
+
     def start(self) -> None:
         config = self.root / "pgbouncer.ini"
         (self.root / "userlist.txt").write_text('"postgres" ""\n')
@@ -144,7 +164,7 @@ server_reset_query =
 pidfile = {self.root}/pgbouncer.pid
 """
         )
-        command = [*AS_POSTGRES, "pgbouncer", str(config)]
+        command = [*AS_POSTGRES, PGBOUNCER, str(config)]
         self.process = start(command, {"PATH": "/usr/sbin:/usr/bin:/bin"}, self.log)
         wait_listening(self.port, self.process, self.log)
 
@@ -178,10 +198,16 @@ class Node(Gunicorn):
     """One app node: a gunicorn master and its workers, all in one process group."""
 
     def kill(self) -> None:
-        """SIGKILL the whole node at once, as a crashed machine would stop."""
+        """SIGKILL the whole node at once, as a crashed machine would stop; return once its
+        port refuses connections (the last worker holding the socket is gone)."""
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+            for _ in range(100):  # bounded: 10 s
+                with socket.socket() as probe:
+                    if probe.connect_ex(("127.0.0.1", self.port)) != 0:
+                        return
+                time.sleep(0.1)
 
     def stop(self) -> None:
         # Nothing to finish gracefully after a test: gunicorn's graceful stop takes seconds.
@@ -283,7 +309,7 @@ http {{
 
     def start(self) -> None:
         main = self.render()
-        command = ["nginx", "-p", str(self.root), "-e", str(self.log), "-c", str(main)]
+        command = [NGINX, "-p", str(self.root), "-e", str(self.log), "-c", str(main)]
         checked = subprocess.run(  # noqa: S603 - Debian's nginx, our config
             [*command, "-t"], capture_output=True, text=True, timeout=30, check=False
         )

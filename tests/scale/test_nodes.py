@@ -14,7 +14,7 @@ import time
 import pytest
 
 from devtools.processes import free_port
-from tests.reliability.harness import LoadRun, Session
+from tests.reliability.harness import LoadRun
 from tests.scale.harness import Nginx, Node, PgBouncer, node_env, start_nodes
 
 POOL_SIZE = 4
@@ -55,7 +55,7 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(cluster, static_root, tmp_path_factory):
+def stack(cluster, static_root, debian_servers, tmp_path_factory):
     root = tmp_path_factory.mktemp("nodes")
     built = Stack(cluster, static_root, root)
     try:
@@ -85,6 +85,7 @@ def test_it_loses_only_the_killed_nodes_requests_and_the_node_rejoins(stack):
     survivors = [n for n in stack.nodes if n is not victim]
     killed_wall, killed_at = time.time(), time.monotonic()
     victim.kill()
+    gone_at = time.monotonic()  # the last of its processes is dead
     time.sleep(2)
     restarted = Node(victim.env, victim.log_path, port=victim.port)
     stack.nodes[1] = restarted  # stopped by the fixture
@@ -102,9 +103,11 @@ def test_it_loses_only_the_killed_nodes_requests_and_the_node_rejoins(stack):
     logged = nginx.requests()
 
     failed = [o for o in outcomes if o.status is None or o.status >= 500]
-    # Only requests already in flight when the node died failed, and only writes: nginx passed
-    # reads in flight on to another node, and a POST only when it had not been sent yet.
-    in_flight = [o for o in failed if o.started <= killed_at <= o.ended + 0.05]
+    # Only requests in flight while the node died failed, and only writes: nginx passed reads
+    # in flight on to another node, and a POST only when it had not been sent yet.
+    # (nginx may write one more request into a kept-alive connection to the dead node before
+    # its event loop has seen that connection close: allow it a moment.)
+    in_flight = [o for o in failed if o.started <= gone_at + 0.25 and o.ended >= killed_at]
     assert failed == in_flight, [(o.op, o.status, o.started - killed_at) for o in failed]
     assert all(o.op in WRITES and o.status == 502 for o in failed), failed
     # ...and they were all on the killed node (nginx's log says which node failed each one).
@@ -114,7 +117,7 @@ def test_it_loses_only_the_killed_nodes_requests_and_the_node_rejoins(stack):
     assert all(killed_wall - 1 <= row[0] <= killed_wall + 35 for row in errors)
     # Sessions carry on: every user was served after the kill, by both surviving nodes.
     for user in run.users:
-        after = [o for o in user.outcomes if o.started > killed_at]
+        after = [o for o in user.outcomes if o.started > gone_at]
         assert after and all(o.status is not None and o.status < 500 for o in after), user.name
     for node in survivors:
         assert served_by(nginx, node.port, killed_wall), f"node {node.port} served nothing"
@@ -126,15 +129,16 @@ def test_it_loses_only_the_killed_nodes_requests_and_the_node_rejoins(stack):
     assert ledger["lost"] == 0 and ledger["acknowledged_tasks_checked"] > 0
     print(
         f"\nnodes: {len(outcomes)} requests, {len(failed)} failed (in flight on the killed "
-        f"node), {len(served_by(nginx, restarted.port, restarted_wall))} served by the "
+        f"node, gone {gone_at - killed_at:.2f} s after SIGKILL), {len(served_by(nginx, restarted.port, restarted_wall))} served by the "
         f"restarted node, ledger {ledger}"
     )
 
 
 def test_it_keeps_postgresql_connections_within_the_pool_under_load(stack):
-    run = LoadRun(stack.nginx.port, users=8, seconds=8, prefix="pool", https=False)
+    run = LoadRun(stack.nginx.port, users=8, seconds=5, prefix="pool", https=False)
     run.signup_all()
     samples: list[int] = []
+    clients: list[int] = []
     done = threading.Event()
 
     def sample():
@@ -142,6 +146,7 @@ def test_it_keeps_postgresql_connections_within_the_pool_under_load(stack):
             if done.is_set():
                 return
             samples.append(stack.cluster.client_backends(stack.dbname))
+            clients.append(stack.bouncer.clients(stack.dbname))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -153,14 +158,16 @@ def test_it_keeps_postgresql_connections_within_the_pool_under_load(stack):
     outcomes = run.outcomes()
 
     assert not [o for o in outcomes if o.status is None or o.status >= 500]
-    assert len(outcomes) > 100
-    assert len(samples) > 20
+    assert len(outcomes) > 60
+    assert len(samples) > 10
     # 3 nodes x 2 workers x 2 threads may each hold a connection to PgBouncer; PostgreSQL sees
     # at most the pool's.
     assert 0 < max(samples) <= POOL_SIZE, samples
+    # ...while the nodes' threads hold more connections than that to PgBouncer: it shares them.
+    assert max(clients) > POOL_SIZE, clients
     with stack.cluster.connect(stack.dbname) as db:
         assert run.verify_database(db)["lost"] == 0
-    # The nodes' own connections (to PgBouncer) outnumber the pool: it really is shared.
-    probe = Session(stack.nginx.port, https=False)
-    assert probe.send("GET", "/healthz").status == 200
-    print(f"\npool: {len(outcomes)} requests, PostgreSQL connections max {max(samples)}")
+    print(
+        f"\npool: {len(outcomes)} requests, nodes' connections to PgBouncer max {max(clients)}, "
+        f"PostgreSQL's max {max(samples)}"
+    )

@@ -19,7 +19,7 @@ from tests.scale.harness import PgBouncer
 
 
 @pytest.fixture
-def bouncer(cluster):
+def bouncer(cluster, debian_servers):
     started = PgBouncer(cluster, pool_size=6)
     try:
         started.start()
