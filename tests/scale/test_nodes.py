@@ -127,9 +127,10 @@ def test_it_loses_only_the_killed_nodes_requests_and_the_node_rejoins(stack):
     with stack.cluster.connect(stack.dbname) as db:
         ledger = run.verify_database(db)
     assert ledger["lost"] == 0 and ledger["acknowledged_tasks_checked"] > 0
+    rejoined = len(served_by(nginx, restarted.port, restarted_wall))
     print(
         f"\nnodes: {len(outcomes)} requests, {len(failed)} failed (in flight on the killed "
-        f"node, gone {gone_at - killed_at:.2f} s after SIGKILL), {len(served_by(nginx, restarted.port, restarted_wall))} served by the "
+        f"node, gone {gone_at - killed_at:.2f} s after SIGKILL), {rejoined} served by the "
         f"restarted node, ledger {ledger}"
     )
 
