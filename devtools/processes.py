@@ -194,8 +194,15 @@ class Gunicorn:
 
     config = "gunicorn.conf.py"
 
-    def __init__(self, env: dict, log_path: Path, ports: tuple[int, int] = (9600, 9699)):
-        self.port = free_port(*ports)
+    def __init__(
+        self,
+        env: dict,
+        log_path: Path,
+        ports: tuple[int, int] = (9600, 9699),
+        port: int | None = None,
+    ):
+        # `port` for nodes started together (each would find the same free port) or restarted.
+        self.port = port or free_port(*ports)
         self.env = env | {"GUNICORN_BIND": f"127.0.0.1:{self.port}"}
         self.log_path = log_path
         self.process: subprocess.Popen | None = None

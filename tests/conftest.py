@@ -67,6 +67,7 @@ def edit_form(task, *, original: bool = False, **changes) -> dict:
 # Tests that start servers, load generators or network tools: seconds to minutes each.
 SLOW_PATHS = (
     "tests/reliability/",  # gunicorn + a private PostgreSQL cluster, load and faults
+    "tests/scale/",  # nginx, PgBouncer, a standby, several gunicorn nodes, backups, k8s schemas
     "tests/test_prod_smoke.py",  # scripts/prod-local: collectstatic, gunicorn
     "tests/test_dependency_audit.py",  # pip-audit over the network
     "tests/test_readme_commands.py",  # manage.py and scripts in subprocesses, fresh databases

@@ -245,10 +245,17 @@ def test_it_writes_nginx_files_with_balanced_blocks(path):
 
 def test_it_proxies_to_web_with_the_real_client_address():
     text = nginx_text()
-    assert "server web:9000;" in text
+    assert re.search(r"server web:9000( [a-z_]+=\w+)*;", text)
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in text
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in text
     assert "proxy_set_header Host $host;" in text
+
+
+def test_it_checks_nodes_passively_and_never_sends_a_post_twice():
+    text = nginx_text()
+    assert re.search(r"server web:9000 max_fails=\d+ fail_timeout=\d+s;", text)
+    retry = re.search(r"proxy_next_upstream ([^;]+);", text)
+    assert retry and "non_idempotent" not in retry[1]
 
 
 def test_it_compresses_limits_request_size_and_caches_hashed_static_files():

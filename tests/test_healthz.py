@@ -74,3 +74,20 @@ def test_it_sends_the_security_headers_every_other_response_has(client, settings
         assert csp_directives(response)["default-src"] == ["'self'"]
         assert response["Cache-Control"] == "no-store"
     assert response["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_its_liveness_probe_answers_without_the_database(
+    client, monkeypatch, django_assert_num_queries
+):
+    # Kubernetes restarts a pod whose liveness probe fails: a database outage must not restart
+    # every node (they recover by themselves once it is back); readiness takes them out.
+    class DownConnection:
+        def cursor(self):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr(taskmanager.views, "connection", DownConnection())
+    with django_assert_num_queries(0):
+        response = client.get("/healthz?probe=live")
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok"}
+    assert client.get("/healthz").status_code == 503

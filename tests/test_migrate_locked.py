@@ -26,8 +26,12 @@ def held_advisory_locks() -> int:
 
 
 def other_session():
-    """A second database session, as another container would have."""
-    return connection.get_new_connection(connection.get_connection_params())
+    """A second database session holding the lock as another container's migrate_locked does:
+    in an open transaction (which behind PgBouncer keeps its server connection)."""
+    other = connection.get_new_connection(connection.get_connection_params())
+    other.autocommit = False
+    other.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+    return other
 
 
 def test_it_applies_migrations_and_releases_the_lock():
@@ -46,10 +50,7 @@ def test_it_waits_for_another_containers_migration_then_runs():
         assert "waiting" not in out.getvalue()
         return
     other = other_session()
-    other.autocommit = True
-    other.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
-    unlock = lambda: other.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])  # noqa: E731
-    release = threading.Timer(1.0, unlock)
+    release = threading.Timer(1.0, other.rollback)
     release.start()
     try:
         out = io.StringIO()
@@ -68,8 +69,6 @@ def test_it_gives_up_when_the_lock_is_never_released():
         call_command("migrate_locked", stdout=io.StringIO(), timeout=0.1)
         return
     other = other_session()
-    other.autocommit = True
-    other.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
     try:
         with pytest.raises(CommandError, match=r"held the migration lock for 0\.5s"):
             call_command("migrate_locked", stdout=io.StringIO(), timeout=0.5)

@@ -21,6 +21,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import timezones
+from taskmanager.replica import reads_from_replica
 from tasks.http import HtmxRequest
 from tasks.models import Project, Tag, Task, TaskCompletion
 
@@ -137,6 +138,7 @@ def feed_filter(request: HtmxRequest):
 
 
 @require_safe
+@reads_from_replica()
 def feed_ics(request, token: str):
     """The feed: no session, the token is the key. A wrong or revoked token is a plain 404."""
     feed = CalendarFeed.objects.by_token(token)

@@ -115,6 +115,9 @@ MIDDLEWARE = [
     # Before SessionMiddleware: a session cookie with a NUL byte was a 500 on every page.
     "taskmanager.middleware.SessionCookieGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # With a read replica (DATABASE_REPLICA_URL): marks a browser that just wrote, whose reads
+    # then stay on the primary for a few seconds (taskmanager.replica).
+    "taskmanager.replica.ReadYourWritesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -165,6 +168,12 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
     else:
         _db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
         _db["CONN_HEALTH_CHECKS"] = True
+    if env_bool("DATABASE_PGBOUNCER", False):
+        # PgBouncer in transaction pooling mode hands each transaction to whichever server
+        # connection is free: a server-side cursor (declared in one transaction, fetched in the
+        # next) or a prepared statement (planned on one server connection) would not be there.
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _db.setdefault("OPTIONS", {})["prepare_threshold"] = None
 elif _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while another request writes; IMMEDIATE avoids
     # "database is locked" upgrades in concurrent writes.
@@ -173,6 +182,32 @@ elif _db["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DATABASES = {"default": _db}
+DATABASE_PGBOUNCER = env_bool("DATABASE_PGBOUNCER", False)
+
+# A read replica (a PostgreSQL hot standby) for the heavy reads that opt in with
+# taskmanager.replica.reads_from_replica: the calendar feed and board searches. Everything else,
+# and everyone who wrote in the last DATABASE_REPLICA_STICKY_SECONDS, reads from the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 10)
+if DATABASE_REPLICA_URL:
+    try:
+        _replica = dj_database_url.parse(DATABASE_REPLICA_URL)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a valid database URL: {exc}"
+        ) from None
+    if _replica["ENGINE"] != "django.db.backends.postgresql" or _db["ENGINE"] != _replica["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL for both databases")
+    # The primary's options (pool, PgBouncer), a short connect timeout so a replica that is
+    # down costs little before the reads fall back to the primary, and in tests the primary
+    # itself (a test database has no standby).
+    _replica["OPTIONS"] = {**_db.get("OPTIONS", {}), "connect_timeout": 2}
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "DISABLE_SERVER_SIDE_CURSORS"):
+        if _key in _db:
+            _replica[_key] = _db[_key]
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["taskmanager.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ----------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, router
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from .forms import new_idempotency_key
-from .models import today
+from .models import Task, today
 from .models.access import access_for
 from .templatetags.tasks_extras import ROW_CACHE_SECONDS, page_cache
 
@@ -46,6 +46,13 @@ LIST_CACHE_VERSION = 2
 def versions(user) -> str:
     """The key part that follows the lists' data: the versions of the person's projects."""
     return access_for(user).versions_key
+
+
+def from_replica() -> bool:
+    """Whether this request reads its lists from a read replica (taskmanager.replica): the
+    versions come from the primary with the person's Access, and a replica that is behind would
+    put an older list under them, so such lists are neither read from nor kept in the cache."""
+    return router.db_for_read(Task) != DEFAULT_DB_ALIAS
 
 
 @dataclass
@@ -87,7 +94,7 @@ def templates_version() -> str:
 
 
 def key_for(request, version: str | None) -> str | None:
-    if version is None or connection.in_atomic_block:
+    if version is None or connection.in_atomic_block or from_replica():
         return None
     get_token(request)  # the secret the list's tokens are for: the key names it
     secret = request.META.get("CSRF_COOKIE") or ""

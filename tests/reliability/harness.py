@@ -232,10 +232,12 @@ class LoadRun:
         seconds: float,
         max_ops_per_user: int = 5000,
         prefix: str = "load",
+        https: bool = True,
     ):
         self.port = port
         self.users = [
-            User(f"{prefix}{n}-{secrets.token_hex(3)}", Session(port)) for n in range(users)
+            User(f"{prefix}{n}-{secrets.token_hex(3)}", Session(port, https=https))
+            for n in range(users)
         ]
         self.seconds = seconds
         self.max_ops = max_ops_per_user

@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from taskmanager.replica import reads_from_replica
+
 from .. import listcache
 from ..filters import BoardView, Scope
 from ..forms import TaskForm
@@ -19,6 +21,7 @@ from .kanban import kanban_board
 
 @login_required
 @require_safe
+@reads_from_replica(when=lambda request: bool(request.GET.get("q")))  # searches are heavy
 def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
     view = BoardView.from_query(request.GET, scope, pk)
     # The list layout's rendered list is cached under the list versions of the person's

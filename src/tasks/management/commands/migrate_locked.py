@@ -4,6 +4,12 @@ Several web containers (compose --scale, a rolling deploy) start at once and eac
 migrations on start. Without a lock two of them could apply the same migration concurrently and
 one would crash on "relation already exists"; with it the first migrates and the others wait,
 then find nothing left to do.
+
+The lock is a transaction-level advisory lock held by an open transaction on a connection of
+its own, not a session-level one: behind PgBouncer in transaction pooling mode a session lock
+would stay on whichever server connection took it (and be released, or not, by whoever gets it
+next), while an open transaction keeps its server connection until it ends. Either way the
+lock goes when the process dies and its connection drops.
 """
 
 import time
@@ -11,6 +17,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 # Any constant shared by every container of this app; "taskmgr1" as a 64-bit integer.
 LOCK_KEY = int.from_bytes(b"taskmgr1", "big") & 0x7FFF_FFFF_FFFF_FFFF
@@ -34,12 +41,13 @@ class Command(BaseCommand):
             # SQLite lives on one host and serialises writers itself.
             self._migrate(database, verbosity)
             return
-        self._acquire(connection, timeout)
+        lock = connections.create_connection(database)
         try:
+            self._acquire(lock, timeout)
             self._migrate(database, verbosity)
         finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+            lock.rollback()  # ends the transaction holding the lock
+            lock.close()
 
     def _migrate(self, database: str, verbosity: int) -> None:
         call_command(
@@ -51,14 +59,17 @@ class Command(BaseCommand):
             stderr=self.stderr,
         )
 
-    def _acquire(self, connection, timeout: float) -> None:
+    def _acquire(self, lock: BaseDatabaseWrapper, timeout: float) -> None:
+        """Take the lock in a transaction on `lock`, left open until the migration is done."""
         deadline = time.monotonic() + timeout
         waited = False
+        lock.set_autocommit(False)
         while True:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+            with lock.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
                 if cursor.fetchone()[0]:
                     return
+            lock.rollback()  # no transaction left open (nor a server connection held) to wait
             if time.monotonic() >= deadline:
                 raise CommandError(
                     f"Another process has held the migration lock for {timeout:g}s; giving up. "
