@@ -38,7 +38,7 @@ def redis_url(tmp_path_factory):
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
     port = free_port(6400, 6499)
     workdir = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603 - the Debian binary, fixed arguments
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", str(workdir), "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru"],
         stdout=subprocess.DEVNULL,
@@ -48,7 +48,7 @@ def redis_url(tmp_path_factory):
         deadline = time.monotonic() + 20
         cli = shutil.which("redis-cli")
         while time.monotonic() < deadline:
-            ping = subprocess.run(
+            ping = subprocess.run(  # noqa: S603 - redis-cli, fixed arguments
                 [cli, "-p", str(port), "ping"], capture_output=True, text=True, check=False
             )
             if ping.stdout.strip() == "PONG":
@@ -65,7 +65,7 @@ def redis_url(tmp_path_factory):
 def test_the_cache_tests_pass_with_every_cache_in_redis(redis_url):
     env = os.environ | {"CACHE_URL": redis_url}
     env.pop("PYTEST_XDIST_WORKER", None)
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", *CACHE_TESTS],
         cwd=PROJECT,
         env=env,
@@ -85,7 +85,7 @@ def test_the_settings_put_every_cache_in_redis(redis_url):
     )
     env = os.environ | {"CACHE_URL": redis_url, "DJANGO_SETTINGS_MODULE": "taskmanager.settings"}
     env["PYTHONPATH"] = os.pathsep.join([str(PROJECT / "src"), env.get("PYTHONPATH", "")])
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
     )
     assert result.stdout.strip() == "['RedisCache']", result.stderr[-2000:]
