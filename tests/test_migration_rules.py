@@ -20,7 +20,7 @@ from django.db.migrations import Migration
 from django.db.migrations import operations as ops
 from django.db.migrations.loader import MigrationLoader
 
-OUR_APPS = {"accounts", "tasks", "feeds", "reminders"}
+OUR_APPS = {"accounts", "tasks", "feeds", "reminders", "sharing"}
 
 # (app, migration, operation description): why it is allowed.
 CONTRACT = {
@@ -32,6 +32,15 @@ CONTRACT = {
     ),
     ("tasks", "0006_organize", "AddField task.repeat_from NOT NULL"): (
         "before the rule (issue 29): released with its code, one node, stop-the-world deploy"
+    ),
+    # Counts and list versions re-keyed from the person to the project (issue 23): the old
+    # code reads them by person, so this release is deployed stop-the-world (docs/deploy.md,
+    # "Upgrading to the release with shared projects").
+    ("tasks", "0013_counts_and_versions_per_project", "RemoveField taskcount.user"): (
+        "issue 23's one stop-the-world release: counts per project, not per person"
+    ),
+    ("tasks", "0013_counts_and_versions_per_project", "DeleteModel listversion"): (
+        "issue 23's one stop-the-world release: list versions per project, not per person"
     ),
 }
 

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tasks import recurrence
-from tasks.models import Task, completion
+from tasks.models import Task
+from tasks.services import completion
 from tests.conftest import HTMX
 
 D = dt.date

@@ -43,7 +43,11 @@ class Profile(models.Model):
     timezone = models.CharField(max_length=63, blank=True)
     # Blank until known: taken from the browser's language at sign-up or the next login
     # (accounts.dateformats).
-    date_format = models.CharField(max_length=3, choices=DateFormat.choices, blank=True)
+    # A database default too: the previous release's code creates profiles without this column
+    # during a rolling deploy (tests/test_migration_rules.py).
+    date_format = models.CharField(
+        max_length=3, choices=DateFormat.choices, blank=True, default="", db_default=""
+    )
 
     def __str__(self):
         return f"{self.user} ({self.timezone or 'server time zone'})"

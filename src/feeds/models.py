@@ -48,8 +48,10 @@ class CalendarFeed(models.Model):
     # Whether a project / tag was chosen: when it disappears (deleted, merged, purged from the
     # Trash) the foreign key becomes NULL, which must not read as "every task". The feed then
     # stops (404) and its page says why, until a filter is chosen again.
-    limited_to_project = models.BooleanField(default=False)
-    limited_to_tag = models.BooleanField(default=False)
+    # Database defaults too: the previous release's code creates feeds without these columns
+    # during a rolling deploy (tests/test_migration_rules.py).
+    limited_to_project = models.BooleanField(default=False, db_default=False)
+    limited_to_tag = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Moves with every change of the feed itself (filters, token): part of its ETag.
     updated_at = models.DateTimeField(auto_now=True)

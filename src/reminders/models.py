@@ -167,10 +167,12 @@ class ReminderSettings(models.Model):
     version = models.PositiveIntegerField(default=1)
     # The address its owner confirmed through the link emailed to it. Email goes only to the
     # account's address while it equals this one: changing the address unconfirms it.
-    confirmed_email = models.EmailField(blank=True, default="")
+    # Database defaults too: the previous release's code inserts settings without these columns
+    # during a rolling deploy (tests/test_migration_rules.py).
+    confirmed_email = models.EmailField(blank=True, default="", db_default="")
     # The daily cap on emails (REMINDERS_EMAILS_PER_DAY): how many went out on email_day (UTC).
     email_day = models.DateField(null=True, blank=True)
-    emails_sent = models.PositiveIntegerField(default=0)
+    emails_sent = models.PositiveIntegerField(default=0, db_default=0)
 
     def __str__(self) -> str:
         return f"Reminder settings of {self.user}"

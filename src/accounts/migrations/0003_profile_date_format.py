@@ -20,9 +20,9 @@ class Migration(migrations.Migration):
                     ("dmy", "Day first: 24.12. or 24/12/2026"),
                     ("ymd", "Year first: 2026/12/24 (without a year, month first: 12/24)"),
                 ],
+                db_default="",
                 default="",
                 max_length=3,
             ),
-            preserve_default=False,
         ),
     ]
