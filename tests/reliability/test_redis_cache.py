@@ -65,6 +65,9 @@ def redis_url(tmp_path_factory):
 def test_the_cache_tests_pass_with_every_cache_in_redis(redis_url):
     env = os.environ | {"CACHE_URL": redis_url}
     env.pop("PYTEST_XDIST_WORKER", None)
+    # On SQLite: with the outer run's DATABASE_URL this pytest would create and then drop the
+    # outer run's own test database (test_taskmanager) under the browser tests still to come.
+    env.pop("DATABASE_URL", None)
     result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", *CACHE_TESTS],
         cwd=PROJECT,

@@ -263,6 +263,12 @@ class Nginx:
         for source in (COMPOSE_NGINX / "snippets").glob("*.conf"):
             text = source.read_text().replace("/etc/nginx/snippets/", f"{snippets}/")
             text = text.replace("/var/cache/nginx/", f"{self.root}/cache/")
+            # The locations' own access_log (feed tokens masked) would take the place of the
+            # http block's: this test reads which node served each request from its own log.
+            text = text.replace(
+                "access_log /var/log/nginx/access.log taskmanager;",
+                f"access_log {self.access_log} upstreams;",
+            )
             if UPSTREAM_SERVER.search(text):
                 text = UPSTREAM_SERVER.sub(
                     lambda m: "\n".join(
@@ -271,6 +277,7 @@ class Nginx:
                     text,
                 )
             (snippets / source.name).write_text(text)
+        assert "access_log /var/log/" not in "".join(p.read_text() for p in snippets.glob("*.conf"))
         rendered = (snippets / "taskmanager-http.conf").read_text()
         assert rendered.count("server 127.0.0.1:") == len(self.node_ports), (
             "compose/nginx/snippets/taskmanager-http.conf no longer has the "
