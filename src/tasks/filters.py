@@ -43,6 +43,8 @@ STATUS_WORDS = {
     "open": "open",  # not completed: a filter of its own, not a Status
 }
 PRIORITY_WORDS = {"low": "low", "medium": "medium", "med": "medium", "high": "high"}
+# `is:archived`: the tasks of archived projects, which every other list leaves out.
+ARCHIVED_WORDS = {"archived": "yes"}
 DUE_WORDS = {"overdue": "overdue", "today": "today", "week": "week", "none": "none"}
 # Days a `due:` comparison names; resolved when the query runs, in the person's time zone.
 DAY_WORDS = ("yesterday", "today", "tomorrow")
@@ -114,6 +116,7 @@ class TokenRule:
 
 TOKEN_RULES: tuple[TokenRule, ...] = (
     TokenRule("status", ("is:",), one_of(STATUS_WORDS)),
+    TokenRule("archived", ("is:",), one_of(ARCHIVED_WORDS)),
     TokenRule("priority", ("priority:", "p:"), one_of(PRIORITY_WORDS)),
     TokenRule("due", ("due:",), read_due),
     TokenRule("tag", ("#",), tag_name_or_none),
@@ -413,21 +416,31 @@ class BoardView:
 
     @property
     def excluded(self) -> tuple[tuple[str, str], ...]:
-        """The negated conditions of the search field ("-is:completed", "-+Work")."""
-        return self.search.excluded
+        """The negated conditions of the search field ("-is:completed", "-+Work").
+        "-is:archived" is what every list does anyway (scope_terms)."""
+        return tuple(term for term in self.search.excluded if term[0] != "archived")
+
+    @property
+    def shows_archived(self) -> bool:
+        """Whether the view asks for archived projects' tasks: on the project's own page, with
+        `is:archived`, or by naming the project (`+Old`). Every other list leaves them out."""
+        asked = any(name in ("archived", "project_name") for name, _ in self.search.terms)
+        return self.scope in (Scope.PROJECT, Scope.INBOX) or asked
 
     @property
     def scope_terms(self) -> tuple[tuple[str, str], ...]:
+        """The scope's conditions; All, Today and Upcoming leave archived projects out."""
+        hidden = () if self.shows_archived else (("archived", "no"),)
         match self.scope:
-            case Scope.INBOX:
+            case Scope.INBOX:  # never archived
                 return (("inbox", "yes"),)
             case Scope.TODAY:
-                return (("due", "through_today"),)
+                return (("due", "through_today"), *hidden)
             case Scope.UPCOMING:
-                return (("due", "upcoming"),)
+                return (("due", "upcoming"), *hidden)
             case Scope.PROJECT:
                 return (("project", str(self.project)),)
-        return ()
+        return hidden
 
     @property
     def active(self) -> bool:

@@ -129,6 +129,11 @@ class Access:
         others = {p.owner_id for p in self.projects.values()} - {self.user_id}
         return [self.user_id, *sorted(others)]
 
+    @cached_property
+    def archived_ids(self) -> list[int]:
+        """The archived projects this person sees: All, Today and Upcoming leave them out."""
+        return sorted(pk for pk, p in self.projects.items() if p.archived)
+
     def task_condition(self) -> Q:
         """The live tasks this person sees: their own, and those of projects shared with them."""
         condition = Q(user_id=self.user_id)
@@ -160,7 +165,7 @@ class Access:
         from .task import TaskCount
 
         rows = [
-            (pk, status, total, project.is_inbox and not project.shared_with_me)
+            (pk, status, total, project.is_inbox and not project.shared_with_me, project.archived)
             for pk, project in self.projects.items()
             for status, total in project.counts
         ]

@@ -156,15 +156,19 @@ class TaskQuerySet(models.QuerySet):
         access = access_for(user)
         qs = self.filter(access.task_condition())
         qs._owner_ids = access.owner_ids
+        qs._archived_ids = access.archived_ids
         return qs
 
     # The owners visible_to() found, kept through chaining: with_tag finds the tags by them, so
-    # the tag lookup is a constant, not a subplan run for every task walked.
+    # the tag lookup is a constant, not a subplan run for every task walked. The archived
+    # projects likewise: leaving them out is a constant list, not a join per task.
     _owner_ids: list[int] | None = None
+    _archived_ids: list[int] | None = None
 
     def _clone(self):
         clone = super()._clone()
         clone._owner_ids = self._owner_ids
+        clone._archived_ids = self._archived_ids
         return clone
 
     def deleted_visible_to(self, user) -> TaskQuerySet:
@@ -244,6 +248,16 @@ class TaskQuerySet(models.QuerySet):
         links = TaskTag.objects.filter(task=OuterRef("pk")).order_by().values("task")
         return self.annotate(tag_string=Subquery(links.annotate(names=names).values("names")))
 
+    def in_archived_projects(self, archived: bool) -> TaskQuerySet:
+        """Tasks of archived projects (`archived`), or of the others. Narrowed by visible_to(),
+        the person's archived projects are a known list (their Access); else a join."""
+        ids = self._archived_ids
+        if ids is None or (archived and not ids):
+            return self.filter(project__archived=archived)
+        if archived:
+            return self.filter(project_id__in=ids)
+        return self.exclude(project_id__in=ids) if ids else self
+
     def with_tag(self, name: str) -> TaskQuerySet:
         """Tasks with a tag `name` (any case) of their owner's: `id IN` the tag's links, read
         from the (tag, task) index after finding the tags by the (user, lower(name)) index.
@@ -281,6 +295,8 @@ class TaskQuerySet(models.QuerySet):
         "project_name": lambda value: Q(project__name__iexact=value),
         # A QuerySet step (tasks.tagging's names, looked up once through the owner's index).
         "tag": lambda qs, value: qs.with_tag(value),
+        # "yes": only archived projects' tasks (`is:archived`); "no": every list's default.
+        "archived": lambda qs, value: qs.in_archived_projects(value == "yes"),
     }
 
     def filtered(self, view: BoardView) -> TaskQuerySet:
@@ -743,14 +759,17 @@ class TaskCount(models.Model):
 
     @staticmethod
     def summarize(rows) -> dict:
-        """for_user()'s dict from rows_sql()'s rows (project, status, total, is the Inbox)."""
+        """for_user()'s dict from rows (project, status, total, is the Inbox, is archived)."""
         counts = dict.fromkeys(Status.values, 0)
         open_by_project: dict[int, int] = {}
         completed_by_project: dict[int, int] = {}
         by_project: dict[int, dict[str, int]] = {}
         inbox = None
-        for project_id, status, total, is_inbox in rows:
-            counts[status] = counts.get(status, 0) + total
+        for project_id, status, total, is_inbox, archived in rows:
+            # The totals are All tasks' list, which leaves archived projects out; each
+            # project keeps its own counts (the sidebar, its page).
+            if not archived:
+                counts[status] = counts.get(status, 0) + total
             by_project_status = (
                 completed_by_project if status == Status.COMPLETED else open_by_project
             )

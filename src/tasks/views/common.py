@@ -16,6 +16,7 @@ from ..forms import TaskForm
 from ..http import HtmxRequest, page_location
 from ..listing import list_extras
 from ..models import Navigation, Sort, Task, TaskCount
+from ..models.access import access_for
 from ..pagination import paginate
 
 BOARD = "tasks/board.html"
@@ -83,8 +84,8 @@ def back_to_board(request: HtmxRequest):
 
 def is_listed(request: HtmxRequest, view: BoardView, task: Task) -> bool:
     """Whether `task` belongs in the list `view` shows: the one rule for every write."""
-    if not view.active:  # every live task of the person's is on the unfiltered board
-        return True
+    if not view.active:  # every live task of the person's not archived away is on the board
+        return task.project_id not in access_for(request.user).archived_ids
     return Task.objects.visible_to(request.user).filtered(view).filter(pk=task.pk).exists()
 
 
