@@ -370,6 +370,12 @@ class BoardView:
         return self.sort == Sort.MANUAL
 
     @classmethod
+    def at_url(cls, url: str) -> BoardView:
+        """The view at a board URL ("/projects/3/?q=x", or a full URL); a bare query string
+        ("?q=x", from an older page) reads as All."""
+        return _view_at_url(url)
+
+    @classmethod
     def on_screen(cls, request: HtmxRequest) -> BoardView:
         """The view the person is looking at when they act.
 

@@ -22,7 +22,7 @@ version) gets the usual conflict instead of saving over the restored task.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -130,6 +130,8 @@ class BulkResult:
     batch: BulkBatch | None
     changed: int
     conflicts: int = 0
+    # The projects whose lists the batch changed (before and after): their sidebar counts.
+    projects: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)

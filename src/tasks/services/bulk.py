@@ -24,7 +24,8 @@ def apply_bulk(actor, req: BulkRequest) -> BulkResult:
     projects = _editable_projects(actor)
     result = batches.apply_bulk(actor, req, projects)
     if result.batch is not None:
-        lock_versions(batches.touched_projects(result.batch))
+        result.projects = batches.touched_projects(result.batch)
+        lock_versions(result.projects)
     wrote(actor)
     return result
 
@@ -34,6 +35,7 @@ def undo_bulk(actor, batch_id: int) -> BulkResult | None:
     """Revert the person's batch on the tasks nobody changed since (None: no such batch)."""
     result = batches.undo_bulk(actor, batch_id, _editable_projects(actor))
     if result is not None:
-        lock_versions(batches.touched_projects(result.batch))
+        result.projects = batches.touched_projects(result.batch)
+        lock_versions(result.projects)
     wrote(actor)
     return result
