@@ -46,7 +46,7 @@ def test_every_list_leaves_archived_projects_out(alice_client, tasks, url, heade
 
 @pytest.mark.parametrize("query", ["is:archived", "+Old", 'project:"old"', "is:archived report"])
 def test_a_view_that_asks_shows_them(alice_client, tasks, query):
-    kept, shelved, done = tasks
+    kept, shelved, _done = tasks
 
     ids = row_ids(alice_client.get("/", {"q": query}))
 
@@ -55,16 +55,14 @@ def test_a_view_that_asks_shows_them(alice_client, tasks, query):
 
 
 def test_the_projects_own_page_shows_them(alice_client, tasks, old):
-    kept, shelved, done = tasks
+    _kept, shelved, done = tasks
 
     ids = row_ids(alice_client.get(f"/projects/{old.pk}/", {"completed": "show"}))
 
     assert set(ids) == {shelved.pk, done.pk}
 
 
-def test_all_tasks_counts_leave_them_out_and_the_project_keeps_its_own(
-    alice_client, tasks, old
-):
+def test_all_tasks_counts_leave_them_out_and_the_project_keeps_its_own(alice_client, tasks, old):
     assert counts_shown(alice_client.get("/")) == {
         "all": 1, "pending": 1, "in_progress": 0, "completed": 0,
     }  # fmt: skip
@@ -76,7 +74,7 @@ def test_all_tasks_counts_leave_them_out_and_the_project_keeps_its_own(
 
 
 def test_unarchiving_brings_them_back_through_the_list_cache(alice_client, tasks, old):
-    kept, shelved, done = tasks
+    _kept, shelved, _done = tasks
     assert shelved.pk not in row_ids(alice_client.get("/"))
     old.refresh_from_db()
 

@@ -51,7 +51,7 @@ def test_on_a_project_page_the_answer_is_the_projects_list(alice_client, garden,
 
 
 def test_on_today_the_answer_keeps_the_day_headings_and_the_due_order(alice_client, nine):
-    _, (later, today_task, overdue), _ = nine
+    _, (_later, today_task, overdue), _ = nine
     data = {"apply": "priority:high", "task": picked(today_task), "view": "/today/"}
 
     response = alice_client.post(URL, data, **htmx_on("/today/"))
@@ -115,7 +115,7 @@ def test_a_plain_post_returns_to_the_list_it_came_from(alice_client, garden, nin
 
 
 def test_all_matching_means_the_lists_tasks_not_every_task(alice_client, garden, nine):
-    dig, dated, rest = nine
+    dig, _dated, _rest = nine
     page = f"/projects/{garden.pk}/"
     data = {"action": "complete", "scope": "matching", "view": page}
 
@@ -159,9 +159,7 @@ def test_a_member_acts_on_the_shared_projects_list_as_their_role_allows(
     assert changed == (role == Role.EDITOR)
 
 
-def test_an_outsider_changes_nothing_and_sees_nothing_of_the_project(
-    client, alice, bob, make_task
-):
+def test_an_outsider_changes_nothing_and_sees_nothing_of_the_project(client, alice, bob, make_task):
     private = Project.objects.create_for(alice, "Private")
     task = make_task(alice, "Secret", project=private)
     client.force_login(bob)
