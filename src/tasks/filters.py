@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
@@ -457,6 +457,19 @@ class BoardView:
     def filtered(self) -> bool:
         """Whether the filter bar or search narrows the scope's list."""
         return bool(self.q or self.status or self.priority or self.due or self.hide)
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything but a status narrows the scope's list: then its status counts
+        (each a link to a status of this list) are not the scope's stored ones."""
+        return bool(self.q or self.priority or self.due or self.hide)
+
+    @property
+    def identity(self) -> BoardView:
+        """What makes this view the list it is: its scope and filters, not the status shown
+        (the status counts are links within it, "Show completed" too), the sort or the
+        layout. Two URLs with the same identity are the same saved view."""
+        return replace(self, status="", sort="", layout="", completed="")
 
     def as_params(self) -> dict[str, str]:
         """Non-default values, for building URLs that keep the current view."""

@@ -14,7 +14,7 @@ from django_htmx.http import reswap, retarget
 from ..filters import BoardView, read_path, safe_next
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_location
-from ..listing import list_extras
+from ..listing import list_extras, status_counts
 from ..models import Navigation, Sort, Task, TaskCount
 from ..models.access import access_for
 from ..pagination import paginate
@@ -44,9 +44,12 @@ def atomic_post(view):
     return wrapper
 
 
-def counts(request: HtmxRequest) -> dict[str, int]:
-    """The status counts over the person's projects (trigger-kept, read with their Access)."""
-    return TaskCount.for_user(request.user)
+def counts(request: HtmxRequest, nav=None) -> dict:
+    """The status counts over the person's projects (trigger-kept, read with their Access),
+    and, under "view", a saved view's own when one is on screen (listing.status_counts)."""
+    totals = TaskCount.for_user(request.user)
+    own = status_counts(request.user, BoardView.on_screen(request), nav)
+    return totals if own is None else totals | {"view": own}
 
 
 def board_context(request: HtmxRequest, view: BoardView, query=None, nav=None) -> dict:

@@ -16,7 +16,7 @@ from .. import kanban, services
 from ..filters import BoardView
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_query, wants_fragment
-from ..models import Status, Task, ordering
+from ..models import Status, Task, TaskCount, ordering
 from .common import BOARD, CONFLICT, atomic_post, back_to_board, board_context, counts
 
 KANBAN = "tasks/kanban.html"
@@ -45,7 +45,9 @@ def kanban_board(request: HtmxRequest, view: BoardView, page: dict):
         context = {"column": col, "filters": view, "params": view.as_params()}
         response = render(request, f"{KANBAN}#more-cards", context)
     else:
-        task_counts = counts(request)
+        # The columns' totals; a page's status counts may be a saved view's own (its nav).
+        nav = page.get("nav")
+        task_counts = counts(request, nav) if nav is not None else TaskCount.for_user(request.user)
         context = kanban_context(request, view, task_counts=task_counts) | page
         if wants_fragment(request):
             response = render(request, f"{BOARD}#list-read", context)
