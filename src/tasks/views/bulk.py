@@ -138,6 +138,8 @@ def done_words(result: BulkResult) -> str:
             if not value:
                 return f"Due date cleared on {n}"
             return f"{n} due {date_filter(batch_date(value), 'D j M Y')}"
+        case BulkAction.TODAY:
+            return f"{n} rescheduled to today"
         case BulkAction.MOVE:
             return f"{n} moved to {value}"
         case BulkAction.ADD_TAG:

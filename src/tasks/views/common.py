@@ -2,7 +2,7 @@
 and the one rule for answering a write under the view on screen."""
 
 from functools import wraps
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -114,8 +114,9 @@ def answer_write(
     listed = is_listed(request, view, task)
     if listed:
         messages.success(request, done, extra_tags=tags)
-    else:
-        left_view(request, f"{done}: “{task.title}”", tags)
+    else:  # named, so the toast says which task left
+        named = done if f"“{task.title}”" in done else f"{done}: “{task.title}”"
+        left_view(request, named, tags)
     if not request.htmx:
         return back_to_board(request)
     context = {"task": task, "counts": counts(request), "filters": view}
@@ -162,3 +163,10 @@ def next_for_form(request: HtmxRequest) -> str:
         if referer.netloc == request.get_host() and read_path(referer.path) is not None:
             target = f"{referer.path}?{referer.query}" if referer.query else referer.path
     return safe_next(target or "/")
+
+
+def undo_tag(pk: int, kind: str, **values) -> str:
+    """The message tag of a toast whose Undo posts these values to the task's undo
+    (views/undo.py; partials/toasts.html renders the form): `undo-task:pk=3&kind=toggle&...`."""
+    fields = {"pk": pk, "kind": kind} | {k: "" if v is None else v for k, v in values.items()}
+    return "undo-task:" + urlencode(fields)

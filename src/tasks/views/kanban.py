@@ -17,7 +17,15 @@ from ..filters import BoardView
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_query, wants_fragment
 from ..models import Status, Task, TaskCount, ordering
-from .common import BOARD, CONFLICT, atomic_post, back_to_board, board_context, counts
+from .common import (
+    BOARD,
+    CONFLICT,
+    atomic_post,
+    back_to_board,
+    board_context,
+    counts,
+    undo_tag,
+)
 
 KANBAN = "tasks/kanban.html"
 
@@ -98,8 +106,22 @@ def task_move(request: HtmxRequest, pk: int):
     if not done.moved:
         messages.info(request, f"“{done.task.title}” is already at the {done.edge}.")
         return _answer(request, view, done.task, moved=False)
+    # Undo puts it back where it was, while nobody moved or changed it since.
+    back = undo_tag(
+        pk,
+        "move",
+        version=done.task.version,
+        status=done.from_status,
+        position=done.from_position,
+    )
     return _answer(
-        request, view, done.task, moved=True, changed_column=done.changed_column, was=done.was
+        request,
+        view,
+        done.task,
+        moved=True,
+        changed_column=done.changed_column,
+        was=done.was,
+        undo=back,
     )
 
 
@@ -110,15 +132,17 @@ def _answer(
     moved: bool,
     changed_column: bool = False,
     was: tuple | None = None,
+    undo: str = "",
 ):
-    """The answer to a move: the card (and the counts when it changed columns), announced."""
+    """The answer to a move: the card (and the counts when it changed columns), announced,
+    with an Undo (`undo`: its message tag)."""
     task_counts = counts(request)
     position, total = kanban.place_in_column(request.user, view, task, task_counts)
     capped = view.active and total > kanban.COUNT_CAP
     of = f"more than {kanban.COUNT_CAP}" if capped else total
     said = f"Moved “{task.title}” to {task.get_status_display()}, position {position} of {of}"
     if moved:
-        messages.success(request, said)
+        messages.success(request, said, extra_tags=undo)
     if not request.htmx:
         return back_to_board(request)
     if not view.is_kanban:

@@ -21,6 +21,7 @@ from ..forms import (
 )
 from ..http import HtmxRequest, page_location
 from ..models import Task
+from ..models.access import access_for
 from ..quickadd_form import QuickAddForm
 from . import recur
 from .common import (
@@ -34,6 +35,7 @@ from .common import (
     counts,
     next_for_form,
 )
+from .reschedule import RescheduleForm
 
 
 @login_required
@@ -87,6 +89,9 @@ def task_detail(request: HtmxRequest, pk: int):
         return render(request, f"{BOARD}#task-row", {"task": task})
     completions = task.completions.all()[:50] if task.recurrence else []
     context = {"task": task, "completions": completions}
+    if access_for(request.user).can_edit(task.project_id) and not task.is_completed:
+        # Postpone, and skip a repeating task's occurrence (views/reschedule.py).
+        context["reschedule_form"] = RescheduleForm(task=task)
     return render(request, "tasks/task_detail.html", context)
 
 
