@@ -216,7 +216,9 @@ class TaskQuerySet(models.QuerySet):
                 return self
             qs = self.alias(_search=search_syntax.search_vector())
             match = {"_search": SearchQuery(tsquery, search_type="raw", config="simple")}
-            return qs.exclude(**match) if negate else qs.filter(**match)
+            if negate:
+                return qs.exclude(**match)
+            return qs.filter(**match).filter(*self._words_held(words, phrases))
         if _vendor() == "sqlite":
             # SQLite's LIKE folds ASCII letters only ("über" would miss "Über"): compare text
             # casefolded by Python's Unicode rules instead (registered in TasksConfig.ready).
@@ -233,6 +235,25 @@ class TaskQuerySet(models.QuerySet):
         for text in [*words, *phrases]:
             condition &= Q(title__icontains=text) | Q(description__icontains=text)
         return self.exclude(condition) if negate else self.filter(condition)
+
+    def _words_held(self, words: list[str], phrases: tuple[str, ...]) -> list[Exists]:
+        """For each search word, that some task of the owners' ever held a word starting so
+        (SearchWord). Uncorrelated, so PostgreSQL tests each once, before the scan: a word no
+        task holds (a typo) ends the search there instead of walking every task to test it.
+        Only for plain ASCII words, which PostgreSQL's parser reads as one token just as
+        query.prefix_terms does; any other word is searched as before."""
+        from .searchword import SearchWord
+
+        if not self._owner_ids:
+            return []
+        held = []
+        for term in dict.fromkeys(search_syntax.prefix_terms(words, phrases)):
+            if term.isascii() and term.isalnum():
+                known = SearchWord.objects.filter(
+                    user_id__in=self._owner_ids, word__startswith=term
+                )
+                held.append(Exists(known))
+        return held
 
     def with_tag_names(self) -> TaskQuerySet:
         """Each task's tag names, comma-joined (Task.tag_names reads them), in the list query
