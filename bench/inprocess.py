@@ -21,11 +21,22 @@ from bench.scenarios import (
     SCENARIOS,
     SEARCH_NO_MATCH,
     SEARCH_PREFIXES,
+    SEARCH_TYPO,
     USERS,
     scenario_paths,
 )
 
 MOVES = 200
+
+
+def typo(n: int) -> str:
+    """A number in letters (as bench/wrk/scenario.lua writes its counter): 0 "a", 27 "bb"."""
+    out = ""
+    while True:
+        out = chr(97 + n % 26) + out
+        n //= 26
+        if not n:
+            return out
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -213,6 +224,30 @@ class InProcess:
             "cpu_p95": percentile(cpu, 95),
         }
 
+    def timed_distinct(self, user: str, paths: list[str], htmx: bool) -> dict:
+        """As timed(), each path requested once and none of them before: every request is the
+        first of its URL, so no cached list answers it (a different search word each time)."""
+        headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+        client = self.clients[user]
+        client.get("/?q=warmup", **headers)  # this process's and PostgreSQL's warm-up
+        batches, cpu = [[], [], []], []
+        for index, path in enumerate(paths):
+            started, started_cpu = time.perf_counter(), time.thread_time()
+            response = client.get(path, **headers)
+            cpu.append((time.thread_time() - started_cpu) * 1000)
+            batches[index * 3 // len(paths)].append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+        wall = [t for batch in batches for t in batch]
+        return {
+            "n": len(wall),
+            "p50": statistics.median(wall),
+            "p95": percentile(wall, 95),
+            "p99": percentile(wall, 99),
+            "best_batch_p95": min(percentile(batch, 95) for batch in batches if batch),
+            "cpu_p50": statistics.median(cpu),
+            "cpu_p95": percentile(cpu, 95),
+        }
+
     def timed_moves(self, user: str, rounds: int, across: bool = False) -> dict:
         """A kanban move's server time, concurrency 1. Within a column (`across` False): two
         cards near the top of the pending column swapped back and forth (each a move between
@@ -297,7 +332,7 @@ def measure_requests(ip: InProcess, cursor: str, write_tasks: dict) -> dict:
 
     results = {}
     for name, (user, method, paths, htmx, _body) in SCENARIOS.items():
-        path = scenario_paths(paths, cursor)[-1]
+        path = scenario_paths(paths, cursor)[-1].replace("{n}", "probe")
         data = None
         if name == "create":
             data = {"title": CREATE_PREFIX + "probe"}
@@ -343,6 +378,7 @@ EXPLAIN_PLANS = {
     "filter": "fragment_filter",
     "search": "search_typing",
     "search_no_match": "search_no_match",
+    "search_typo": "search_typo",
     "deep_page": "page_200",
     "trash": "trash",
     "undo": "undo_last",  # not a load scenario (it would empty the trash): InProcess.undo_queries
@@ -390,8 +426,11 @@ def server_side_timings(ip: InProcess, cursor: str, rounds: int) -> dict:
     return {
         "search_ms": ip.timed(BIG, search_paths, True, rounds),
         "search_cold_ms": ip.timed(BIG, search_paths, True, rounds, cold=True),
-        # Three requests only: each one walks all 100,000 rows (see docs/performance.md).
         "search_no_match_ms": ip.timed(BIG, [f"/?q={SEARCH_NO_MATCH}"], True, 3),
+        # A different typo each request: nothing cached answers it (SearchWord does).
+        "search_typo_ms": ip.timed_distinct(
+            BIG, [f"/?q={SEARCH_TYPO.replace('{n}', typo(i))}" for i in range(rounds)], True
+        ),
         "page_1_ms": ip.timed(BIG, ["/"], True, rounds),
         "page_200_ms": ip.timed(BIG, [f"/?after={cursor}"], True, rounds),
         "board_ms": ip.timed(BIG, ["/"], False, rounds),

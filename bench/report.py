@@ -85,6 +85,17 @@ def _search_no_match_p95(results):
     )
 
 
+def _search_typo_p95(results):
+    typo = results["server_side"]["search_typo_ms"]
+    return (
+        round(typo["p95"], 1),
+        typo["p95"] < 50,
+        f"a different typo each request, nothing cached: p95 {typo['p95']:.1f} ms over "
+        f"{typo['n']} requests (best batch {typo['best_batch_p95']:.1f} ms); SQL "
+        f"{results['explain']['search_typo']['execution_ms']:.1f} ms",
+    )
+
+
 def _deep_page(results):
     side, sc = results["server_side"], results["scenarios"]
     ratio = side["page_200_ms"]["p50"] / side["page_1_ms"]["p50"]
@@ -182,6 +193,10 @@ TARGETS: dict[str, tuple[str, Check]] = {
     "search_no_match_p95": (
         "the same for a prefix nothing matches (a typo)",
         _search_no_match_p95,
+    ),
+    "search_typo_p95": (
+        "the same for a new typo each request, uncached",
+        _search_typo_p95,
     ),
     "deep_page": ("page 200 <= 1.5x page 1", _deep_page),
     "fragment_bytes": ("list fragment <= 1/5 of the full page bytes", _fragment_bytes),

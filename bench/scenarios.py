@@ -14,6 +14,9 @@ SMALL = "bench10k"
 SEARCH_PREFIXES = ("rep", "repo", "report")
 # A typo while typing "report": no task matches, the worst case for an ORDER BY ... LIMIT plan.
 SEARCH_NO_MATCH = "reprot"
+# A different typo each request ("{n}": the wrk script's per-thread counter, letters only), so
+# no cache answers it: the list cache keys on the URL.
+SEARCH_TYPO = "reprot{n}"
 DEEP_PAGE = 200
 # Load bursts per scenario, each between two ceiling runs (see main()).
 ROUNDS = 5
@@ -31,6 +34,7 @@ SCENARIOS = {
     "fragment_filter": (BIG, "GET", ["/?status=pending&priority=high"], True, None),
     "search_typing": (BIG, "GET", [f"/?q={p}" for p in SEARCH_PREFIXES], True, None),
     "search_no_match": (BIG, "GET", [f"/?q={SEARCH_NO_MATCH}"], True, None),
+    "search_typo": (BIG, "GET", [f"/?q={SEARCH_TYPO}"], True, None),
     "page_1": (BIG, "GET", ["/"], True, None),
     "page_200": (BIG, "GET", ["/?after={cursor}"], True, None),
     "create": (

@@ -36,6 +36,7 @@ def results():
             "search_ms",
             "search_cold_ms",
             "search_no_match_ms",
+            "search_typo_ms",
             "page_1_ms",
             "page_200_ms",
             "board_ms",
@@ -46,7 +47,7 @@ def results():
     }
     side["kanban_move_ms"] = timing(p50=4.0, p95=8.0)
     side["kanban_move_across_ms"] = timing(p50=5.0, p95=9.0)
-    plans = ("board", "filter", "search", "search_no_match", "deep_page")
+    plans = ("board", "filter", "search", "search_no_match", "search_typo", "deep_page")
     return {
         "scenarios": scenarios,
         "server_side": side,
@@ -97,6 +98,7 @@ def test_the_query_count_must_not_grow_with_the_number_of_tasks(results):
         ),
         ("board_vs_ceiling", lambda r: r["scenarios"]["board"].update(ratio_to_ceiling=0.34)),
         ("search_p95", lambda r: r["server_side"]["search_cold_ms"].update(best_batch_p95=50.0)),
+        ("search_typo_p95", lambda r: r["server_side"]["search_typo_ms"].update(p95=50.0)),
         ("deep_page", lambda r: r["server_side"]["page_200_ms"].update(p50=15.1)),
         ("kanban_move_p95", lambda r: r["server_side"]["kanban_move_ms"].update(p95=20.0)),
         (

@@ -97,9 +97,7 @@ def test_a_toggle_that_leaves_the_filter_says_why(alice_client, alice, make_task
     response = alice_client.post(f"/task/{task.pk}/toggle/", **htmx_on("/?status=pending"))
 
     assert row_ids(response) == []
-    assert "Task completed: “Water the plants” — not shown under these filters." in oob_toasts(
-        response
-    )
+    assert "Completed “Water the plants” — not shown under these filters." in oob_toasts(response)
 
 
 def test_writes_follow_the_search_field_too(alice_client, alice, make_task):

@@ -39,7 +39,8 @@ GRAMMAR = [
         ["quarterly", "report"],
     ),
     # anything the grammar does not know is free text
-    ("is:archived", [], ["is:archived"]),
+    ("is:archived", [("archived", "yes")], []),
+    ("is:someday", [], ["is:someday"]),
     ("p:urgent", [], ["p:urgent"]),
     ("due:later", [], ["due:later"]),
     ("tag:home", [], ["tag:home"]),
@@ -108,7 +109,12 @@ def test_it_builds_params_for_links_without_defaults():
 def test_it_joins_the_search_field_and_the_selects_into_one_list_of_conditions():
     view = BoardView.from_query(QueryDict("q=is:open+rep&priority=high&due=week"))
 
-    assert view.terms == (("status", "open"), ("priority", "high"), ("due", "week"))
+    assert view.terms == (
+        ("archived", "no"),  # All tasks leaves archived projects out (scope_terms)
+        ("status", "open"),
+        ("priority", "high"),
+        ("due", "week"),
+    )
     assert view.search.words == ("rep",)
 
 

@@ -42,7 +42,7 @@ def test_the_row_leaves_a_view_it_no_longer_belongs_to(alice_client, alice, task
 
     assert response.status_code == 200
     assert find(response, "li", id=f"task-{task.pk}") is None
-    assert "Moved to Work: “Write report”" in oob_toasts(response)
+    assert "Moved “Write report” to Work — not shown under these filters." in oob_toasts(response)
     # Both projects' sidebar counts are renewed, the one left behind down to 0.
     inbox = Project.inbox_for(alice)
     assert find(response, "span", id=f"project-count-{inbox.pk}").text.startswith("0")

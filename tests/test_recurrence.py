@@ -218,7 +218,8 @@ def weekly(alice, make_task, today):
 
 
 def next_text(day):
-    return f"Next: {day:%a} {day.day} {day:%b}"
+    """The toast names the task, then its next occurrence: "“Water plants” — next: Tue 15 Dec"."""
+    return f"— next: {day:%a} {day.day} {day:%b}"
 
 
 @pytest.mark.django_db
@@ -335,7 +336,7 @@ def test_ends_after_n_counts_completions_and_the_last_completes_it(
     assert task.status == Status.COMPLETED and task.completed_at is not None
     assert task.due_date == today + dt.timedelta(days=2)
     assert TaskCompletion.objects.filter(task=task).count() == 3
-    assert "Task completed" in alice_client.get("/").content.decode()
+    assert "Completed “Three pills”" in alice_client.get("/").content.decode()
 
 
 @pytest.mark.django_db

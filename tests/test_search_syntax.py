@@ -37,12 +37,15 @@ GRAMMAR = [
     ("due:>today", {"terms": (("due", ">today"),)}),
     ("due:>=Tomorrow", {"terms": (("due", ">=tomorrow"),)}),
     ("due:today", {"terms": (("due", "today"),)}),
+    ("is:archived", {"terms": (("archived", "yes"),)}),
+    ("IS:Archived", {"terms": (("archived", "yes"),)}),
+    ("-is:archived", {"excluded": (("archived", "yes"),)}),
     # not understood: searched as text, and reported
     ("due:someday", {"words": ("due:someday",), "unknown": ("due:someday",)}),
     ("due:2026-02-30", {"words": ("due:2026-02-30",), "unknown": ("due:2026-02-30",)}),
     ("due:<", {"words": ("due:<",), "unknown": ("due:<",)}),
-    ("is:archived", {"words": ("is:archived",), "unknown": ("is:archived",)}),
-    ("-is:archived", {"without": ("is:archived",), "unknown": ("-is:archived",)}),
+    ("is:someday", {"words": ("is:someday",), "unknown": ("is:someday",)}),
+    ("-is:someday", {"without": ("is:someday",), "unknown": ("-is:someday",)}),
     ("colour:red", {"words": ("colour:red",), "unknown": ("colour:red",)}),
     ("project:", {"words": ("project:",), "unknown": ("project:",)}),
     # plain text, not reported

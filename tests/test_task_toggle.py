@@ -21,7 +21,7 @@ def test_it_completes_a_task_and_redirects_with_a_message(alice_client, task):
     task.refresh_from_db()
     assert task.status == Status.COMPLETED
     assert task.completed_at is not None
-    assert "Task completed" in alice_client.get("/").content.decode()
+    assert "Completed “Water the plants”" in alice_client.get("/").content.decode()
 
 
 def test_it_reopens_a_completed_task_and_clears_completed_at(alice_client, alice, make_task):
@@ -32,7 +32,7 @@ def test_it_reopens_a_completed_task_and_clears_completed_at(alice_client, alice
     task.refresh_from_db()
     assert task.status == Status.PENDING
     assert task.completed_at is None
-    assert "Task marked not completed" in alice_client.get("/").content.decode()
+    assert "Reopened “Done”" in alice_client.get("/").content.decode()
 
 
 def test_it_redirects_back_to_the_filtered_board(alice_client, task):
@@ -53,7 +53,7 @@ def test_it_answers_htmx_with_the_checked_row_counts_and_toast(
     assert row_ids(response) == [task.pk]
     assert 'role="checkbox" aria-checked="true"' in html
     assert oob_counts(response) == {"all": 2, "pending": 1, "in_progress": 0, "completed": 1}
-    assert "Task completed" in oob_toasts(response)
+    assert "Completed “Water the plants”" in oob_toasts(response)
 
 
 def test_it_keeps_counts_right_when_toggling_back_and_forth(alice_client, task):
@@ -63,7 +63,7 @@ def test_it_keeps_counts_right_when_toggling_back_and_forth(alice_client, task):
     assert oob_counts(first)["completed"] == 1
     assert oob_counts(second) == {"all": 1, "pending": 1, "in_progress": 0, "completed": 0}
     assert 'aria-checked="false"' in second.content.decode()
-    assert "Task marked not completed" in oob_toasts(second)
+    assert "Reopened “Water the plants”" in oob_toasts(second)
 
 
 def test_it_reopens_an_in_progress_task_as_pending_after_completing_it(
@@ -84,7 +84,7 @@ def test_it_removes_the_row_when_the_task_leaves_the_filtered_list(alice_client,
     assert row_ids(response) == []
     assert response.content.decode().lstrip().startswith('<ul id="status-counts"')
     assert oob_counts(response)["completed"] == 1
-    assert "Task completed" in oob_toasts(response)
+    assert "Completed “Water the plants”" in oob_toasts(response)
 
 
 @pytest.mark.parametrize("page", ["/?q=is:open", "/?due=none&status=completed"])

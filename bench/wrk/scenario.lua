@@ -1,6 +1,7 @@
 -- One wrk script for every scenario, configured by environment variables set by bench/harness.py:
 --   BENCH_METHOD   GET or POST
---   BENCH_PATHS    paths separated by "|", taken in turn (e.g. the search prefixes being typed)
+--   BENCH_PATHS    paths separated by "|", taken in turn (e.g. the search prefixes being typed);
+--                  "{n}" becomes this thread's counter in letters (a new search word each time)
 --   BENCH_HEADERS  "Name: value" pairs separated by "\n" (session cookie, CSRF token, HX-Request)
 --   BENCH_BODY     form body for POSTs; "{n}" becomes a per-thread counter, "{version}" the
 --                  version this thread last saw for its task (optimistic concurrency)
@@ -26,6 +27,16 @@ local function split(s, sep)
   return out
 end
 
+-- A number in letters (0 -> "a", 27 -> "bb"): a word PostgreSQL's parser reads as one.
+function letters(n)
+  local out = ""
+  repeat
+    out = string.char(97 + n % 26) .. out
+    n = math.floor(n / 26)
+  until n == 0
+  return out
+end
+
 function init(args)
   method = os.getenv("BENCH_METHOD") or "GET"
   paths = split(os.getenv("BENCH_PATHS") or "/", "|")
@@ -47,6 +58,7 @@ function request()
   turn = turn % #paths + 1
   counter = counter + 1
   local path = string.gsub(paths[turn], "{task}", task)
+  path = string.gsub(path, "{n}", letters(tid) .. "x" .. letters(counter))
   local body = nil
   if body_template then
     body = string.gsub(body_template, "{n}", tid .. "-" .. counter)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
@@ -46,6 +46,8 @@ STATUS_WORDS = {
     "open": "open",  # not completed: a filter of its own, not a Status
 }
 PRIORITY_WORDS = {"low": "low", "medium": "medium", "med": "medium", "high": "high"}
+# `is:archived`: the tasks of archived projects, which every other list leaves out.
+ARCHIVED_WORDS = {"archived": "yes"}
 DUE_WORDS = {"overdue": "overdue", "today": "today", "week": "week", "none": "none"}
 # Days a `due:` comparison names; resolved when the query runs, in the person's time zone.
 DAY_WORDS = ("yesterday", "today", "tomorrow")
@@ -109,6 +111,7 @@ class TokenRule:
 
 TOKEN_RULES: tuple[TokenRule, ...] = (
     TokenRule("status", ("is:",), one_of(STATUS_WORDS)),
+    TokenRule("archived", ("is:",), one_of(ARCHIVED_WORDS)),
     TokenRule("priority", ("priority:", "p:"), one_of(PRIORITY_WORDS)),
     TokenRule("due", ("due:",), read_due),
     TokenRule("tag", ("#",), tag_name),
@@ -362,6 +365,12 @@ class BoardView:
         return self.sort == Sort.MANUAL
 
     @classmethod
+    def at_url(cls, url: str) -> BoardView:
+        """The view at a board URL ("/projects/3/?q=x", or a full URL); a bare query string
+        ("?q=x", from an older page) reads as All."""
+        return _view_at_url(url)
+
+    @classmethod
     def on_screen(cls, request: HtmxRequest) -> BoardView:
         """The view the person is looking at when they act.
 
@@ -408,21 +417,31 @@ class BoardView:
 
     @property
     def excluded(self) -> tuple[tuple[str, str], ...]:
-        """The negated conditions of the search field ("-is:completed", "-+Work")."""
-        return self.search.excluded
+        """The negated conditions of the search field ("-is:completed", "-+Work").
+        "-is:archived" is what every list does anyway (scope_terms)."""
+        return tuple(term for term in self.search.excluded if term[0] != "archived")
+
+    @property
+    def shows_archived(self) -> bool:
+        """Whether the view asks for archived projects' tasks: on the project's own page, with
+        `is:archived`, or by naming the project (`+Old`). Every other list leaves them out."""
+        asked = any(name in ("archived", "project_name") for name, _ in self.search.terms)
+        return self.scope in (Scope.PROJECT, Scope.INBOX) or asked
 
     @property
     def scope_terms(self) -> tuple[tuple[str, str], ...]:
+        """The scope's conditions; All, Today and Upcoming leave archived projects out."""
+        hidden = () if self.shows_archived else (("archived", "no"),)
         match self.scope:
-            case Scope.INBOX:
+            case Scope.INBOX:  # never archived
                 return (("inbox", "yes"),)
             case Scope.TODAY:
-                return (("due", "through_today"),)
+                return (("due", "through_today"), *hidden)
             case Scope.UPCOMING:
-                return (("due", "upcoming"),)
+                return (("due", "upcoming"), *hidden)
             case Scope.PROJECT:
                 return (("project", str(self.project)),)
-        return ()
+        return hidden
 
     @property
     def active(self) -> bool:
@@ -433,6 +452,19 @@ class BoardView:
     def filtered(self) -> bool:
         """Whether the filter bar or search narrows the scope's list."""
         return bool(self.q or self.status or self.priority or self.due or self.hide)
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything but a status narrows the scope's list: then its status counts
+        (each a link to a status of this list) are not the scope's stored ones."""
+        return bool(self.q or self.priority or self.due or self.hide)
+
+    @property
+    def identity(self) -> BoardView:
+        """What makes this view the list it is: its scope and filters, not the status shown
+        (the status counts are links within it, "Show completed" too), the sort or the
+        layout. Two URLs with the same identity are the same saved view."""
+        return replace(self, status="", sort="", layout="", completed="")
 
     def as_params(self) -> dict[str, str]:
         """Non-default values, for building URLs that keep the current view."""

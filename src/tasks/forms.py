@@ -5,7 +5,7 @@ import re
 import secrets
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.core.validators import RegexValidator
 from django.db import transaction
@@ -233,6 +233,23 @@ class TaskForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", submit_label))
+        if "repeat" in self.fields:
+            self.helper.layout = self._layout()
+
+    def _layout(self) -> Layout:
+        """The fields in their order, the repeat controls in a "Repeat" disclosure (<details>,
+        so it works without JavaScript) where they were: open when the task repeats (or the
+        form says it does), "Repeat from" right after "Repeat"."""
+        group = [n for n in ["repeat", "repeat_from", *REPEAT_FIELDS[1:]] if n in self.fields]
+        repeats = bool(self["repeat"].value())
+        details = Div(*group, template="tasks/repeat_details.html", open=repeats)
+        items: list = []
+        for name in self.fields:
+            if name not in group:
+                items.append(name)
+            elif details not in items:  # where the first of them was
+                items.append(details)
+        return Layout(*items)
 
     def _limit_projects(self, user) -> None:
         """The project select: the owner's active projects plus the task's current one. With
@@ -398,6 +415,9 @@ class InlineTaskForm(TaskForm):
         # full-page form ("More fields"), and leaving them out here leaves the rule alone.
         for name in ["recurrence", "repeat_from", *REPEAT_FIELDS]:
             self.fields.pop(name, None)
+        # The description last, so Save and Cancel follow it in every width (on a phone they
+        # came before it) and the tab order is the order on screen.
+        self.order_fields([name for name in self.fields if name != "description"])
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = (

@@ -71,18 +71,20 @@ class Column:
         return f"{COUNT_CAP}+" if self.more_than_cap else str(self.count)
 
 
+def _with_card_fields(tasks: TaskQuerySet) -> TaskQuerySet:
+    """What a card shows of its project, in the same query (no query per card)."""
+    return tasks.annotate(project_name=F("project__name"), project_colour=F("project__colour"))
+
+
 def board_tasks(user, view: BoardView) -> TaskQuerySet:
     """The view's tasks with what a card shows of their project (no query per card)."""
-    return (
-        Task.objects.visible_to(user)
-        .filtered(view)
-        .annotate(project_name=F("project__name"), project_colour=F("project__colour"))
-    )
+    return _with_card_fields(Task.objects.visible_to(user).filtered(view))
 
 
 def card_tasks(user) -> TaskQuerySet:
-    """The person's tasks with what a card shows (project name and colour, tag names)."""
-    return board_tasks(user, BoardView()).with_tag_names()
+    """Every task the person sees (archived projects' too), with what a card shows (project
+    name and colour, tag names)."""
+    return _with_card_fields(Task.objects.visible_to(user)).with_tag_names()
 
 
 def columns(

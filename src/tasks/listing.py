@@ -6,13 +6,13 @@ only when the search names projects."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
 from django.utils.dateformat import format as format_date
 
 from .filters import BoardView, Scope
-from .models import Priority, Project, Status, Task, today
+from .models import Priority, Project, SavedView, Status, Task, today
 from .pagination import TaskPage, decode_cursor
 
 
@@ -149,7 +149,10 @@ def scoped_counts(counts: dict, view: BoardView | None) -> dict[str, int | None]
     """The status counts for the scope on screen, from TaskCount's one lookup: every task (All)
     or one project's (Inbox, a project), where they are exact. Today and Upcoming have no
     stored counts (their days move each midnight): their badges are left out (None) rather
-    than show totals that are not theirs."""
+    than show totals that are not theirs. A saved view's own counts (status_counts, under
+    "view") come first."""
+    if counts and counts.get("view") is not None:
+        return counts["view"]
     scope = getattr(view, "scope", Scope.ALL)
     if scope == Scope.ALL:
         return counts
@@ -158,3 +161,60 @@ def scoped_counts(counts: dict, view: BoardView | None) -> dict[str, int | None]
     project = view.project if scope == Scope.PROJECT else counts.get("inbox")
     mine = counts.get("by_project", {}).get(project, {})
     return {"all": sum(mine.values()), **{status: mine.get(status, 0) for status in Status.values}}
+
+
+# --- saved views ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SavedOnScreen:
+    """The saved view a list is (its heading, its sidebar link, its own status counts)."""
+
+    id: int
+    name: str
+    url: str
+
+
+def saved_view_on_screen(view: BoardView, views) -> SavedOnScreen | None:
+    """The first of `views` (the sidebar's NavItems, or (id, name, url) rows) whose URL shows
+    the same list as `view` (BoardView.identity: any status, sort and layout)."""
+    wanted = view.identity
+    for item in views:
+        pk, name, url = (item.id, item.name, item.extra) if hasattr(item, "extra") else item
+        if BoardView.at_url(url).identity == wanted:
+            return SavedOnScreen(pk, name, url)
+    return None
+
+
+def saved_views_of(user) -> list[tuple[int, str, str]]:
+    """A person's saved views as (id, name, url), for a write's answer (a page has them in
+    its sidebar's Navigation)."""
+    views = SavedView.objects.visible_to(user).order_by("position", "id")
+    return list(views.values_list("id", "name", "url"))
+
+
+def view_counts(user, view: BoardView) -> dict[str, int | str]:
+    """The status counts of the list `view` shows, each counted under its filters (whatever
+    status is chosen: they link to each), capped like the kanban columns' (500+), in one
+    query."""
+    from .kanban import COUNT_CAP, capped_counts
+
+    totals = capped_counts(user, replace(view, status="", completed="show"))
+    shown: dict[str, int | str] = {}
+    for status in Status.values:
+        n = totals[status]
+        shown[status] = f"{COUNT_CAP}+" if n > COUNT_CAP else n
+    total = sum(min(n, COUNT_CAP) for n in totals.values())
+    capped = any(n > COUNT_CAP for n in totals.values())
+    return {"all": f"{total}+" if capped else total, **shown}
+
+
+def status_counts(user, view: BoardView, nav=None) -> dict | None:
+    """The status counts a saved view on screen shows when its filters narrow its scope
+    (`view_counts`); None when the scope's stored counts are the list's (`scoped_counts`).
+    Its saved views come from the sidebar's `nav` when the page has one, else one query (only
+    for a narrowed view)."""
+    if not view.narrowed:
+        return None
+    views = nav.views if nav is not None else saved_views_of(user)
+    if saved_view_on_screen(view, views) is None:
+        return None
+    return view_counts(user, view)

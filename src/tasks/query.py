@@ -18,6 +18,17 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_WORDS = 12
 
 
+def prefix_terms(words: list[str], phrases: tuple[str, ...] = ()) -> list[str]:
+    """The terms to_tsquery() puts in the query, lowercased, in order (repeats included)."""
+    terms = []
+    for word in words:
+        terms.extend(_WORD.findall(word.lower()))
+    terms = terms[:MAX_WORDS]
+    for phrase in phrases:
+        terms.extend(_WORD.findall(phrase.lower())[:MAX_WORDS])
+    return terms
+
+
 def to_prefix_tsquery(words: list[str]) -> str:
     """`['rep', 'q3']` -> `rep:* & q3:*`. Only word characters reach to_tsquery, so user input
     can never produce a tsquery syntax error."""

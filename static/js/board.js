@@ -106,6 +106,7 @@
     e: (li) => clickIn(li, "[data-edit]"),
     Enter: (li, onRow) => onRow && clickIn(li, "[data-edit]"),
     x: (li) => clickIn(li, "[data-toggle]"),
+    t: (li) => clickIn(li, "[data-reschedule]"),
     Delete: (li) => {
       const list = tasks();
       const next = li && (list[list.indexOf(li) + 1] || list[list.indexOf(li) - 1]);
@@ -211,7 +212,11 @@
     // freshly focused row would otherwise submit its forms as plain page loads.
     htmx.process(swapped);
     if (swapped.hasAttribute("data-editing")) {
-      $("input[name='title']", swapped).select(); // select() focuses too
+      // The editor starts in its title (select() focuses too); another row form (reschedule)
+      // in its first field.
+      const title = $("input[name='title']", swapped);
+      if (title) title.select();
+      else $("input:not([type=hidden]), select, textarea, button", swapped)?.focus();
       return;
     }
     // Leaving the editor (its title field shares the link's id, where htmx puts focus back)

@@ -1,5 +1,5 @@
-"""The tasks app's models: tasks (task.py), how they are organized (organize.py) and their
-manual order (ordering.py)."""
+"""The tasks app's models: tasks (task.py), how they are organized (organize.py), their
+manual order (ordering.py) and the words search checks first (searchword.py)."""
 
 from .bulk import MAX_SELECTED, BulkAction, BulkBatch, BulkChange, BulkRequest, BulkResult
 from .completion import TaskCompletion, Toggle
@@ -18,6 +18,7 @@ from .organize import (
     Tag,
     TaskTag,
 )
+from .searchword import SearchWord
 from .task import (
     FAR_FUTURE,
     SORTS,
@@ -60,6 +61,7 @@ __all__ = [
     "Project",
     "RepeatFrom",
     "SavedView",
+    "SearchWord",
     "Sort",
     "SortSpec",
     "Status",

@@ -140,6 +140,11 @@ class Access:
         others = {p.owner_id for p in self.projects.values()} - {self.user_id}
         return [self.user_id, *sorted(others)]
 
+    @cached_property
+    def archived_ids(self) -> list[int]:
+        """The archived projects this person sees: All, Today and Upcoming leave them out."""
+        return sorted(pk for pk, p in self.projects.items() if p.archived)
+
     def task_condition(self) -> Q:
         """The live tasks this person sees: their own, and those of projects shared with them."""
         condition = Q(user_id=self.user_id)
@@ -169,7 +174,7 @@ class Access:
     def counts(self) -> dict:
         """The status counts over every project this person sees (summarize)."""
         rows = [
-            (pk, status, total, project.is_inbox and not project.shared_with_me)
+            (pk, status, total, project.is_inbox and not project.shared_with_me, project.archived)
             for pk, project in self.projects.items()
             for status, total in project.counts
         ]
@@ -190,7 +195,8 @@ class Access:
 
 
 def summarize(rows) -> dict:
-    """The counts a page shows, from (project, status, live tasks, is the Inbox) rows: per status
+    """The counts a page shows, from (project, status, live tasks, is the Inbox, is archived)
+    rows: per status
     plus `all`, `open_by_project`, `completed_by_project` ({project id: tasks}), `by_project`
     ({project id: {status: tasks}}) and `inbox` (the Inbox's id, when it has tasks)."""
     counts = dict.fromkeys(Status.values, 0)
@@ -198,8 +204,11 @@ def summarize(rows) -> dict:
     completed_by_project: dict[int, int] = {}
     by_project: dict[int, dict[str, int]] = {}
     inbox = None
-    for project_id, status, total, is_inbox in rows:
-        counts[status] = counts.get(status, 0) + total
+    for project_id, status, total, is_inbox, archived in rows:
+        # The totals are All tasks' list, which leaves archived projects out; each project
+        # keeps its own counts (the sidebar, its page).
+        if not archived:
+            counts[status] = counts.get(status, 0) + total
         by_project_status = completed_by_project if status == Status.COMPLETED else open_by_project
         by_project_status[project_id] = by_project_status.get(project_id, 0) + total
         by_project.setdefault(project_id, {})[status] = total

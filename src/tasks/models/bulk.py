@@ -22,7 +22,7 @@ version) gets the usual conflict instead of saving over the restored task.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -32,7 +32,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .organize import Project, Tag, TaskTag
-from .task import Status, Task, TaskQuerySet
+from .task import Status, Task, TaskQuerySet, today
 
 # A selection of ids comes from one page of the board; "all matching" sends the filter instead.
 MAX_SELECTED = 500
@@ -44,6 +44,7 @@ class BulkAction(models.TextChoices):
     PRIORITY = "priority", "Set priority"
     STATUS = "status", "Set status"
     DUE = "due", "Set due date"
+    TODAY = "today", "Reschedule to today"
     MOVE = "move", "Move to project"
     ADD_TAG = "add_tag", "Add tag"
     REMOVE_TAG = "remove_tag", "Remove tag"
@@ -57,6 +58,7 @@ RESTORES: dict[str, tuple[str, ...]] = {
     BulkAction.STATUS: ("status", "completed_at"),
     BulkAction.PRIORITY: ("priority",),
     BulkAction.DUE: ("due_date", "due_time"),
+    BulkAction.TODAY: ("due_date",),
     BulkAction.MOVE: ("project",),
     BulkAction.ADD_TAG: (),
     BulkAction.REMOVE_TAG: (),
@@ -130,6 +132,8 @@ class BulkResult:
     batch: BulkBatch | None
     changed: int
     conflicts: int = 0
+    # The projects whose lists the batch changed (before and after): their sidebar counts.
+    projects: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,8 @@ def _targets(user, req: BulkRequest, projects: list[int]) -> TaskQuerySet:
             if req.due_date is None:
                 return tasks.filter(due_date__isnull=False)
             return tasks.exclude(due_date=req.due_date)
+        case BulkAction.TODAY:  # the overdue ones (an earlier day, still open)
+            return tasks.filter(due_date__lt=today()).exclude(status=Status.COMPLETED)
         case BulkAction.MOVE:
             return tasks.exclude(project=req.project)
         case BulkAction.ADD_TAG:
@@ -214,6 +220,8 @@ def _new_values(req: BulkRequest, now: dt.datetime) -> dict:
         case BulkAction.DUE:
             # A time of day means nothing without its date.
             return {"due_date": req.due_date} | ({} if req.due_date else {"due_time": None})
+        case BulkAction.TODAY:  # the person's today; each keeps its time of day
+            return {"due_date": today()}
         case BulkAction.MOVE:
             # A task belongs to its project's owner.
             return {"project": req.project, "user_id": req.project.user_id}
@@ -325,6 +333,8 @@ def _value_words(req: BulkRequest, tag_name: str) -> str:
             return req.status
         case BulkAction.DUE:
             return req.due_date.isoformat() if req.due_date else ""
+        case BulkAction.TODAY:
+            return today().isoformat()
         case BulkAction.MOVE:
             return req.project.name
     return tag_name

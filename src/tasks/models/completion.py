@@ -44,6 +44,8 @@ class Toggle:
     # occurrence was completed meanwhile, by another tab or a double submit: nothing changed)
     outcome: str
     completion: TaskCompletion | None = None
+    # The status the task had before (services.toggle_task sets it), for the toast's Undo.
+    was: str = ""
 
     @property
     def next_due(self) -> dt.date | None:

@@ -131,15 +131,19 @@ class TaskQuerySet(models.QuerySet):
         access = access_for(user)
         qs = self.filter(access.task_condition())
         qs._owner_ids = access.owner_ids
+        qs._archived_ids = access.archived_ids
         return qs
 
     # The owners visible_to() found, kept through chaining: with_tag finds the tags by them, so
-    # the tag lookup is a constant, not a subplan run for every task walked.
+    # the tag lookup is a constant, not a subplan run for every task walked. The archived
+    # projects likewise: leaving them out is a constant list, not a join per task.
     _owner_ids: list[int] | None = None
+    _archived_ids: list[int] | None = None
 
     def _clone(self):
         clone = super()._clone()
         clone._owner_ids = self._owner_ids
+        clone._archived_ids = self._archived_ids
         return clone
 
     def deleted_visible_to(self, user) -> TaskQuerySet:
@@ -185,7 +189,9 @@ class TaskQuerySet(models.QuerySet):
                 return self
             qs = self.alias(_search=search_syntax.search_vector())
             match = {"_search": SearchQuery(tsquery, search_type="raw", config="simple")}
-            return qs.exclude(**match) if negate else qs.filter(**match)
+            if negate:
+                return qs.exclude(**match)
+            return qs.filter(**match).filter(*self._words_held(words, phrases))
         if _vendor() == "sqlite":
             # SQLite's LIKE folds ASCII letters only ("über" would miss "Über"): compare text
             # casefolded by Python's Unicode rules instead (registered in TasksConfig.ready).
@@ -203,6 +209,25 @@ class TaskQuerySet(models.QuerySet):
             condition &= Q(title__icontains=text) | Q(description__icontains=text)
         return self.exclude(condition) if negate else self.filter(condition)
 
+    def _words_held(self, words: list[str], phrases: tuple[str, ...]) -> list[Exists]:
+        """For each search word, that some task of the owners' ever held a word starting so
+        (SearchWord). Uncorrelated, so PostgreSQL tests each once, before the scan: a word no
+        task holds (a typo) ends the search there instead of walking every task to test it.
+        Only for plain ASCII words, which PostgreSQL's parser reads as one token just as
+        query.prefix_terms does; any other word is searched as before."""
+        from .searchword import SearchWord
+
+        if not self._owner_ids:
+            return []
+        held = []
+        for term in dict.fromkeys(search_syntax.prefix_terms(words, phrases)):
+            if term.isascii() and term.isalnum():
+                known = SearchWord.objects.filter(
+                    user_id__in=self._owner_ids, word__startswith=term
+                )
+                held.append(Exists(known))
+        return held
+
     def with_tag_names(self) -> TaskQuerySet:
         """Each task's tag names, comma-joined (Task.tag_names reads them), in the list query
         itself: a correlated subquery per row on TaskTag's (task, tag) key, so rows show their
@@ -213,6 +238,16 @@ class TaskQuerySet(models.QuerySet):
         names = StringAgg("tag__name", Value(","), order_by=Lower("tag__name") if ordered else None)
         links = TaskTag.objects.filter(task=OuterRef("pk")).order_by().values("task")
         return self.annotate(tag_string=Subquery(links.annotate(names=names).values("names")))
+
+    def in_archived_projects(self, archived: bool) -> TaskQuerySet:
+        """Tasks of archived projects (`archived`), or of the others. Narrowed by visible_to(),
+        the person's archived projects are a known list (their Access); else a join."""
+        ids = self._archived_ids
+        if ids is None or (archived and not ids):
+            return self.filter(project__archived=archived)
+        if archived:
+            return self.filter(project_id__in=ids)
+        return self.exclude(project_id__in=ids) if ids else self
 
     def with_tag(self, name: str) -> TaskQuerySet:
         """Tasks with a tag `name` (any case) of their owner's: `id IN` the tag's links, read
@@ -249,6 +284,8 @@ class TaskQuerySet(models.QuerySet):
         "project_name": lambda value: Q(project__name__iexact=value),
         # A QuerySet step (tasks.tagging's names, looked up once through the owner's index).
         "tag": lambda qs, value: qs.with_tag(value),
+        # "yes": only archived projects' tasks (`is:archived`); "no": every list's default.
+        "archived": lambda qs, value: qs.in_archived_projects(value == "yes"),
     }
 
     def filtered(self, view: View) -> TaskQuerySet:

@@ -40,7 +40,8 @@ def apply_bulk(actor, req: BulkRequest) -> BulkResult:
     if result.batch is not None:
         if req.action == BulkAction.MOVE:
             _rehome_tags(result.batch)
-        lock_versions(batches.touched_projects(result.batch))
+        result.projects = batches.touched_projects(result.batch)
+        lock_versions(result.projects)
     wrote(actor)
     return result
 
@@ -52,6 +53,7 @@ def undo_bulk(actor, batch_id: int) -> BulkResult | None:
     if result is not None:
         if result.batch.action == BulkAction.MOVE:
             _rehome_tags(result.batch)
-        lock_versions(batches.touched_projects(result.batch))
+        result.projects = batches.touched_projects(result.batch)
+        lock_versions(result.projects)
     wrote(actor)
     return result

@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
+from django.utils import timezone
 
-from .. import kanban
+from .. import kanban, recurrence
 from ..filters import BoardView
-from ..models import Edit, Project, Task, Toggle, ordering
+from ..models import Edit, Project, RepeatFrom, Status, Task, Toggle, ordering, today
 from ..models.access import access_for
 from ..tagging import set_task_tags
 from ..text import clean_line
@@ -138,16 +139,45 @@ def edit_task(actor, pk: int, version: int, mine: dict, original: dict | None) -
 @in_transaction
 def toggle_task(actor, pk: int, occurrence=completion.NOT_GIVEN) -> Toggle:
     """Complete or reopen the task; a repeating one moves on to its next occurrence (`occurrence`:
-    the due date the person saw, so two presses racing each other advance it once)."""
+    the due date the person saw, so two presses racing each other advance it once). The result
+    says the status it had before (`was`), for its Undo (undo_toggle)."""
     # With its project and tag names: the answer's row shows their chips.
     task = editable_task(
         actor, pk, Task.objects.visible_to(actor).select_related("project").with_tag_names()
     )
+    before = (task.status, task.version)
     result = completion.toggle(task, occurrence)
     if result is None:
         raise NotFound("This task was deleted meanwhile.")
+    if result.task.version == before[1] + 1:
+        result.was = before[0]  # nobody wrote in between: exactly the status it had
+    else:  # the lock-free flip met another write: its inverse
+        result.was = Status.PENDING if result.task.is_completed else Status.COMPLETED
     wrote(actor)
     return result
+
+
+@in_transaction
+def undo_toggle(actor, pk: int, version: int, status: str) -> Task | None:
+    """Undo a completion (or reopening) of a task: back to `status` and to the version it had,
+    only while the task is still at `version` (the one the toggle gave it), a compare-and-swap.
+    None when it changed since (nothing is overwritten)."""
+    editable_task(actor, pk)
+    return _restore(pk, version, status=status)
+
+
+def _restore(pk: int, version: int, **values) -> Task | None:
+    """Put `values` back on task `pk` and give it the version before `version`, only while it is
+    at `version` (a compare-and-swap): an undo, so a form opened before the change saves again
+    and one opened on the change gets the usual conflict."""
+    now = timezone.now()
+    if "status" in values:
+        done = values["status"] == Status.COMPLETED
+        values["completed_at"] = now if done else None
+    live = Task.objects.filter(pk=pk, version=version, deleted_at__isnull=True)
+    if version < 2 or not live.update(**values, version=version - 1, updated_at=now):
+        return None
+    return Task.objects.select_related("project").with_tag_names().get(pk=pk)
 
 
 @in_transaction
@@ -157,6 +187,98 @@ def undo_completion(actor, pk: int, completion_id: int) -> Task | None:
     restored = completion.undo(task, completion_id)
     wrote(actor)
     return restored
+
+
+@dataclass
+class Rescheduled:
+    """What a skip or a postpone did: the task as it is now, the due date and time it had (its
+    Undo puts them back: undo_reschedule), and, when nothing changed, why (`refused`)."""
+
+    task: Task
+    was_date: dt.date | None = None
+    was_time: dt.time | None = None
+    refused: str = ""
+
+
+def _reschedule(task: Task, version: int, day: dt.date) -> Rescheduled | None:
+    """Move `task` (read under its row lock) to `day`, keeping its time, at `version`."""
+    was = Rescheduled(task, task.due_date, task.due_time)
+    now = timezone.now()
+    live = Task.objects.filter(pk=task.pk, version=version, deleted_at__isnull=True)
+    if not live.update(due_date=day, version=F("version") + 1, updated_at=now):
+        return None
+    task.due_date, task.version, task.updated_at = day, version + 1, now
+    return was
+
+
+def _locked(actor, pk: int) -> Task:
+    """Task `pk` locked for a write the person may make, with what its row shows."""
+    tasks = Task.objects.visible_to(actor).select_related("project").with_tag_names()
+    return editable_task(actor, pk, tasks.select_for_update(of=("self",)))
+
+
+@in_transaction
+def skip_occurrence(actor, pk: int, occurrence=completion.NOT_GIVEN) -> Rescheduled:
+    """Skip this occurrence of a repeating task: it moves on to its next one, as a completion
+    would, but nothing is recorded as done. `occurrence`: the due date the person saw (two
+    presses racing each other skip once). `refused` says why nothing changed."""
+    task = _locked(actor, pk)
+    if not task.recurrence:
+        return Rescheduled(task, refused="This task does not repeat: postpone it instead.")
+    if task.is_completed:
+        return Rescheduled(task, refused="This task is completed: nothing to skip.")
+    if occurrence is not completion.NOT_GIVEN and occurrence != task.due_date:
+        return Rescheduled(task, refused="That occurrence was already skipped or completed.")
+    try:
+        following = recurrence.next_due(
+            task.recurrence,
+            due=task.due_date,
+            repeat_from=task.repeat_from or RepeatFrom.DUE,
+            completed_on=today(),
+            completions=task.completions.count(),
+        )
+    except recurrence.RuleError:
+        following = None
+    if following is None:
+        return Rescheduled(task, refused="This is the last occurrence: complete or delete it.")
+    done = _reschedule(task, task.version, following)
+    wrote(actor)
+    return done
+
+
+@in_transaction
+def postpone(actor, pk: int, version: int, day: dt.date) -> Rescheduled | None:
+    """Move the task to `day` (its time of day kept) at the version the person saw: a
+    compare-and-swap, None when it changed since. A repeating task's series goes on from
+    there."""
+    task = _locked(actor, pk)
+    if task.due_date == day:
+        return Rescheduled(task, refused="It is due that day already.")
+    done = _reschedule(task, version, day)
+    wrote(actor)
+    return done
+
+
+@in_transaction
+def undo_reschedule(
+    actor, pk: int, version: int, due_date: dt.date | None, due_time: dt.time | None
+) -> Task | None:
+    """Undo a skip or a postpone: the due date and time back, while the task is still at
+    `version` (a compare-and-swap; None when it changed since)."""
+    editable_task(actor, pk)
+    return _restore(pk, version, due_date=due_date, due_time=due_time)
+
+
+@in_transaction
+def undo_move(actor, pk: int, version: int, status: str, position: int) -> Task | None:
+    """Undo a board move: the task back in column `status` at `position`, while it is still at
+    `version` (the one the move gave it: a compare-and-swap; None when it changed since). Runs
+    under the same project locks as a move."""
+    ordering.lock_moves(access_for(actor).projects)
+    task = editable_task(actor, pk)
+    if status == task.status:  # a reorder within its column: the status stays as it is
+        return _restore(pk, version, position=position)
+    return _restore(pk, version, status=status, position=position)
 
 
 @in_transaction
@@ -263,6 +385,9 @@ class Moved:
     changed_column: bool = False
     was: tuple[int, dt.datetime] | None = None
     edge: str = ""
+    # Where it was (its column and manual position): the toast's Undo puts it back (undo_move).
+    from_status: str = ""
+    from_position: int | None = None
 
 
 @in_transaction
@@ -301,6 +426,7 @@ def move_task(
         column = line.filtered(view).filter(status=target)
     changed_column = target != task.status
     was = (task.version, task.updated_at)
+    whence = {"from_status": task.status, "from_position": task.position}
     try:
         ordering.move(
             line,
@@ -314,23 +440,29 @@ def move_task(
     except Task.DoesNotExist:
         raise NotFound("That task is gone.") from None
     wrote(actor)
-    return Moved(task, True, changed_column, was)
+    return Moved(task, True, changed_column, was, **whence)
 
 
 __all__ = [
     "Moved",
     "NoSuchProject",
+    "Rescheduled",
     "Undone",
     "create_task",
     "delete_task",
     "edit_task",
     "move_task",
+    "postpone",
     "project_named",
     "purge_task",
     "restore_from_trash",
     "restore_task",
     "set_task_project",
+    "skip_occurrence",
     "toggle_task",
     "undo_completion",
     "undo_last_delete",
+    "undo_move",
+    "undo_reschedule",
+    "undo_toggle",
 ]

@@ -28,12 +28,14 @@ def completed_count(counts: dict | None, project_id) -> int:
 
 @register.simple_tag
 def changed_project_counts(
-    counts: dict | None, *project_ids, only: bool = False
+    counts: dict | None, *project_ids, only: bool = False, touched=()
 ) -> list[tuple[int, int]]:
     """(project id, open tasks) for the sidebar badges a write answer renews out of band: every
     project with open tasks plus the ones the write touched (which may have dropped to 0,
-    and then have no counter row). `only`: just the ones the write touched (a card moved on
-    the board changes its own project's count and no other)."""
+    and then have no counter row; `touched`: a bulk action's projects). `only`: just the ones
+    the write touched (a card moved on the board changes its own project's count and no
+    other)."""
+    project_ids = (*project_ids, *(touched or ()))
     by_project = dict((counts or {}).get("open_by_project") or {})
     if only:
         return sorted((pk, by_project.get(pk, 0)) for pk in set(project_ids) if pk)

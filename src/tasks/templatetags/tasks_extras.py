@@ -5,6 +5,7 @@ from django import template
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
+from django.http import QueryDict
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.text import Truncator
@@ -33,6 +34,19 @@ def undo_task_id(message) -> int | None:
     for tag in str(getattr(message, "extra_tags", "") or "").split():
         if tag.startswith("undo-") and tag[5:].isdigit():
             return int(tag[5:])
+    return None
+
+
+@register.filter
+def undo_task_form(message) -> dict | None:
+    """What a toast's Undo posts to the task's undo (tagged `undo-task:<query>` by
+    views.common.undo_tag): {"pk": the task, "fields": [(name, value), ...]}."""
+    for tag in str(getattr(message, "extra_tags", "") or "").split():
+        if tag.startswith("undo-task:"):
+            fields = QueryDict(tag.removeprefix("undo-task:"))
+            pk = fields.get("pk", "")
+            if pk.isdigit():
+                return {"pk": int(pk), "fields": [(k, v) for k, v in fields.items() if k != "pk"]}
     return None
 
 

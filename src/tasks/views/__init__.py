@@ -15,6 +15,7 @@ from .projects import (
 )
 from .quickadd import task_parse
 from .recur import completion_undo
+from .reschedule import task_reschedule
 from .saved_views import (
     saved_view_create,
     saved_view_delete,
@@ -26,6 +27,7 @@ from .saved_views import (
 from .tags import tag_delete, tag_list, tag_merge, tag_rename, tag_suggest
 from .task import task_create, task_delete, task_detail, task_edit, task_toggle
 from .trash import task_restore, trash, trash_purge, trash_restore, trash_undo
+from .undo import task_undo
 
 __all__ = [
     "board",
@@ -58,9 +60,11 @@ __all__ = [
     "task_edit",
     "task_move",
     "task_parse",
+    "task_reschedule",
     "task_restore",
     "task_set_project",
     "task_toggle",
+    "task_undo",
     "trash",
     "trash_purge",
     "trash_restore",

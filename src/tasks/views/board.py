@@ -13,6 +13,7 @@ from .. import listcache
 from ..filters import BoardView, Scope
 from ..forms import TaskForm
 from ..http import HtmxRequest, wants_fragment
+from ..listing import saved_view_on_screen
 from ..models import Navigation
 from ..models.access import access_for
 from .common import BOARD, board_context, counts
@@ -39,10 +40,14 @@ def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
     else:
         # The sidebar: the person's projects (their Access, read above), tags and saved views.
         nav = Navigation.for_user(request.user)
+        # A saved view is a list of its own: its name heads it, its link alone is marked.
+        saved = saved_view_on_screen(view, nav.views)
+        title = project.name if project else Scope.TITLES[scope]
         page = {
             "nav": nav,
-            "scope_title": project.name if project else Scope.TITLES[scope],
+            "scope_title": saved.name if saved else title,
             "project_colour_class": f"project-colour-{project.colour}" if project else "",
+            "saved_view": saved,
         }
     if not listed:
         return kanban_board(request, view, page)
@@ -61,7 +66,7 @@ def board(request: HtmxRequest, scope: str = Scope.ALL, pk: int | None = None):
     if wants_fragment(request):
         response = render(request, f"{BOARD}#list-read", context)
     else:
-        context |= {"counts": counts(request), "form": TaskForm()}
+        context |= {"counts": counts(request, nav), "form": TaskForm()}
         response = render(request, BOARD, context)
         listcache.store_page(request, page_key, response, context["form"], cached.valid_until)
     # The same URL answers with a fragment or a page: caches must keep them apart.

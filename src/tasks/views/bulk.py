@@ -45,7 +45,7 @@ def _selection(value: str) -> tuple[int, int] | None:
 class BulkForm(forms.Form):
     """The toolbar's form. `action` is the button pressed; without JavaScript the action select
     (`apply`) says it. The tasks are the checked rows (`task`: "id:version"), or, with
-    `scope=matching`, every task the view (`view`, the board's query string) matches."""
+    `scope=matching`, every task the view (`view`, the board's URL: path and query) matches."""
 
     action = forms.ChoiceField(choices=[("", "Choose an action"), *BulkAction.choices])
     scope = forms.ChoiceField(choices=[("selected", "selected"), ("matching", "matching")])
@@ -109,7 +109,7 @@ class BulkForm(forms.Form):
         data = self.cleaned_data
         view = None
         if data["scope"] == "matching":
-            view = BoardView.from_query(QueryDict(data["view"].lstrip("?")))
+            view = BoardView.at_url(data["view"])
         return BulkRequest(
             action=data["action"],
             selected=tuple(self.selected) if view is None else (),
@@ -143,6 +143,8 @@ def done_words(result: BulkResult) -> str:
             if not value:
                 return f"Due date cleared on {n}"
             return f"{n} due {date_filter(batch_date(value), 'D j M Y')}"
+        case BulkAction.TODAY:
+            return f"{n} rescheduled to today"
         case BulkAction.MOVE:
             return f"{n} moved to {value}"
         case BulkAction.ADD_TAG:
@@ -163,13 +165,16 @@ def _left_alone(n: int, since: str) -> str:
     return f"; {_tasks(n)} changed {since} {verb} left alone"
 
 
-def _answer(request: HtmxRequest):
-    """The list on screen (fragment) with the counts and the toast, or back to the view."""
+def _answer(request: HtmxRequest, result: BulkResult | None = None):
+    """The list on screen (fragment) in its scope, filters and sort, with the counts, the
+    sidebar counts of the projects the batch touched and the toast; or back to the view."""
     if not request.htmx:
         return back_to_board(request)
     on_screen = page_query(request)
-    context = board_context(request, BoardView.from_query(on_screen), on_screen)
-    response = render(request, f"{BOARD}#list-changed", context | {"counts": counts(request)})
+    context = board_context(request, BoardView.on_screen(request), on_screen)
+    touched = sorted(result.projects) if result is not None else []
+    context |= {"counts": counts(request), "touched": touched}
+    response = render(request, f"{BOARD}#list-changed", context)
     return reswap(retarget(response, "#task-list"), "outerHTML")
 
 
@@ -186,7 +191,7 @@ def _invalid(request: HtmxRequest, form: BulkForm):
         return reswap(response, "none")
     # The board again, saying why, with a 422: the person's view is kept (next).
     target = safe_next(request.POST.get("next", ""))
-    view = BoardView.from_query(QueryDict(target.partition("?")[2]))
+    view = BoardView.at_url(target)
     context = board_context(request, view, QueryDict(target.partition("?")[2]))
     context |= {"counts": counts(request), "form": TaskForm()}
     return render(request, BOARD, context, status=UNPROCESSABLE)
@@ -206,7 +211,7 @@ def bulk_action(request: HtmxRequest):
     else:
         undo = f"bulk-undo bulk-undo-{result.batch.pk}"
         messages.success(request, f"{done_words(result)}{left}.", extra_tags=undo)
-    return _answer(request)
+    return _answer(request, result)
 
 
 @login_required
@@ -220,15 +225,17 @@ def bulk_undo(request: HtmxRequest, batch: int):
     else:
         left = _left_alone(result.conflicts, "since")
         messages.success(request, f"Undone: {_tasks(result.changed)} put back{left}.")
-    return _answer(request)
+    return _answer(request, result)
 
 
 @login_required
 @require_safe
 def bulk_matching(request: HtmxRequest):
-    """How many tasks the view in the query matches, for the "Select all N matching" button
-    (asked only when a person selects a whole page, so the board itself counts nothing)."""
-    view = BoardView.from_query(request.GET)
+    """How many tasks the view (`view`: the board's URL; else the query itself, from an older
+    page) matches, for the "Select all N matching" button (asked only when a person selects a
+    whole page, so the board itself counts nothing)."""
+    url = request.GET.get("view")
+    view = BoardView.at_url(url) if url is not None else BoardView.from_query(request.GET)
     n = Task.objects.visible_to(request.user).filtered(view).count()
     return HttpResponse(f"Select all {n} matching", content_type="text/plain; charset=utf-8")
 

@@ -3,7 +3,7 @@ and the one rule for answering a write under the view on screen."""
 
 from functools import wraps
 from types import SimpleNamespace
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,8 +16,9 @@ from .. import kanban
 from ..filters import BoardView, read_path, safe_next
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_location
-from ..listing import list_extras
+from ..listing import list_extras, status_counts
 from ..models import Navigation, Sort, Task, TaskCount
+from ..models.access import access_for
 from ..pagination import paginate
 
 BOARD = "tasks/board.html"
@@ -45,9 +46,12 @@ def atomic_post(view):
     return wrapper
 
 
-def counts(request: HtmxRequest) -> dict[str, int]:
-    """The status counts over the person's projects (trigger-kept, read with their Access)."""
-    return TaskCount.for_user(request.user)
+def counts(request: HtmxRequest, nav=None) -> dict:
+    """The status counts over the person's projects (trigger-kept, read with their Access),
+    and, under "view", a saved view's own when one is on screen (listing.status_counts)."""
+    totals = TaskCount.for_user(request.user)
+    own = status_counts(request.user, BoardView.on_screen(request), nav)
+    return totals if own is None else totals | {"view": own}
 
 
 def board_context(request: HtmxRequest, view: BoardView, query=None, nav=None) -> dict:
@@ -97,8 +101,8 @@ def back_to_board(request: HtmxRequest):
 
 def is_listed(request: HtmxRequest, view: BoardView, task: Task) -> bool:
     """Whether `task` belongs in the list `view` shows: the one rule for every write."""
-    if not view.active:  # every live task of the person's is on the unfiltered board
-        return True
+    if not view.active:  # every live task of the person's not archived away is on the board
+        return task.project_id not in access_for(request.user).archived_ids
     return Task.objects.visible_to(request.user).filtered(view).filter(pk=task.pk).exists()
 
 
@@ -124,8 +128,9 @@ def answer_write(
     listed = is_listed(request, view, task)
     if listed:
         messages.success(request, done, extra_tags=tags)
-    else:
-        left_view(request, f"{done}: “{task.title}”", tags)
+    else:  # named, so the toast says which task left
+        named = done if f"“{task.title}”" in done else f"{done}: “{task.title}”"
+        left_view(request, named, tags)
     if not request.htmx:
         return back_to_board(request)
     context = {"task": task, "counts": counts(request), "filters": view}
@@ -172,3 +177,10 @@ def next_for_form(request: HtmxRequest) -> str:
         if referer.netloc == request.get_host() and read_path(referer.path) is not None:
             target = f"{referer.path}?{referer.query}" if referer.query else referer.path
     return safe_next(target or "/")
+
+
+def undo_tag(pk: int, kind: str, **values) -> str:
+    """The message tag of a toast whose Undo posts these values to the task's undo
+    (views/undo.py; partials/toasts.html renders the form): `undo-task:pk=3&kind=toggle&...`."""
+    fields = {"pk": pk, "kind": kind} | {k: "" if v is None else v for k, v in values.items()}
+    return "undo-task:" + urlencode(fields)

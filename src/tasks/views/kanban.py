@@ -14,7 +14,7 @@ from .. import kanban, services
 from ..filters import BoardView
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_query, wants_fragment
-from ..models import Status, Task, ordering
+from ..models import Status, Task, TaskCount, ordering
 from .common import (
     BOARD,
     CONFLICT,
@@ -23,6 +23,7 @@ from .common import (
     board_context,
     counts,
     kanban_context,
+    undo_tag,
 )
 
 KANBAN = "tasks/kanban.html"
@@ -37,7 +38,9 @@ def kanban_board(request: HtmxRequest, view: BoardView, page: dict):
         context = {"column": col, "filters": view, "params": view.as_params()}
         response = render(request, f"{KANBAN}#more-cards", context)
     else:
-        task_counts = counts(request)
+        # The columns' totals; a page's status counts may be a saved view's own (its nav).
+        nav = page.get("nav")
+        task_counts = counts(request, nav) if nav is not None else TaskCount.for_user(request.user)
         context = kanban_context(request, view, task_counts=task_counts) | page
         if wants_fragment(request):
             response = render(request, f"{BOARD}#list-read", context)
@@ -88,8 +91,22 @@ def task_move(request: HtmxRequest, pk: int):
     if not done.moved:
         messages.info(request, f"“{done.task.title}” is already at the {done.edge}.")
         return _answer(request, view, done.task, moved=False)
+    # Undo puts it back where it was, while nobody moved or changed it since.
+    back = undo_tag(
+        pk,
+        "move",
+        version=done.task.version,
+        status=done.from_status,
+        position=done.from_position,
+    )
     return _answer(
-        request, view, done.task, moved=True, changed_column=done.changed_column, was=done.was
+        request,
+        view,
+        done.task,
+        moved=True,
+        changed_column=done.changed_column,
+        was=done.was,
+        undo=back,
     )
 
 
@@ -100,15 +117,17 @@ def _answer(
     moved: bool,
     changed_column: bool = False,
     was: tuple | None = None,
+    undo: str = "",
 ):
-    """The answer to a move: the card (and the counts when it changed columns), announced."""
+    """The answer to a move: the card (and the counts when it changed columns), announced,
+    with an Undo (`undo`: its message tag)."""
     task_counts = counts(request)
     position, total = kanban.place_in_column(request.user, view, task, task_counts)
     capped = view.active and total > kanban.COUNT_CAP
     of = f"more than {kanban.COUNT_CAP}" if capped else total
     said = f"Moved “{task.title}” to {task.get_status_display()}, position {position} of {of}"
     if moved:
-        messages.success(request, said)
+        messages.success(request, said, extra_tags=undo)
     if not request.htmx:
         return back_to_board(request)
     if not view.is_kanban:

@@ -15,7 +15,16 @@ from ..http import HtmxRequest
 from ..models import PROJECT_NAME_MAX, Colour, Project, Task, TaskCount
 from ..models.access import access_for
 from ..text import clean_line
-from .common import BOARD, CONFLICT, UNPROCESSABLE, answer_write, atomic_post, counts, is_listed
+from .common import (
+    BOARD,
+    CONFLICT,
+    UNPROCESSABLE,
+    answer_write,
+    atomic_post,
+    counts,
+    is_listed,
+    undo_tag,
+)
 
 PAGE = "tasks/projects.html"
 BAD_REQUEST = 400
@@ -288,9 +297,11 @@ def task_set_project(request: HtmxRequest, pk: int):
         return _move_refused(request, task, CONFLICT)
     task = moved
     target = task.project
+    # Undo moves it back, while nobody changed it since (set_task_project's compare-and-swap).
+    back = undo_tag(task.pk, "project", version=task.version, project=task.moved_from)
     if is_listed(request, BoardView.on_screen(request), task):
-        return answer_write(request, task, f"Moved “{task.title}” to {target.name}")
-    return answer_write(request, task, f"Moved to {target.name}")  # + the title, left_view
+        return answer_write(request, task, f"Moved “{task.title}” to {target.name}", tags=back)
+    return answer_write(request, task, f"Moved to {target.name}", tags=back)  # + the title
 
 
 def _move_refused(request: HtmxRequest, task: Task, status: int):

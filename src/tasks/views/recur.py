@@ -14,7 +14,15 @@ from .. import services
 from ..filters import BoardView
 from ..http import HtmxRequest, page_location
 from ..services import completion
-from .common import BOARD, answer_write, atomic_post, back_to_board, board_context, counts
+from .common import (
+    BOARD,
+    answer_write,
+    atomic_post,
+    back_to_board,
+    board_context,
+    counts,
+    undo_tag,
+)
 
 
 def occurrence_of(post: QueryDict):
@@ -36,16 +44,20 @@ def next_words(day: dt.date | None) -> str:
 
 
 def toggled(request: HtmxRequest, result: completion.Toggle):
-    """The answer to a checkbox press, whatever it did."""
+    """The answer to a checkbox press, whatever it did: a toast naming the task, with Undo."""
     task = result.task
-    if result.outcome == "advanced":
+    if result.completion is not None:  # a repeating task's occurrence: its own undo
         tags = f"undo-completion-{task.pk}-{result.completion.pk}"
-        return answer_write(request, task, f"Next: {next_words(task.due_date)}", tags=tags)
+    else:
+        tags = undo_tag(task.pk, "toggle", version=task.version, status=result.was)
+    if result.outcome == "advanced":
+        words = f"“{task.title}” — next: {next_words(task.due_date)}"
+        return answer_write(request, task, words, tags=tags)
     if result.outcome == "already":
         words = f" Next: {next_words(task.due_date)}." if task.due_date else ""
         return answer_write(request, task, f"That one was already completed.{words}")
-    done = "completed" if task.is_completed else "marked not completed"
-    return answer_write(request, task, f"Task {done}")
+    done = "Completed" if task.is_completed else "Reopened"
+    return answer_write(request, task, f"{done} “{task.title}”", tags=tags)
 
 
 @login_required

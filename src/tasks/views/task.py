@@ -20,7 +20,8 @@ from ..forms import (
     original_of,
 )
 from ..http import HtmxRequest, page_location
-from ..models import Task
+from ..models import Task, today
+from ..models.access import access_for
 from ..quickadd_form import QuickAddForm
 from . import recur
 from .common import (
@@ -34,6 +35,10 @@ from .common import (
     counts,
     next_for_form,
 )
+from .reschedule import RescheduleForm
+
+# The lists whose new tasks are dated: they list dated tasks only.
+DATED_SCOPES = (Scope.TODAY, Scope.UPCOMING)
 
 
 @login_required
@@ -44,6 +49,8 @@ def task_create(request: HtmxRequest):
     context = {"next": next_for_form(request)}
     if request.method != "POST":
         form = TaskForm(submit_label="Add task", user=request.user)
+        if BoardView.at_url(context["next"]).scope in DATED_SCOPES:
+            form.initial["due_date"] = today()  # opened from Today or Upcoming
         return render(request, template, context | {"form": form})
     # The quick-add field says so (`quick`): its words set the date, priority, tags, project.
     quick = "quick" in request.POST
@@ -62,12 +69,15 @@ def task_create(request: HtmxRequest):
             return reswap(retarget(response, "#quick-add"), "outerHTML")
         return render(request, template, context | {"form": form}, status=UNPROCESSABLE)
     task = form.save(commit=False)  # the unsaved task with the form's fields
+    on_screen = BoardView.on_screen(request)
     # Added on a project's page, a task goes into that project (unless its words say +Other).
     named = form.project_name if quick else None
-    if task.project_id is None and named is None:
-        on_screen = BoardView.on_screen(request)
-        if on_screen.scope == Scope.PROJECT:
-            task.project_id = on_screen.project
+    if task.project_id is None and named is None and on_screen.scope == Scope.PROJECT:
+        task.project_id = on_screen.project
+    # Added in Today or Upcoming without a date of its own, it is due today, so it lands in
+    # the list it was added to (if the list's other filters let it: else the toast says so).
+    if quick and task.due_date is None and on_screen.scope in DATED_SCOPES:
+        task.due_date = today()
     sidebar = quick and form.changed_sidebar  # a new project or tag: its sidebar link too
     task = services.create_task(
         request.user,
@@ -87,6 +97,9 @@ def task_detail(request: HtmxRequest, pk: int):
         return render(request, f"{BOARD}#task-row", {"task": task})
     completions = task.completions.all()[:50] if task.recurrence else []
     context = {"task": task, "completions": completions}
+    if access_for(request.user).can_edit(task.project_id) and not task.is_completed:
+        # Postpone, and skip a repeating task's occurrence (views/reschedule.py).
+        context["reschedule_form"] = RescheduleForm(task=task)
     return render(request, "tasks/task_detail.html", context)
 
 
