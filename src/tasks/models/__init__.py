@@ -18,6 +18,7 @@ from .organize import (
     Tag,
     TaskTag,
 )
+from .section import SECTION_NAME_MAX, Section
 from .task import (
     FAR_FUTURE,
     SORTS,
@@ -40,6 +41,7 @@ __all__ = [
     "INBOX_NAME",
     "MAX_SELECTED",
     "PROJECT_NAME_MAX",
+    "SECTION_NAME_MAX",
     "SORTS",
     "TAG_NAME_MAX",
     "VIEW_NAME_MAX",
@@ -60,6 +62,7 @@ __all__ = [
     "Project",
     "RepeatFrom",
     "SavedView",
+    "Section",
     "Sort",
     "SortSpec",
     "Status",

@@ -27,6 +27,8 @@ END_OF_DAY = dt.time(23, 59, 59)
 
 
 class Priority(models.TextChoices):
+    # The default: most tasks have none, and a row shows a priority only when one was set.
+    NONE = "none", "No priority"
     LOW = "low", "Low"
     MEDIUM = "medium", "Medium"
     HIGH = "high", "High"
@@ -407,12 +409,17 @@ class Task(models.Model):
     )
     # Always set: a task without one lands in its owner's Inbox (save()).
     project = models.ForeignKey("tasks.Project", on_delete=models.CASCADE, related_name="tasks")
+    # A section of the task's project (models/section.py), or none. A task that moves to
+    # another project leaves its section (the services clear it).
+    section = models.ForeignKey(
+        "tasks.Section", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
     tags = models.ManyToManyField(
         "tasks.Tag", through="tasks.TaskTag", related_name="tasks", blank=True
     )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    priority = models.CharField(max_length=10, choices=Priority, default=Priority.MEDIUM)
+    priority = models.CharField(max_length=10, choices=Priority, default=Priority.NONE)
     status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
     due_date = models.DateField(null=True, blank=True)
     # A wall-clock time in the owner's time zone on due_date (none: an all-day task).
@@ -440,7 +447,8 @@ class Task(models.Model):
         expression=Case(
             When(priority=Priority.HIGH, then=Value(3)),
             When(priority=Priority.MEDIUM, then=Value(2)),
-            default=Value(1),
+            When(priority=Priority.LOW, then=Value(1)),
+            default=Value(0),
         ),
         output_field=models.SmallIntegerField(),
         db_persist=True,
@@ -506,6 +514,10 @@ class Task(models.Model):
                 fields=["project", "status", "position", "id"],
                 condition=live,
                 name="task_project_status_position",
+            ),
+            # A section's column and its manual order (the board of a project with sections).
+            models.Index(
+                fields=["section", "position", "id"], condition=live, name="task_section_position"
             ),
             models.Index(
                 fields=["deleted_at"], condition=Q(deleted_at__isnull=False), name="task_deleted"
