@@ -1,8 +1,9 @@
 // The kanban board's drag and drop (SortableJS) and keys, and the Manual sort's reorder keys in
-// the list. Every move is the same POST a no-JavaScript "Up", "Down" or "Move to …" button makes
+// the list. Every move is the same POST a card's no-JavaScript Move… form makes
 // (/task/<id>/move/): the card moves on screen at once, the server answers with the card, the
 // column counts and the toast that announces the move ("Moved 'X' to In progress, position 2
-// of 5"). Keys are registered on window.taskmanager (board.js), which owns the one keydown
+// of 5"). A column is a status, or a section on a project's board of sections: the columns'
+// container says which field a move sends (data-column-field). Keys are registered on window.taskmanager (board.js), which owns the one keydown
 // listener. No inline styles: Sortable only sets CSSOM properties, which the CSP allows.
 (function () {
   "use strict";
@@ -51,7 +52,8 @@
     const ul = card.parentElement;
     const prev = card.previousElementSibling?.matches(CARD) ? card.previousElementSibling : null;
     const next = card.nextElementSibling?.matches(CARD) ? card.nextElementSibling : null;
-    const values = { status: ul.dataset.cards, ...extra };
+    const field = $("[data-column-field]")?.dataset.columnField || "status";
+    const values = { [field]: ul.dataset.cards, ...extra };
     if (reorderable() && !extra.dir) {
       if (prev) values.after = prev.dataset.taskId;
       else if (next) values.before = next.dataset.taskId;
@@ -110,7 +112,7 @@
       ul.sortable = Sortable.create(ul, {
         group: "kanban",
         draggable: CARD,
-        filter: "button, a, input",
+        filter: "button, a, input, summary, details",
         preventOnFilter: false,
         sort: reorderable(),
         animation: 0,
@@ -195,21 +197,14 @@
     keys["Shift+ArrowRight"] = onBoard((c) => moveToColumn(c, 1));
   }
 
-  // The no-JavaScript move buttons, kept on the page: the same move without a page load.
-  document.addEventListener("click", (event) => {
-    const button = event.target.closest?.("[data-card] [data-move]");
-    if (!button || !board()) return;
-    event.preventDefault();
-    const card = button.closest(CARD);
-    const how = button.dataset.move;
-    if (how === "up" || how === "down") moveWithin(card, how === "up" ? -1 : 1);
-    else {
-      const target = $(`[data-cards="${how}"]`);
-      if (!target) return;
-      target.prepend(card);
-      postMove(card);
-    }
-  });
+  // A card's actions menu (<details>): Escape closes it and gives focus back to its button.
+  document.addEventListener("keydown", (event) => {
+    const menu = event.target.closest?.(".card-menu[open]");
+    if (event.key !== "Escape" || !menu) return;
+    event.stopPropagation();
+    menu.open = false;
+    menu.querySelector("summary")?.focus();
+  }, true);
 
   document.addEventListener("focusin", (event) => {
     const card = event.target.closest?.(CARD);
