@@ -152,14 +152,17 @@ def columns(
     after: str | None = None,
     size: int = KANBAN_PAGE_SIZE,
     sections: list[Section] | None = None,
+    base: TaskQuerySet | None = None,
 ) -> list[Column]:
     """The columns: the first `size` cards of each (of `column`, those after the cursor
     `after`: the no-JavaScript "Load more"), with each column's total. `sections`: the
-    project's sections (board_sections), whose columns replace the status columns."""
+    project's sections (board_sections), whose columns replace the status columns. `base`:
+    the view's tasks with what is shown of them (default: a card's, board_tasks)."""
     specs = column_specs(sections)
     # The trigger-kept counts are the status columns' totals on the unfiltered board.
     counted = not view.active and sections is None
-    rows = list(_rows(user, view, specs, column, after, size, counted))
+    base = board_tasks(user, view) if base is None else base
+    rows = list(_rows(base, view, specs, column, after, size, counted))
     result = []
     for i, spec in enumerate(specs):
         mine = [t for t in rows if t.column_index == i]
@@ -181,12 +184,11 @@ def columns(
     return result
 
 
-def _rows(user, view: BoardView, specs, column, after, size: int, counted: bool):
+def _rows(tasks: TaskQuerySet, view: BoardView, specs, column, after, size: int, counted: bool):
     """The query columns() reads: the rows whose ids are among each column's first page (an
     index range with a LIMIT per column), each marked with its column's index, and, when
     filters apply, each column's total as an uncorrelated scalar subquery (evaluated once, not
     per row)."""
-    tasks = board_tasks(user, view)
     arms = []
     totals = {}
     which = []

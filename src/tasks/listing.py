@@ -60,6 +60,49 @@ def day_groups(page: TaskPage, view: BoardView, after: str | None) -> list[DayGr
     return groups
 
 
+@dataclass
+class SectionGroup:
+    """One section's tasks in a project's list (the first of them: `more` links to the rest)."""
+
+    key: str  # the section's id or "none": the heading's id
+    label: str
+    tasks: list[Task]
+    count: int
+    more: str = ""  # the search that lists every task of the section, when not all are here
+    capped: bool = False
+
+
+def section_term(name: str) -> str:
+    return f'section:"{name}"' if any(c.isspace() or c == '"' for c in name) else f"section:{name}"
+
+
+def section_groups(user, view: BoardView, size: int) -> list[SectionGroup] | None:
+    """A project's list with sections: its tasks under a heading per section (and "No section"
+    first, when it has tasks), each section's first `size` in the view's sort, in one query (as
+    the board's columns). None when the view is not such a list (another scope, no sections,
+    or a search that names a section: that list is one flat, paged list)."""
+    from . import kanban
+
+    if view.is_kanban or any(name == "section" for name, _ in view.search.terms):
+        return None
+    sections = kanban.board_sections(view)
+    if sections is None:
+        return None
+    base = Task.objects.visible_to(user).filtered(view).select_related("project")
+    columns = kanban.columns(user, view, {}, size=size, sections=sections, base=base)
+    groups = []
+    for column in columns:
+        if column.section is None and not column.tasks:
+            continue  # "No section" only when some task is in none
+        group = SectionGroup(column.key, column.label, column.tasks, column.count)
+        group.capped = column.more_than_cap
+        if column.next_cursor:
+            term = section_term(column.label) if column.section else "section:none"
+            group.more = f"{view.q} {term}".strip()
+        groups.append(group)
+    return groups
+
+
 def _status_set(value: str) -> set[str]:
     """The statuses a status value lets through ("open": all but completed)."""
     if value == "open":
@@ -137,7 +180,8 @@ def _quoted(name: str) -> str:
 
 
 def list_extras(request, view: BoardView, page: TaskPage, query, nav=None) -> dict:
-    """The list's extras for the template: `day_groups`, `not_understood`, `conflicts`."""
+    """The list's extras for the template: `day_groups`, `not_understood`, `conflicts` (the
+    section groups come with the page itself: see views.common.board_context)."""
     return {
         "day_groups": day_groups(page, view, query.get("after")),
         "not_understood": not_understood(view, request.user, nav),

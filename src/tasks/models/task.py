@@ -281,6 +281,12 @@ class TaskQuerySet(models.QuerySet):
         # The user's own projects only: a task is always in its owner's project, and every
         # query starts from visible_to, so another person's project name never matches.
         "project_name": lambda value: Q(project__name__iexact=value),
+        # A live section of that name (in any project the person sees), or none at all.
+        "section": lambda value: (
+            Q(section__isnull=True)
+            if value.casefold() == "none"
+            else Q(section__name__iexact=value, section__deleted_at__isnull=True)
+        ),
         # A QuerySet step (tasks.tagging's names, looked up once through the owner's index).
         "tag": lambda qs, value: qs.with_tag(value),
     }
@@ -360,11 +366,16 @@ class TaskQuerySet(models.QuerySet):
             if clashes:
                 return Edit(current, False, elsewhere=elsewhere, clashes=clashes, changed=changed)
             merged = True
+        new_project = mine.get("project") if "project" in changed else None
+        moved = new_project is not None and new_project.pk != current.project_id
         for name in changed:
             setattr(current, name, mine[name])
         # Tags live in TaskTag, not in the row: the CAS bumps the version, then they are set
         # in the same transaction, under the row lock taken above.
         columns = sorted(changed - {"tag_names"})
+        if moved and current.section_id is not None:
+            current.section = None  # a section is its project's: the task leaves it
+            columns.append("section")
         saved = current.save_if_current(current.version, columns or ["title"])
         if saved and "tag_names" in changed:
             from ..tagging import set_task_tags

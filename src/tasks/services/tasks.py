@@ -15,7 +15,7 @@ from django.db.models import Max
 
 from .. import kanban
 from ..filters import BoardView
-from ..models import Edit, Project, Task, Toggle, completion, ordering
+from ..models import Edit, Project, Section, Task, Toggle, completion, ordering
 from ..models.access import access_for
 from ..tagging import set_task_tags
 from .common import (
@@ -84,9 +84,11 @@ def create_task(
     project_name: str | None = None,
     tag_names: Iterable[str] | None = None,
     idempotency_key: str | None = None,
+    section_name: str | None = None,
 ) -> Task:
     """Add `task` (unsaved, its fields set) for `actor`: into `project_name` (found or created),
-    else the project it names, else the person's Inbox; with these tags. A second submit of
+    else the project it names, else the person's Inbox; with these tags; in the project's
+    section called `section_name` (NotFound when it has none by that name). A second submit of
     the same form (`idempotency_key`) answers with the task the first one created."""
     if project_name is not None:
         project = project_named(actor, project_name)
@@ -96,6 +98,12 @@ def create_task(
         project = _inbox(actor)
     task.project = project
     task.user_id = project.user_id
+    if section_name is not None:
+        task.section = (
+            Section.objects.filter(project=project, name__iexact=section_name).live().first()
+        )
+        if task.section is None:
+            raise NotFound(f"{project.name} has no section called “{section_name}”.")
     fresh = task
     task = task.save_once(idempotency_key or None)
     names = tuple(tag_names or ())

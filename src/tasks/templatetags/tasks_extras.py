@@ -39,6 +39,21 @@ def undo_project_id(message) -> int | None:
     return None
 
 
+@register.filter
+def undo_section_id(message) -> int | None:
+    """The section a "Deleted the section" message can bring back (tagged `undo-section-<id>`)."""
+    for tag in str(getattr(message, "extra_tags", "") or "").split():
+        if tag.startswith("undo-section-") and tag[13:].isdigit():
+            return int(tag[13:])
+    return None
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key], or None (a form's errors by object id)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
 @register.simple_tag
 def query(params: dict, **extra) -> str:
     """`?a=1&b=2` from the current filters plus/minus extras (None removes a key)."""

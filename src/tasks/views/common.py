@@ -14,9 +14,9 @@ from django_htmx.http import reswap, retarget
 from ..filters import BoardView, read_path, safe_next
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_location
-from ..listing import list_extras
+from ..listing import list_extras, section_groups
 from ..models import Navigation, Sort, Task, TaskCount
-from ..pagination import paginate
+from ..pagination import TaskPage, paginate
 
 BOARD = "tasks/board.html"
 TRASH = "tasks/trash.html"
@@ -57,6 +57,14 @@ def board_context(request: HtmxRequest, view: BoardView, query=None, nav=None) -
 
         return kanban_context(request, view, query)
     query = request.GET if query is None else query
+    groups = section_groups(request.user, view, settings.TASKS_PAGE_SIZE)
+    if groups is not None:
+        # A project with sections: a heading per section, each with its first tasks.
+        tasks = [task for group in groups for task in group.tasks]
+        page = TaskPage(tasks=tasks, next_cursor=None, prev_cursor=None)
+        context = {"filters": view, "page": page, "params": view.as_params()}
+        context |= list_extras(request, view, page, query, nav)
+        return context | {"section_groups": groups}
     # The project and the tag names in the same query: each row shows its chips (no query
     # per row).
     tasks = (
