@@ -21,7 +21,7 @@ def test_it_renders_the_full_page_with_quick_add_filters_counts_and_list(
     assert response.status_code == 200
     assert "<html" in html
     assert '<span class="visually-hidden">New task</span>' in html
-    assert ">Add task</button>" in html
+    assert ">Add<span class=\"sm-label\"> task</span></button>" in html
     page = parse(html)
     assert page.find("label", for_="search").text == "Search tasks"
     assert page.find("input", type="search", id="search", name="q")

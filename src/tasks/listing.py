@@ -9,8 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils.dateformat import format as format_date
 
+from . import dates
 from .filters import BoardView, Scope
 from .models import Priority, Project, Status, Task, today
 from .pagination import TaskPage, decode_cursor
@@ -33,11 +33,7 @@ def day_key(day: dt.date, now: dt.date) -> str:
 def day_label(day: dt.date, now: dt.date) -> str:
     if day < now:
         return "Overdue"
-    if day == now:
-        return "Today"
-    if day == now + dt.timedelta(days=1):
-        return "Tomorrow"
-    return format_date(day, "D j M")
+    return dates.day_text(day, now)
 
 
 def day_groups(page: TaskPage, view: BoardView, after: str | None) -> list[DayGroup]:
@@ -179,10 +175,23 @@ def _quoted(name: str) -> str:
     return f'"{name}"' if any(c.isspace() for c in name) else name
 
 
+# A new account's empty list offers these to try in quick add (each adds itself with one press).
+TRY_LINES = (
+    "Buy milk tomorrow #errand",
+    "Pay rent on the 1st every month p1",
+    "Call Sam friday 5pm",
+)
+
+
 def list_extras(request, view: BoardView, page: TaskPage, query, nav=None) -> dict:
-    """The list's extras for the template: `day_groups`, `not_understood`, `conflicts` (the
-    section groups come with the page itself: see views.common.board_context)."""
+    """The list's extras for the template: `day_groups`, `not_understood`, `conflicts`, and
+    `try_lines` for a person without any task yet (the section groups come with the page
+    itself: see views.common.board_context)."""
+    from .models.access import access_for
+
+    first_time = not page.tasks and not access_for(request.user).counts.get("all")
     return {
+        "try_lines": TRY_LINES if first_time and not view.filtered else (),
         "day_groups": day_groups(page, view, query.get("after")),
         "not_understood": not_understood(view, request.user, nav),
         "conflicts": conflicts(view) if not page.tasks else [],

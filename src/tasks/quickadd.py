@@ -296,10 +296,9 @@ SANE_YEARS = 100
 
 
 def due_label(day: dt.date, today: dt.date) -> str:
-    shown = day.strftime("%a %-d %b")
-    if day.year != today.year:
-        shown += day.strftime(" %Y")
-    return f"Due {shown}"
+    from .dates import day_text
+
+    return f"Due {day_text(day, today)}"
 
 
 def _sane(day: dt.date | None, ctx: Context) -> dt.date | None:
