@@ -21,7 +21,7 @@ from .models import Section, Status, Task, TaskQuerySet
 from .models.ordering import before_key
 from .pagination import decode_cursor, encode_cursor
 
-KANBAN_PAGE_SIZE = 30
+KANBAN_PAGE_SIZE = 15
 NO_SECTION = "none"  # the column (and the move form's value) of the tasks in no section
 # Under filters a column's total is counted up to this many, then shown as "500+": counting a
 # filter's every match walks the column (half a second for 9,000 of 100,000 tasks).
