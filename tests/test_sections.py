@@ -378,3 +378,20 @@ def test_quick_add_keeps_an_unknown_slash_word_as_text(alice_client, alice, sect
     alice_client.post("/task/new/", {"title": "Edit /etc/hosts", "quick": "1"})
 
     assert Task.objects.get().title == "Edit /etc/hosts"
+
+
+def test_a_task_added_on_a_projects_page_shows_under_its_sections_heading(
+    alice_client, alice, work, sections
+):
+    response = alice_client.post(
+        "/task/new/",
+        {"title": "Plan /This week", "quick": "1"},
+        **htmx_on(f"/projects/{work.pk}/"),
+    )
+
+    assert response["HX-Retarget"] == "#task-list"
+    items = find(response, "ul", id="tasks").find_all("li")
+    task = Task.objects.get(title="Plan")
+    ids = [f"section-{s.pk}" for s in sections] + [f"task-{task.pk}"]
+    assert [li["id"] for li in items] == ids  # an empty section keeps its heading
+    assert items[1].text == "This week 1 task"

@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django_htmx.http import reswap, retarget
 
-from ..filters import BoardView, read_path, safe_next
+from ..filters import BoardView, Scope, read_path, safe_next
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_location
 from ..listing import list_extras, section_groups
@@ -134,8 +134,11 @@ def answer_write(
         }
     if not listed and not view.by_day:
         return render(request, f"{BOARD}#row-removed", context)
-    newest_first = view.sort == Sort.NEWEST and not (
-        on_screen.get("after") or on_screen.get("before")
+    # A project's list may be grouped by section: a new task goes under its section's heading.
+    newest_first = (
+        view.sort == Sort.NEWEST
+        and not (on_screen.get("after") or on_screen.get("before"))
+        and view.scope != Scope.PROJECT
     )
     # Under day headings a task whose due date changed belongs under another heading (and one
     # that left may leave an empty heading): re-render the list. On the kanban board a new or
