@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from e2e.support import open_board
 from e2e.test_accessibility import LOOKS, assert_accessible
+from tasks.kanban import KANBAN_PAGE_SIZE
 from tasks.models import GAP, Project, Status, Tag, Task, TaskTag
 
 BOARD = "/?layout=board"
@@ -173,7 +174,7 @@ def test_it_moves_cards_without_javascript(new_context, login, user, three):
         card(page, task).locator("summary").click()
         card(page, task).get_by_role("link", name="Move…").click()
         expect(page.get_by_role("heading", name=f"Move “{task.title}”")).to_be_visible()
-        page.get_by_label("Column").select_option(label=column)
+        page.get_by_label("Column", exact=True).select_option(label=column)
         page.get_by_label("Place in the column").select_option(label=place)
         page.get_by_role("button", name="Move", exact=True).click()
 
@@ -195,14 +196,15 @@ def test_it_loads_more_of_a_2000_card_column_as_it_scrolls(board, user):
         Task(user=user, project=inbox, title=f"Card {i:04}", position=i * GAP) for i in range(2000)
     )
     page = open_board(board, BOARD)
-    expect(cards(page, "pending")).to_have_count(50)
+    size = KANBAN_PAGE_SIZE
+    expect(cards(page, "pending")).to_have_count(size)
     expect(page.locator("#column-count-pending")).to_contain_text("2000")
 
     column(page, "pending").locator("[data-more]").scroll_into_view_if_needed()
-    expect(cards(page, "pending")).to_have_count(100)
+    expect(cards(page, "pending")).to_have_count(2 * size)
     column(page, "pending").locator("[data-more]").scroll_into_view_if_needed()
-    expect(cards(page, "pending")).to_have_count(150)
-    expect(cards(page, "pending").nth(149)).to_contain_text("Card 0149")
+    expect(cards(page, "pending")).to_have_count(3 * size)
+    expect(cards(page, "pending").nth(3 * size - 1)).to_contain_text(f"Card {3 * size - 1:04}")
 
 
 @pytest.mark.parametrize("look", LOOKS, indirect=True)

@@ -22,6 +22,7 @@ def test_it_creates_edits_toggles_filters_and_deletes_without_javascript(page_wi
     page = page_without_js
     # Scripts really are off: the script-only shortcuts button stays hidden, <noscript> shows.
     expect(page.get_by_role("button", name="Keyboard shortcuts")).to_be_hidden()
+    open_filters(page)
     expect(page.get_by_role("button", name="Apply filters")).to_be_visible()
 
     # Create: the quick-add form posts and redirects back to the board.

@@ -98,9 +98,7 @@ def test_it_says_no_tasks_when_the_list_is_empty(alice_client):
 
     empty = find(html, id="no-tasks")
     # A new account's empty list also offers lines to try (test_calm_board).
-    assert (
-        empty.find("p").text == "No tasks yet. Type one above in plain words, or try one of these:"
-    )
+    assert empty.text == "No tasks yet. Type one above in plain words, or try one of these:"
     assert "hidden" not in empty.attrs
 
 

@@ -137,7 +137,7 @@ def test_a_list_read_brings_the_chips_and_the_layout_links_along(alice_client):
 
     chips = find(response, "ul", id="filter-chips")
     assert chips["hx-swap-oob"] == "true"
-    assert [a.text for a in chips.find_all("a")] == ["Status: Pending"]
+    assert [a.text for a in chips.find_all("a")] == ["Remove filter Status: Pending"]
     assert find(response, "nav", id="layout-toggle")["hx-swap-oob"] == "true"
 
 
