@@ -395,3 +395,31 @@ def test_a_task_added_on_a_projects_page_shows_under_its_sections_heading(
     ids = [f"section-{s.pk}" for s in sections] + [f"task-{task.pk}"]
     assert [li["id"] for li in items] == ids  # an empty section keeps its heading
     assert items[1].text == "This week 1 task"
+
+
+@pytest.mark.parametrize("layout", ["", "board"])
+def test_a_projects_page_with_sections_reads_in_a_constant_number_of_queries(
+    client, django_user_model, layout
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n, name in ((2, "few"), (12, "many")):
+        user = django_user_model.objects.create_user(name)
+        project = Project.objects.create(user=user, name="Work")
+        made = [services.create_section(user, project.pk, f"S{i}") for i in range(n)]
+        Task.objects.bulk_create(
+            Task(user=user, project=project, section=made[i % n], title=f"T{i}")
+            for i in range(n * 10)
+        )
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/projects/{project.pk}/", {"layout": layout})
+        assert len(row_ids(response)) == n * 10
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    # session, user, the person's projects, the sidebar's tags, views and sections, the
+    # project's sections, the tasks (with each section's total): one more than a project
+    # without sections, whatever the number of sections and tasks
+    assert counts[0] == 6
