@@ -39,6 +39,22 @@ def list_replaced(page: Page):
     expect(page.locator("#task-list:not([data-replaced]):not(.htmx-added)")).to_have_count(1)
 
 
+def open_filters(page: Page) -> None:
+    """Open the board's Filter menu (a <details>), where the status, priority, due and sort
+    selects and Hide completed are."""
+    menu = page.locator("#filter-menu")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    expect(page.locator("#filter-status")).to_be_visible()
+
+
+def open_account_menu(page: Page, close: bool = False) -> None:
+    """Open (or close) the header's account menu (Settings, Change password, Log out)."""
+    menu = page.locator(".account-menu")
+    if (menu.get_attribute("open") is None) != close:
+        menu.locator("summary").click()
+
+
 def task_rows(page: Page):
     return page.get_by_role("list", name="Tasks").locator("> li")
 

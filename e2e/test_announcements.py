@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from e2e.support import assert_no_reload, open_board, row
+from e2e.support import assert_no_reload, open_board, open_filters, row
 from tasks.models import Status
 
 
@@ -21,6 +21,7 @@ def test_it_announces_the_number_of_tasks_and_retitles_the_page_after_a_filter(
     announcer = board.locator("[aria-live='polite']:not([role])")
     expect(board).to_have_title("All tasks · taskmanager")
 
+    open_filters(board)
     board.get_by_label("Status").select_option("completed")
     expect(announcer).to_have_text("1 task")
     expect(board).to_have_title(re.compile(r"^All tasks, filtered"))

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from e2e.support import assert_no_reload, open_board, row, task_rows
+from e2e.support import assert_no_reload, open_board, open_filters, row, task_rows
 from tasks.models import Status, Task
 
 
@@ -55,6 +55,7 @@ def test_the_status_counts_filter_and_hide_completed_is_remembered(board, user, 
     expect(task_rows(board)).to_have_count(1)
 
     board.get_by_role("link", name="All 2").click()
+    open_filters(board)
     board.get_by_label("Hide completed").check()
     expect(row(board, done)).to_have_count(0)
     expect(board).to_have_url(re.compile(r"[?&]hide=completed"))

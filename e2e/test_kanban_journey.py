@@ -10,10 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from e2e.support import open_board
 from e2e.test_accessibility import LOOKS, assert_accessible
+from tasks.kanban import KANBAN_PAGE_SIZE
 from tasks.models import GAP, Project, Status, Tag, Task, TaskTag
 
 BOARD = "/?layout=board"
@@ -51,10 +53,10 @@ def three(user):
 def test_it_drags_a_card_to_another_column_with_the_mouse(board, user, three):
     doing = Task.objects.create(user=user, title="Write report", status="in_progress")
     page = open_board(board, BOARD)
-    source = card(page, three[0]).locator(".drag-handle")
-    target = card(page, doing)
-
-    box, to = source.bounding_box(), target.bounding_box()
+    # Grab the card by its bottom edge (its title is a link and its buttons are not handles).
+    whole, to = card(page, three[0]).bounding_box(), card(page, doing).bounding_box()
+    box = {"x": whole["x"] + whole["width"] - 24, "y": whole["y"] + whole["height"] - 8}
+    box |= {"width": 8, "height": 4}
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
     # Sortable starts a drag on the tick after the first move: wait for its dragged copy, or a
@@ -167,14 +169,24 @@ def test_it_moves_cards_without_javascript(new_context, login, user, three):
     page = context.new_page()
     page.goto(BOARD)
 
-    page.get_by_role("button", name="Move “Call plumber” to In progress").click()
+    # One Move… per card, in its menu (a <details>): a small form, the column and the place.
+    def move(task, column, place):
+        card(page, task).locator("summary").click()
+        card(page, task).get_by_role("link", name="Move…").click()
+        expect(page.get_by_role("heading", name=f"Move “{task.title}”")).to_be_visible()
+        page.get_by_label("Column", exact=True).select_option(label=column)
+        page.get_by_label("Place in the column").select_option(label=place)
+        page.get_by_role("button", name="Move", exact=True).click()
+
+    move(three[2], "In progress", "Top")
     expect(page).to_have_url(re.compile(r"/\?layout=board$"))
     expect(cards(page, "in_progress")).to_have_count(1)
     expect(page.get_by_role("status")).to_contain_text("Moved “Call plumber” to In progress")
 
-    page.get_by_role("button", name="Down: Renew passport").click()
+    move(three[0], "Pending", "Bottom")
     expect(cards(page, "pending").first).to_contain_text("Book dentist")
-    page.get_by_role("button", name="Up: Renew passport").click()
+    expect(cards(page, "pending").last).to_contain_text("Renew passport")
+    move(three[0], "Pending", "Top")
     expect(cards(page, "pending").first).to_contain_text("Renew passport")
 
 
@@ -184,14 +196,15 @@ def test_it_loads_more_of_a_2000_card_column_as_it_scrolls(board, user):
         Task(user=user, project=inbox, title=f"Card {i:04}", position=i * GAP) for i in range(2000)
     )
     page = open_board(board, BOARD)
-    expect(cards(page, "pending")).to_have_count(50)
+    size = KANBAN_PAGE_SIZE
+    expect(cards(page, "pending")).to_have_count(size)
     expect(page.locator("#column-count-pending")).to_contain_text("2000")
 
     column(page, "pending").locator("[data-more]").scroll_into_view_if_needed()
-    expect(cards(page, "pending")).to_have_count(100)
+    expect(cards(page, "pending")).to_have_count(2 * size)
     column(page, "pending").locator("[data-more]").scroll_into_view_if_needed()
-    expect(cards(page, "pending")).to_have_count(150)
-    expect(cards(page, "pending").nth(149)).to_contain_text("Card 0149")
+    expect(cards(page, "pending")).to_have_count(3 * size)
+    expect(cards(page, "pending").nth(3 * size - 1)).to_contain_text(f"Card {3 * size - 1:04}")
 
 
 @pytest.mark.parametrize("look", LOOKS, indirect=True)
@@ -213,33 +226,15 @@ def look(request):
     return request.param
 
 
-def test_it_saves_the_kanban_screenshot(new_context, login, user, tmp_path):
-    home = Project.objects.create(user=user, name="Home", colour="teal")
-    work = Project.objects.create(user=user, name="Work", colour="blue")
-    errand = Tag.objects.create(user=user, name="errand")
-    rows = [
-        ("Renew passport", "pending", "high", home, "2020-01-01"),
-        ("Book dentist", "pending", "medium", home, None),
-        ("Plan team offsite", "pending", "low", work, None),
-        ("Write quarterly report", "in_progress", "high", work, None),
-        ("Fix the garden gate", "in_progress", "medium", home, None),
-        ("Pay electricity bill", "completed", "medium", home, None),
-    ]
-    for i, (title, status, priority, project, due) in enumerate(rows):
-        task = Task.objects.create(
-            user=user,
-            title=title,
-            status=status,
-            priority=priority,
-            project=project,
-            due_date=due,
-            position=i * GAP,
-        )
-        if project is home:
-            TaskTag.objects.create(task=task, tag=errand)
+def test_it_saves_the_kanban_screenshot(new_context, login, django_user_model, tmp_path):
+    # The demo's Work project: its board's columns are its sections.
+    call_command("seed_demo", verbosity=0)
+    demo = django_user_model.objects.get(username="demo")
+    work = Project.objects.get(user=demo, name="Work")
     context = new_context(color_scheme="light")
-    login(context, user)
-    page = open_board(context.new_page(), BOARD)
+    login(context, demo)
+    page = open_board(context.new_page(), f"/projects/{work.pk}/{BOARD[1:]}")
+    expect(page.locator("[data-cards]")).to_have_count(4)
     page.locator("[data-card]").first.focus()
     folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)

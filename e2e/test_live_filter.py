@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from e2e.support import assert_no_reload, count_badge, open_board, row, task_rows
+from e2e.support import assert_no_reload, count_badge, open_board, open_filters, row, task_rows
 from tasks.models import Priority
 
 
@@ -25,6 +25,7 @@ def test_it_filters_while_typing_and_restores_the_list_on_back(board, user, make
     # The counts describe all tasks, not the filtered view.
     expect(count_badge(board, "all")).to_have_text("3")
 
+    open_filters(board)
     board.get_by_label("Priority").select_option("high")
     expect(task_rows(board)).to_have_count(1)
     expect(board).to_have_url(re.compile(r"priority=high"))

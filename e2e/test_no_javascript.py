@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e.support import row, task_rows
+from e2e.support import open_filters, row, task_rows
 from tasks.models import Status, Task
 
 
@@ -22,6 +22,7 @@ def test_it_creates_edits_toggles_filters_and_deletes_without_javascript(page_wi
     page = page_without_js
     # Scripts really are off: the script-only shortcuts button stays hidden, <noscript> shows.
     expect(page.get_by_role("button", name="Keyboard shortcuts")).to_be_hidden()
+    open_filters(page)
     expect(page.get_by_role("button", name="Apply filters")).to_be_visible()
 
     # Create: the quick-add form posts and redirects back to the board.
@@ -48,11 +49,13 @@ def test_it_creates_edits_toggles_filters_and_deletes_without_javascript(page_wi
     task.refresh_from_db()
     assert task.status == Status.COMPLETED
 
-    # Filter: the form submits with its Apply button.
+    # Filter: the Filter menu (a <details>) opens without scripts; its Apply button submits.
+    open_filters(page)
     page.get_by_label("Status").select_option("pending")
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"status=pending"))
     expect(task_rows(page)).to_have_count(0)
+    open_filters(page)
     page.get_by_label("Status").select_option("completed")
     page.get_by_role("button", name="Apply filters").click()
     expect(task_rows(page)).to_have_count(1)

@@ -7,7 +7,7 @@ editor's date field) and 25 (touch targets of 44x44 CSS px).
 import pytest
 from playwright.sync_api import expect
 
-from e2e.support import open_board, row
+from e2e.support import open_account_menu, open_board, row
 
 
 def on_phone(width: int, height: int):
@@ -47,6 +47,9 @@ def test_it_reflows_every_page_without_horizontal_scrolling(board, width, user, 
         "/accounts/password_change/",
     ]:
         page.goto(path)
+        # The header is one line; its account menu opens inside the screen.
+        assert page.locator("header").bounding_box()["height"] < 64
+        open_account_menu(page)
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
         assert_no_horizontal_scroll(page, width)
         assert_inside_viewport(page, page.get_by_role("button", name="Log out"))
@@ -90,13 +93,20 @@ def test_it_gives_touch_targets_44_css_pixels(board, user, make_task):
         row(page, kept).get_by_role("button", name="Delete"),
         page.get_by_role("button", name="Toggle dark mode"),
         page.get_by_role("button", name="Keyboard shortcuts"),
-        page.get_by_role("button", name="Log out"),
-        page.get_by_role("link", name="Change password"),
         page.get_by_role("button", name="Add task"),
-        page.get_by_role("link", name="Settings"),
         page.get_by_role("list", name="Task counts").get_by_role("link", name="Pending"),
         page.get_by_role("link", name="Trash"),
     ]
+    open_account_menu(page)
+    for target in (
+        page.get_by_role("button", name="Log out"),
+        page.get_by_role("link", name="Change password"),
+        page.get_by_role("link", name="Settings"),
+    ):
+        expect(target).to_be_visible()
+        box = target.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, (target, box)
+    open_account_menu(page, close=True)
     row(page, gone).get_by_role("button", name="Delete").click()
     targets += [
         page.get_by_role("status").get_by_role("button", name="Undo"),

@@ -37,7 +37,7 @@ def test_a_weekly_repeat_set_in_the_form_moves_on_when_completed_and_undo_brings
     open_board(board)
     the_row = row(board, task)
     expect(the_row).to_contain_text(f"Every {DAY_NAMES[today.weekday()]}")
-    expect(the_row.locator("time")).to_have_text("today 16:30")
+    expect(the_row.locator("time")).to_have_text("Today 16:30")
     board.keyboard.press("j")
     expect(the_row).to_be_focused()
     board.keyboard.press("x")
@@ -50,7 +50,7 @@ def test_a_weekly_repeat_set_in_the_form_moves_on_when_completed_and_undo_brings
 
     board.get_by_role("status").get_by_role("button", name="Undo").click()
 
-    expect(row(board, task).locator("time")).to_have_text("today 16:30")
+    expect(row(board, task).locator("time")).to_have_text("Today 16:30")
     expect(board.get_by_role("status")).to_contain_text("Completion undone")
     restored = Task.objects.get(pk=task.pk)
     assert (restored.due_date, restored.version) == (today, task.version)

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from e2e.support import assert_no_reload, open_board, row, task_rows
+from e2e.support import assert_no_reload, open_board, open_filters, row, task_rows
 from tasks.models import GAP, Priority, Status, Task
 
 LIST_READ = re.compile(r"/\?(.*&)?status=")
@@ -76,6 +76,7 @@ def test_it_sends_only_the_latest_filters_once_the_list_is_free(board, user, mak
     board.route(LIST_READ, hold_first)
     reads = []
     board.on("request", lambda r: reads.append(r.url) if LIST_READ.search(r.url) else None)
+    open_filters(board)
     status = board.get_by_label("Status")
 
     with board.expect_request(LIST_READ):

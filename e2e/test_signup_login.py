@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from e2e.support import PASSWORD, open_board
+from e2e.support import PASSWORD, open_account_menu, open_board
 
 # Required fields carry a "*" in their label; "Password" alone must not match its confirmation.
 PASSWORD_LABEL = re.compile(r"^\s*Password\W*$")
@@ -27,6 +27,7 @@ def test_it_signs_up_logs_out_and_logs_in(page, django_user_model):
     expect(page.get_by_role("navigation", name="Site")).to_contain_text("newcomer")
     assert django_user_model.objects.filter(username="newcomer").exists()
 
+    open_account_menu(page)
     page.get_by_role("button", name="Log out").click()
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))

@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from e2e.support import open_board, row
+from e2e.support import open_board, open_filters, row
 from tasks.models import SavedView
 
 axe = Axe()
@@ -158,6 +158,7 @@ def test_it_says_what_the_search_did_not_understand_and_helps_by_key(board, week
     expect(note).to_contain_text("+Nowhere — you have no project by that name")
 
     search.fill("is:completed")
+    open_filters(page)
     page.get_by_label("Status").select_option("pending")
     expect(page.locator("#no-tasks")).to_contain_text(
         "is:completed in the search and Status: Pending exclude each other"

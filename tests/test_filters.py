@@ -137,7 +137,7 @@ def test_a_plain_post_reads_the_view_it_came_from_its_next_field(rf, next_field,
 def test_the_filter_bar_renders_its_fields_with_the_ids_and_labels_tests_select_by():
     html = str(BoardView(q="rep", status="completed", sort=Sort.TITLE).form())
 
-    assert '<label class="form-label small mb-1" for="search">Search tasks</label>' in html
+    assert '<label class="visually-hidden" for="search">Search tasks</label>' in html
     assert 'type="search"' in html and 'name="q"' in html and 'value="rep"' in html
     for name, label in [
         ("status", "Status"),

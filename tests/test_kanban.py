@@ -5,6 +5,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tasks.kanban import KANBAN_PAGE_SIZE
 from tasks.models import GAP, Priority, Project, Status, Tag, Task, TaskTag
 from tasks.templatetags.kanban_extras import KanbanCardCacheNode
 from tests.conftest import HTMX, htmx_on, oob_counts, oob_toasts, row_ids
@@ -13,6 +14,7 @@ from tests.html import find, find_all
 pytestmark = pytest.mark.django_db
 
 BOARD = "/?layout=board"
+SIZE = KANBAN_PAGE_SIZE
 HTMX_BOARD = htmx_on(BOARD)
 
 
@@ -37,7 +39,7 @@ def tasks_at(user, positions, status=Status.PENDING, **fields):
 def fill(user, n, days):
     project = Project.objects.create(user=user, name="Home", colour="teal")
     tag = Tag.objects.create(user=user, name="errand")
-    statuses, priorities = list(Status), list(Priority)
+    statuses, priorities = list(Status), [Priority.LOW, Priority.MEDIUM, Priority.HIGH]
     tasks = Task.objects.bulk_create(
         Task(
             user=user,
@@ -121,26 +123,26 @@ def test_it_answers_a_filter_change_with_the_columns_only(alice_client, alice):
     assert b"<html" not in response.content
 
 
-def test_it_loads_a_columns_next_cards_after_the_first_fifty(alice_client, alice):
-    tasks = tasks_at(alice, [i * GAP for i in range(60)])
+def test_it_loads_a_columns_next_cards_after_the_first_page(alice_client, alice):
+    tasks = tasks_at(alice, [i * GAP for i in range(SIZE + 10)])
 
     first = alice_client.get(BOARD)
     more = find(first, "li", data_more=True).find("a")
-    assert more["hx-trigger"] == "revealed, click"
+    assert more["hx-trigger"] == "intersect once, click"  # columns scroll on their own
     rest = alice_client.get(more["href"], **HTMX)
 
-    assert column_ids(first, "pending") == [t.pk for t in tasks[:50]]
-    assert row_ids(rest) == [t.pk for t in tasks[50:]]
+    assert column_ids(first, "pending") == [t.pk for t in tasks[:SIZE]]
+    assert row_ids(rest) == [t.pk for t in tasks[SIZE:]]
     assert not find(rest, "li", data_more=True)
 
 
 def test_it_loads_more_without_javascript_as_a_full_page(alice_client, alice):
-    tasks = tasks_at(alice, [i * GAP for i in range(55)])
+    tasks = tasks_at(alice, [i * GAP for i in range(SIZE + 5)])
 
     first = alice_client.get(BOARD)
     page = alice_client.get(find(first, "li", data_more=True).find("a")["href"])
 
-    assert column_ids(page, "pending") == [t.pk for t in tasks[50:]]
+    assert column_ids(page, "pending") == [t.pk for t in tasks[SIZE:]]
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX_BOARD], ids=["page", "fragment"])
@@ -352,10 +354,20 @@ def test_it_answers_404_for_another_users_task_or_anchor(alice_client, alice, bo
     assert Task.objects.get(pk=theirs.pk).status == Status.PENDING
 
 
-def test_it_refuses_get_and_anonymous_moves(client, alice_client, alice):
+def test_it_refuses_anonymous_moves_and_answers_a_get_with_the_move_form(
+    client, alice_client, alice
+):
     (a,) = tasks_at(alice, [0])
 
-    assert alice_client.get(move_url(a)).status_code == 405
+    page = alice_client.get(move_url(a), HTTP_REFERER="http://testserver" + BOARD)
+    form = find(page, "form", action=move_url(a))
+    assert form["method"] == "post"
+    assert [o["value"] for o in form.find("select", id="move-column").find_all("option")] == [
+        "pending",
+        "in_progress",
+        "completed",
+    ]
+    assert Task.objects.get(pk=a.pk).status == Status.PENDING
     client.logout()
     response = client.post(move_url(a), {"status": "completed"})
     assert response.status_code == 302 and "/login" in response["Location"]

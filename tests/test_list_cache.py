@@ -108,7 +108,7 @@ def test_every_kind_of_change_shows_at_once(user, client_for):
 def test_a_write_through_the_board_shows_on_the_next_read(user, client_for):
     task = Task.objects.create(user=user, title="Call the bank")
     client = client_for()
-    assert "bi-square" in task_list(client.get("/"))
+    assert 'aria-checked="false"' in task_list(client.get("/"))
 
     client.post(reverse("tasks:toggle", args=[task.pk]), **HTMX)
 

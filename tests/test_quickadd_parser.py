@@ -383,7 +383,7 @@ def test_next_weekday_is_that_day_of_next_week(text, today, due):
 
 @pytest.mark.parametrize(
     "text, priority",
-    [("Fix p1", "high"), ("p2 Fix", "medium"), ("Fix P3", "low"), ("Fix p4", "low")],
+    [("Fix p1", "high"), ("p2 Fix", "medium"), ("Fix P3", "low"), ("Fix p4", "none")],
 )
 def test_it_reads_p1_to_p4(text, priority):
     parsed = parse(text, today=MON)

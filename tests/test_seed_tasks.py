@@ -75,7 +75,7 @@ def test_it_keeps_completed_at_consistent_with_status():
 
 def test_it_fills_the_generated_sort_columns():
     seed("--user", "loadtest", "--count", "200", "--seed", "5")
-    rank = {Priority.HIGH: 3, Priority.MEDIUM: 2, Priority.LOW: 1}
+    rank = {Priority.HIGH: 3, Priority.MEDIUM: 2, Priority.LOW: 1, Priority.NONE: 0}
     for task in Task.objects.filter(user__username="loadtest"):
         assert task.priority_rank == rank[task.priority]
         assert task.due_sort == (task.due_date or FAR_FUTURE)

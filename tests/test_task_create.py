@@ -68,7 +68,7 @@ def test_it_defaults_priority_and_status_for_a_title_only_quick_add(alice_client
     alice_client.post(URL, {"title": "Just a title"})
 
     task = Task.objects.get()
-    assert (task.priority, task.status, task.due_date) == (Priority.MEDIUM, Status.PENDING, None)
+    assert (task.priority, task.status, task.due_date) == (Priority.NONE, Status.PENDING, None)
 
 
 def test_it_accepts_a_title_of_exactly_200_characters(alice_client):

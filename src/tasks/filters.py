@@ -4,8 +4,9 @@ Everything that reads "which tasks, in which order" from a request lives here; t
 takes the resulting BoardView (`Task.objects.visible_to(u).filtered(view).ordered_by(view.sort)`).
 
 The search field's grammar: `is:pending|in_progress|completed|open`, `priority:high` (or
-`p:high`), `due:overdue|today|week|none|tomorrow|2026-12-01` and comparisons (`due:<2026-12-31`,
-`due:>=today`), `+Project` (or `project:name`, quoted when it has spaces), quoted phrases, and
+`p:high`; `p:none` for no priority), `due:overdue|today|week|none|tomorrow|2026-12-01` and
+comparisons (`due:<2026-12-31`, `due:>=today`), `+Project` (or `project:name`, quoted when it has
+spaces), `section:name` (`section:none`: in no section), quoted phrases, and
 free words; every part must match (AND), and a leading `-` negates any of them. Anything the
 grammar does not read stays free text, so no input is ever an error, but a token that looks
 meant as syntax and is not understood is reported (Search.unknown). Each kind of token is one
@@ -45,7 +46,13 @@ STATUS_WORDS = {
     "done": "completed",
     "open": "open",  # not completed: a filter of its own, not a Status
 }
-PRIORITY_WORDS = {"low": "low", "medium": "medium", "med": "medium", "high": "high"}
+PRIORITY_WORDS = {
+    "low": "low",
+    "medium": "medium",
+    "med": "medium",
+    "high": "high",
+    "none": "none",
+}
 # `is:archived`: the tasks of archived projects, which every other list leaves out.
 ARCHIVED_WORDS = {"archived": "yes"}
 DUE_WORDS = {"overdue": "overdue", "today": "today", "week": "week", "none": "none"}
@@ -116,6 +123,8 @@ TOKEN_RULES: tuple[TokenRule, ...] = (
     TokenRule("due", ("due:",), read_due),
     TokenRule("tag", ("#",), tag_name),
     TokenRule("project_name", ("+", "project:"), read_name),
+    # `section:"This week"` (any of the person's projects' sections of that name), section:none.
+    TokenRule("section", ("section:",), read_name),
 )
 
 # One token: an optional "-" (negation), then either text with a quoted part (`"annual report"`,

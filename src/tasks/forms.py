@@ -293,7 +293,7 @@ class TaskForm(forms.ModelForm):
 
     def clean_priority(self):
         return self.cleaned_data.get("priority") or (
-            self.instance.priority if self.instance.pk else Priority.MEDIUM
+            self.instance.priority if self.instance.pk else Priority.NONE
         )
 
     def clean_status(self):

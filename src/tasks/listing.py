@@ -9,9 +9,10 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
-from django.utils.dateformat import format as format_date
 
+from . import dates
 from .filters import BoardView, Scope
+from .kanban import COUNT_CAP, capped_counts
 from .models import Priority, Project, SavedView, Status, Task, today
 from .pagination import TaskPage, decode_cursor
 
@@ -33,11 +34,7 @@ def day_key(day: dt.date, now: dt.date) -> str:
 def day_label(day: dt.date, now: dt.date) -> str:
     if day < now:
         return "Overdue"
-    if day == now:
-        return "Today"
-    if day == now + dt.timedelta(days=1):
-        return "Tomorrow"
-    return format_date(day, "D j M")
+    return dates.day_text(day, now)
 
 
 def day_groups(page: TaskPage, view: BoardView, after: str | None) -> list[DayGroup]:
@@ -57,6 +54,49 @@ def day_groups(page: TaskPage, view: BoardView, after: str | None) -> list[DayGr
     cursor = decode_cursor(after, view.sort)
     if groups and cursor is not None and day_key(cursor[0], now) == groups[0].key:
         groups[0].continued = True
+    return groups
+
+
+@dataclass
+class SectionGroup:
+    """One section's tasks in a project's list (the first of them: `more` links to the rest)."""
+
+    key: str  # the section's id or "none": the heading's id
+    label: str
+    tasks: list[Task]
+    count: int
+    more: str = ""  # the search that lists every task of the section, when not all are here
+    capped: bool = False
+
+
+def section_term(name: str) -> str:
+    return f'section:"{name}"' if any(c.isspace() or c == '"' for c in name) else f"section:{name}"
+
+
+def section_groups(user, view: BoardView, size: int) -> list[SectionGroup] | None:
+    """A project's list with sections: its tasks under a heading per section (and "No section"
+    first, when it has tasks), each section's first `size` in the view's sort, in one query (as
+    the board's columns). None when the view is not such a list (another scope, no sections,
+    or a search that names a section: that list is one flat, paged list)."""
+    from . import kanban
+
+    if view.is_kanban or any(name == "section" for name, _ in view.search.terms):
+        return None
+    sections = kanban.board_sections(view)
+    if sections is None:
+        return None
+    base = Task.objects.visible_to(user).filtered(view).select_related("project")
+    columns = kanban.columns(user, view, {}, size=size, sections=sections, base=base)
+    groups = []
+    for column in columns:
+        if column.section is None and not column.tasks:
+            continue  # "No section" only when some task is in none
+        group = SectionGroup(column.key, column.label, column.tasks, column.count)
+        group.capped = column.more_than_cap
+        if column.next_cursor:
+            term = section_term(column.label) if column.section else "section:none"
+            group.more = f"{view.q} {term}".strip()
+        groups.append(group)
     return groups
 
 
@@ -136,9 +176,23 @@ def _quoted(name: str) -> str:
     return f'"{name}"' if any(c.isspace() for c in name) else name
 
 
+# A new account's empty list offers these to try in quick add (each adds itself with one press).
+TRY_LINES = (
+    "Buy milk tomorrow #errand",
+    "Pay rent on the 1st every month p1",
+    "Call Sam friday 5pm",
+)
+
+
 def list_extras(request, view: BoardView, page: TaskPage, query, nav=None) -> dict:
-    """The list's extras for the template: `day_groups`, `not_understood`, `conflicts`."""
+    """The list's extras for the template: `day_groups`, `not_understood`, `conflicts`, and
+    `try_lines` for a person without any task yet (the section groups come with the page
+    itself: see views.common.board_context)."""
+    from .models.access import access_for
+
+    first_time = not page.tasks and not access_for(request.user).counts.get("all")
     return {
+        "try_lines": TRY_LINES if first_time and not view.filtered else (),
         "day_groups": day_groups(page, view, query.get("after")),
         "not_understood": not_understood(view, request.user, nav),
         "conflicts": conflicts(view) if not page.tasks else [],
@@ -195,8 +249,6 @@ def view_counts(user, view: BoardView) -> dict[str, int | str]:
     """The status counts of the list `view` shows, each counted under its filters (whatever
     status is chosen: they link to each), capped like the kanban columns' (500+), in one
     query."""
-    from .kanban import COUNT_CAP, capped_counts
-
     totals = capped_counts(user, replace(view, status="", completed="show"))
     shown: dict[str, int | str] = {}
     for status in Status.values:

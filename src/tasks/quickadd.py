@@ -9,7 +9,8 @@ project) with a function that reads it at a position. A token starts at the begi
 or after whitespace, and ends at the end, before whitespace, or before punctuation that is itself
 followed by whitespace or the end ("tomorrow, then" yes; "Monday.com" no). Recurrence
 (`every ...`) is added as one more row with `add_rule` (kind "recurrence"); `Parsed.value(kind)`
-reads it back.
+reads it back. `/Section` names a section of the task's project (only names the person has are
+read, so "/etc" stays text unless there is such a section).
 
 Dates use a small grammar of our own plus python-dateutil's relativedelta for the arithmetic:
 dateparser's `search_dates` was measured (bench/quickadd.py, docs/performance.md) at a parse p95
@@ -42,7 +43,7 @@ Repeats: `every ...` (tasks/recurrence.py's phrases) and the words daily, weekly
 yearly; `until <date>` ends the repeat (RRULE UNTIL) and is read only when the text repeats (else
 "until" stays a word and the date is the due date); "on the 1st" with a plain monthly repeat means
 monthly on day 1 (BYMONTHDAY), as "every month on the 1st" does. Priorities p1-p4 are Todoist's:
-p1 high, p2 medium, p3 low, and p4 (Todoist's "no priority") low as well, the lowest there is.
+p1 high, p2 medium, p3 low, and p4 no priority (the default).
 """
 
 from __future__ import annotations
@@ -136,6 +137,11 @@ class Parsed:
         return self.value("project")
 
     @property
+    def section(self) -> str | None:
+        """The section the words name (`/This week`), as stored."""
+        return self.value("section")
+
+    @property
     def tags(self) -> list[str]:
         return [t.value for t in self.tokens if t.kind == "tag"]
 
@@ -191,6 +197,8 @@ class Context:
     projects: dict[str, str]
     # Lower-cased tag name -> stored name, so "#Home" reuses the stored "home" (chip shows it).
     tags: dict[str, str]
+    # Lower-cased section name -> stored name, the sections of every project the person sees.
+    sections: dict[str, str] = field(default_factory=dict)
     now: dt.time | None = None  # the local time of day; None: the day has only begun
     date_order: str = "dmy"
     until: bool = True  # read `until <date>` (only when the text repeats: see parse)
@@ -288,10 +296,9 @@ SANE_YEARS = 100
 
 
 def due_label(day: dt.date, today: dt.date) -> str:
-    shown = day.strftime("%a %-d %b")
-    if day.year != today.year:
-        shown += day.strftime(" %Y")
-    return f"Due {shown}"
+    from .dates import day_text
+
+    return f"Due {day_text(day, today)}"
 
 
 def _sane(day: dt.date | None, ctx: Context) -> dt.date | None:
@@ -464,8 +471,8 @@ PRIORITIES = {
 _NAME = r"(?=[\w-]*[^\W\d_])[\w-]+"
 
 
-# Todoist's p1-p4: p4 is its "no priority"; ours has none, so it is the lowest there is.
-P_LEVELS = {"1": Priority.HIGH, "2": Priority.MEDIUM, "3": Priority.LOW, "4": Priority.LOW}
+# Todoist's p1-p4: p4 is its "no priority", ours too.
+P_LEVELS = {"1": Priority.HIGH, "2": Priority.MEDIUM, "3": Priority.LOW, "4": Priority.NONE}
 
 
 def _priority(match: re.Match, ctx: Context):
@@ -500,6 +507,21 @@ def _read_project(text: str, pos: int, ctx: Context):
         return None
     name = match["name"]
     return match.end(), ProjectName(name, new=True), f"New project: {name}"
+
+
+def _read_section(text: str, pos: int, ctx: Context):
+    """`/This week`: a section's name, spaces and all, the longest that fits. Only a name the
+    person has is read, so "/etc/hosts" and "and/or" stay text."""
+    if not text.startswith("/", pos):
+        return None
+    lowered = text.lower()
+    best = None
+    for key, name in ctx.sections.items():
+        end = pos + 1 + len(key)
+        fits = lowered.startswith(key, pos + 1) and ends_token(text, end)
+        if fits and (best is None or end > best[0]):
+            best = (end, name, f"Section: {name}")
+    return best
 
 
 def _read_every(text: str, pos: int, ctx: Context):
@@ -553,6 +575,7 @@ add_rule(Rule("priority", regex_reader(r"!(?P<p>high|medium|med|low|h|m|l)", _pr
 add_rule(Rule("priority", regex_reader(r"p(?P<n>[1-4])", _priority)))
 add_rule(Rule("tag", regex_reader(r"#(?P<name>" + TAG_PATTERN + ")", _tag), many=True))
 add_rule(Rule("project", _read_project))
+add_rule(Rule("section", _read_section))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -637,14 +660,16 @@ def parse(
     tags: Iterable[str] = (),
     now: dt.time | None = None,
     date_order: str = "dmy",
+    sections: Iterable[str] = (),
 ) -> Parsed:
-    """Read the quick-add text. `projects` and `tags` are the person's own names; `now` is the
-    local time of day (a time alone rolls to tomorrow once past); `date_order` one of
+    """Read the quick-add text. `projects`, `tags` and `sections` are the person's names; `now`
+    is the local time of day (a time alone rolls to tomorrow once past); `date_order` one of
     DATE_ORDERS."""
     ctx = Context(
         today=today,
         projects={name.lower(): name for name in projects},
         tags={name.lower(): name for name in tags},
+        sections={name.lower(): name for name in sections},
         now=now,
         date_order=date_order if date_order in DATE_ORDERS else "dmy",
     )
@@ -684,4 +709,5 @@ def parse_for(user, text: str, nav: Navigation | None = None, date_order: str = 
         projects=[p.name for p in nav.projects],
         tags=[t.name for t in nav.tags],
         date_order=date_order,
+        sections=[s.name for s in nav.sections],
     )

@@ -24,14 +24,18 @@ class QuickAddForm(TaskForm):
     # The person's yes to creating the project a `+Name` names; without it the form asks.
     create_project = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, date_order: str = "dmy", **kwargs):
-        """`date_order`: how the person writes numeric dates (accounts.dateformats)."""
+    def __init__(
+        self, *args, user, date_order: str = "dmy", project_id: int | None = None, **kwargs
+    ):
+        """`date_order`: how the person writes numeric dates (accounts.dateformats);
+        `project_id`: the project a task without `+Project` goes into (the one on screen)."""
         kwargs.setdefault("submit_label", "Add task")
         super().__init__(*args, **kwargs)
         self.user = user
         self.date_order = date_order
         self.parsed: Parsed | None = None
         self.new_project: str | None = None
+        self.project_id = project_id
         self._nav: Navigation | None = None
 
     def clean_title(self):
@@ -53,6 +57,7 @@ class QuickAddForm(TaskForm):
                 f"“{project.name}” is a new project. Create it, or write \\+{project.name} to "
                 "keep the word as text."
             )
+        self._check_section()
         until = self.parsed.value("until")
         first = self.first_due()
         if until is not None and first is not None and until < first:
@@ -61,6 +66,38 @@ class QuickAddForm(TaskForm):
                 f"({first:%a %-d %b %Y}): change the date after “until”."
             )
         return self.parsed.title
+
+    def _check_section(self) -> None:
+        """`/Section` must name a section of the project the task goes into."""
+        name = self.parsed.section
+        if name is None:
+            return
+        project = self.parsed.project
+        nav = self._nav
+        if project is not None and project.new:
+            raise forms.ValidationError(
+                f"“{project.name}” is a new project: it has no sections yet. Add the task "
+                f"without /{name}, or write \\/{name} to keep the word as text."
+            )
+        if project is not None:
+            target = next((p for p in nav.projects if p.name == project.name), None)
+        elif self.project_id is not None:
+            target = nav.project(self.project_id)
+        else:
+            target = nav.inbox
+        sections = nav.sections_of(target.id if target else None)
+        if not any(s.name.casefold() == name.casefold() for s in sections):
+            where = target.name if target else "the Inbox"
+            have = ", ".join(s.name for s in sections) or "none yet"
+            raise forms.ValidationError(
+                f"“{name}” is not a section of {where} (its sections: {have}). Write "
+                f"\\/{name} to keep the word as text."
+            )
+
+    @property
+    def section_name(self) -> str | None:
+        """The section the words name (`/This week`), in the task's project."""
+        return self.parsed.section if self.parsed else None
 
     def first_due(self):
         """The new task's due date: the one the words name, else a repeat's first occurrence

@@ -40,6 +40,8 @@
     }
     const matching = all && all.checked;
     form.hidden = count === 0;
+    // Once one row is selected every row's box shows (app.css), as in a mail client.
+    $("#tasks")?.toggleAttribute("data-selecting", count > 0);
     const quick = $("[data-bulk-quick]", form);
     if (quick) quick.hidden = false;
     let words = count === 0 ? "Selection cleared" : `${count} selected`;

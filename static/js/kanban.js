@@ -3,9 +3,10 @@
 // card moves on screen at once, then this file fills in the board's #move-form (where to) and
 // fires "moved" on the card, whose hx-post (rendered by the server) sends it. The server answers
 // with the card, the column counts and the toast that announces the move ("Moved 'X' to In
-// progress, position 2 of 5"). Keys are registered on window.taskmanager (board.js), which owns
-// the one keydown listener. No inline styles: Sortable only sets CSSOM properties, which the CSP
-// allows.
+// progress, position 2 of 5"). A column is a status, or a section on a project's board of
+// sections: the columns' container says which field a move sends (data-column-field). Keys are
+// registered on window.taskmanager (board.js), which owns the one keydown listener. No inline
+// styles: Sortable only sets CSSOM properties, which the CSP allows.
 (function () {
   "use strict";
 
@@ -66,7 +67,8 @@
 
   // The board's answer is the card: htmx puts focus back on it (same id) when it had it.
   function postMove(card) {
-    send(card, { status: card.parentElement.dataset.cards, ...(reorderable() ? neighbours(card, CARD) : {}) });
+    const field = $("[data-column-field]")?.dataset.columnField || "status";
+    send(card, { [field]: card.parentElement.dataset.cards, ...(reorderable() ? neighbours(card, CARD) : {}) });
   }
 
   function moveWithin(card, delta) {
@@ -108,7 +110,7 @@
       ul.sortable = Sortable.create(ul, {
         group: "kanban",
         draggable: CARD,
-        filter: "button, a, input",
+        filter: "button, a, input, summary, details",
         preventOnFilter: false,
         sort: reorderable(),
         animation: 0,
@@ -185,21 +187,14 @@
     keys["Shift+ArrowRight"] = onBoard((c) => moveToColumn(c, 1));
   }
 
-  // The no-JavaScript move buttons, kept on the page: the same move without a page load.
-  document.addEventListener("click", (event) => {
-    const button = event.target.closest?.("[data-card] [data-move]");
-    if (!button || !board()) return;
-    event.preventDefault();
-    const card = button.closest(CARD);
-    const how = button.dataset.move;
-    if (how === "up" || how === "down") moveWithin(card, how === "up" ? -1 : 1);
-    else {
-      const target = $(`[data-cards="${how}"]`);
-      if (!target) return;
-      target.prepend(card);
-      postMove(card);
-    }
-  });
+  // A card's actions menu (<details>): Escape closes it and gives focus back to its button.
+  document.addEventListener("keydown", (event) => {
+    const menu = event.target.closest?.(".card-menu[open]");
+    if (event.key !== "Escape" || !menu) return;
+    event.stopPropagation();
+    menu.open = false;
+    menu.querySelector("summary")?.focus();
+  }, true);
 
   document.addEventListener("focusin", (event) => {
     const card = event.target.closest?.(CARD);

@@ -6,6 +6,9 @@
   const stored = localStorage.getItem(KEY);
   const system = window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
   document.documentElement.dataset.bsTheme = stored === "dark" || stored === "light" ? stored : system;
+  // Scripts run: app.css hides what only a script makes useful until it is wanted (the rows'
+  // select boxes show on hover and focus); without JavaScript those stay visible.
+  document.documentElement.classList.add("js");
 
   document.addEventListener("DOMContentLoaded", () => {
     const button = document.getElementById("theme-toggle");

@@ -19,6 +19,7 @@ from .organize import (
     TaskTag,
 )
 from .searchword import SearchWord
+from .section import SECTION_NAME_MAX, Section
 from .task import (
     FAR_FUTURE,
     SORTS,
@@ -41,6 +42,7 @@ __all__ = [
     "INBOX_NAME",
     "MAX_SELECTED",
     "PROJECT_NAME_MAX",
+    "SECTION_NAME_MAX",
     "SORTS",
     "TAG_NAME_MAX",
     "VIEW_NAME_MAX",
@@ -62,6 +64,7 @@ __all__ = [
     "RepeatFrom",
     "SavedView",
     "SearchWord",
+    "Section",
     "Sort",
     "SortSpec",
     "Status",

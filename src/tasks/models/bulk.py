@@ -224,7 +224,8 @@ def _new_values(req: BulkRequest, now: dt.datetime) -> dict:
             return {"due_date": today()}
         case BulkAction.MOVE:
             # A task belongs to its project's owner.
-            return {"project": req.project, "user_id": req.project.user_id}
+            # ... and the sections are the old project's: the tasks leave theirs.
+            return {"project": req.project, "user_id": req.project.user_id, "section": None}
     return {}
 
 

@@ -5,6 +5,8 @@ from django.db import models
 
 
 class Priority(models.TextChoices):
+    # The default: most tasks have none, and a row shows a priority only when one was set.
+    NONE = "none", "No priority"
     LOW = "low", "Low"
     MEDIUM = "medium", "Medium"
     HIGH = "high", "High"

@@ -42,6 +42,10 @@ WINDOW = 8
 SPREAD = GAP // 16
 
 
+# `section` left as it is (a move within the status columns, or the list).
+KEEP = object()
+
+
 def new_position() -> int:
     """A new task's position: newer tasks first (top of their column), like the default sort.
 
@@ -95,7 +99,7 @@ def anchor_and_neighbour(
 ) -> tuple[Task, Task | None]:
     """The anchor and the task right after it (`after`) or right before it on the line,
     skipping the moved task. Raises Task.DoesNotExist when the anchor is not on the line."""
-    anchor = line.only("id", "position", "status").get(pk=anchor_id)
+    anchor = line.only("id", "position", "status", "section_id").get(pk=anchor_id)
     others = line.exclude(pk=task_pk)
     neighbour = (successor if after else predecessor)(others, anchor)
     return anchor, neighbour
@@ -148,10 +152,12 @@ def place(
     prev: Task | None,
     next_: Task | None,
     keep: bool = False,
+    section=KEEP,
 ) -> Move:
-    """Put `task` in column `status`, right after `prev` and before `next_` (None: that end),
-    which are neighbours on `line`. Call inside a transaction, after lock_moves(). Writes
-    the task and, when there is no room, a small window of the line."""
+    """Put `task` in column `status` (and `section`, a section id or None, unless KEEP), right
+    after `prev` and before `next_` (None: that end), which are neighbours on `line`. Call
+    inside a transaction, after lock_moves(). Writes the task and, when there is no room, a
+    small window of the line."""
     if keep:
         position = task.position
     else:
@@ -166,6 +172,9 @@ def place(
         task.status = status
         task._sync_completed_at()
         values |= {"status": status, "completed_at": task.completed_at}
+    if section is not KEEP and section != task.section_id:
+        task.section_id = section
+        values["section_id"] = section
     line.model.objects.filter(pk=task.pk).update(**values)
     task.position = position
     task.version += 1
@@ -239,11 +248,15 @@ def move(
     after: int | None = None,
     before: int | None = None,
     anchor_in_column: bool = True,
+    section=KEEP,
 ) -> Move:
     """Move `task` into `column` (its status `status`): right after task `after`, else right
     before task `before`, else to the top of `column` (which only that case reads). `line` is
     every task the mover sees (Task.objects.visible_to), so the task lands next to its anchor
     in every list that shows both.
+
+    On a board of sections the column is a section (`section`: its id, None for no section)
+    and the status stays.
 
     Call inside a transaction, after lock_moves(), with `task` read after that (it is
     updated in place). Raises AnchorMoved when the anchor left the column, Task.DoesNotExist
@@ -255,15 +268,17 @@ def move(
             raise AnchorMoved
         anchor, neighbour = anchor_and_neighbour(line, anchor_id, task.pk, after is not None)
         # On the board the anchor is a card of the target column; in the Manual list, any row.
-        if anchor_in_column and anchor.status != status:
-            raise AnchorMoved
+        if anchor_in_column:
+            column_of_anchor = anchor.status if section is KEEP else anchor.section_id
+            if column_of_anchor != (status if section is KEEP else section):
+                raise AnchorMoved
         prev, next_ = (anchor, neighbour) if after is not None else (neighbour, anchor)
     else:
         next_ = first_in(column, exclude=task.pk)
         if next_ is None:  # an empty column: the task keeps its place on the line
-            return place(line, task, status, None, None, keep=True)
+            return place(line, task, status, None, None, keep=True, section=section)
         prev = predecessor(line, next_, exclude=task.pk)
-    return place(line, task, status, prev, next_)
+    return place(line, task, status, prev, next_, section=section)
 
 
 def step(column: TaskQuerySet, task: Task, delta: int) -> dict[str, int] | None:

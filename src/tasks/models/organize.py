@@ -12,7 +12,7 @@ from functools import cached_property
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Cast, Coalesce, Lower
 from django.utils import timezone
 
 from ..prepared import Prepared
@@ -169,13 +169,15 @@ class Project(models.Model):
         caller checked the person may (tasks.services) and holds a lock on this project's row
         (see `trash`). False when the task moved on."""
         now = timezone.now()
+        # Sections are the project's own: the task leaves its old project's section.
         updated = (
             type(task)
             .objects.filter(pk=task.pk, version=version, deleted_at__isnull=True)
-            .update(project=self, version=models.F("version") + 1, updated_at=now)
+            .update(project=self, section=None, version=models.F("version") + 1, updated_at=now)
         )
         if updated:
             task.project, task.version, task.updated_at = self, version + 1, now
+            task.section = None
         return bool(updated)
 
     def trash(self) -> int | None:
@@ -330,10 +332,26 @@ def _tags_and_views(user_id: int):
         .order_by()
         .values_list(Value("v"), "id", "name", "url", "position")
     )
-    return tags.union(views, all=True).order_by()
+    from sharing.models import Membership
+
+    from .section import Section
+
+    # The sections of the projects the person sees (quick add's `/Section`), with their project.
+    shared = Membership.objects.filter(user_id=user_id).values("project_id")
+    sections = (
+        Section.objects.filter(
+            Q(project__user_id=user_id) | Q(project_id__in=shared),
+            deleted_at__isnull=True,
+            project__deleted_at__isnull=True,
+        )
+        .order_by()
+        .values_list(Value("s"), "id", "name", Cast("project_id", models.CharField()), "position")
+    )
+    return tags.union(views, sections, all=True).order_by()
 
 
-# The sidebar's tags and saved views in one query; its projects come from the person's Access.
+# The sidebar's tags and saved views and the sections in one query; its projects come from the
+# person's Access.
 TAGS_AND_VIEWS = Prepared(_tags_and_views, "user_id")
 
 
@@ -356,6 +374,7 @@ class Navigation:
     projects: list[NavItem] = field(default_factory=list)
     tags: list[NavItem] = field(default_factory=list)
     views: list[NavItem] = field(default_factory=list)
+    sections: list[NavItem] = field(default_factory=list)  # extra: the project's id
     _rows: list[tuple] = field(default_factory=list, repr=False)
     access: Access | None = None
 
@@ -370,7 +389,7 @@ class Navigation:
             item = NavItem(p.id, p.name, p.colour, p.position, p.archived, p.is_inbox)
             item.shared = p.shared_with_me
             nav.projects.append(item)
-        lists = {"t": nav.tags, "v": nav.views}
+        lists = {"t": nav.tags, "v": nav.views, "s": nav.sections}
         for kind, pk, name, extra, position in TAGS_AND_VIEWS.rows(user_id=user.pk):
             nav._rows.append((kind, pk, name, extra, position, False, False))
             lists[kind].append(NavItem(pk, name, extra, position))
@@ -386,7 +405,12 @@ class Navigation:
         )
         nav.tags.sort(key=lambda t: (t.name.casefold(), t.id))
         nav.views.sort(key=lambda v: (v.position, v.id))
+        nav.sections.sort(key=lambda s: (s.extra, s.position, s.id))
         return nav
+
+    def sections_of(self, project_id: int | None) -> list[NavItem]:
+        """The sections of one project, in order."""
+        return [s for s in self.sections if s.extra == str(project_id)]
 
     @property
     def list_version(self) -> str:

@@ -17,6 +17,7 @@ from .access import access_for
 from .choices import Due, Priority, RepeatFrom, Sort, Status
 from .ordering import new_position
 from .organize import Project, Tag, TaskTag
+from .searchword import SearchWord
 
 
 class View(Protocol):
@@ -215,8 +216,6 @@ class TaskQuerySet(models.QuerySet):
         task holds (a typo) ends the search there instead of walking every task to test it.
         Only for plain ASCII words, which PostgreSQL's parser reads as one token just as
         query.prefix_terms does; any other word is searched as before."""
-        from .searchword import SearchWord
-
         if not self._owner_ids:
             return []
         held = []
@@ -282,6 +281,12 @@ class TaskQuerySet(models.QuerySet):
         # The user's own projects only: a task is always in its owner's project, and every
         # query starts from visible_to, so another person's project name never matches.
         "project_name": lambda value: Q(project__name__iexact=value),
+        # A live section of that name (in any project the person sees), or none at all.
+        "section": lambda value: (
+            Q(section__isnull=True)
+            if value.casefold() == "none"
+            else Q(section__name__iexact=value, section__deleted_at__isnull=True)
+        ),
         # A QuerySet step (tasks.tagging's names, looked up once through the owner's index).
         "tag": lambda qs, value: qs.with_tag(value),
         # "yes": only archived projects' tasks (`is:archived`); "no": every list's default.
@@ -363,11 +368,16 @@ class TaskQuerySet(models.QuerySet):
             if clashes:
                 return Edit(current, False, elsewhere=elsewhere, clashes=clashes, changed=changed)
             merged = True
+        new_project = mine.get("project") if "project" in changed else None
+        moved = new_project is not None and new_project.pk != current.project_id
         for name in changed:
             setattr(current, name, mine[name])
         # Tags live in TaskTag, not in the row: the CAS bumps the version; the caller links the
         # tags (services.edit_task) in the same transaction, under the row lock taken above.
         columns = sorted(changed - {"tag_names"})
+        if moved and current.section_id is not None:
+            current.section = None  # a section is its project's: the task leaves it
+            columns.append("section")
         saved = current.save_if_current(current.version, columns or ["title"])
         return Edit(current, saved=saved, merged=merged and bool(changed), changed=changed)
 
@@ -408,12 +418,17 @@ class Task(models.Model):
     )
     # Always set: a task without one lands in its owner's Inbox (save()).
     project = models.ForeignKey("tasks.Project", on_delete=models.CASCADE, related_name="tasks")
+    # A section of the task's project (models/section.py), or none. A task that moves to
+    # another project leaves its section (the services clear it).
+    section = models.ForeignKey(
+        "tasks.Section", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
     tags = models.ManyToManyField(
         "tasks.Tag", through="tasks.TaskTag", related_name="tasks", blank=True
     )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    priority = models.CharField(max_length=10, choices=Priority, default=Priority.MEDIUM)
+    priority = models.CharField(max_length=10, choices=Priority, default=Priority.NONE)
     status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
     due_date = models.DateField(null=True, blank=True)
     # A wall-clock time in the owner's time zone on due_date (none: an all-day task).
@@ -441,7 +456,8 @@ class Task(models.Model):
         expression=Case(
             When(priority=Priority.HIGH, then=Value(3)),
             When(priority=Priority.MEDIUM, then=Value(2)),
-            default=Value(1),
+            When(priority=Priority.LOW, then=Value(1)),
+            default=Value(0),
         ),
         output_field=models.SmallIntegerField(),
         db_persist=True,
@@ -507,6 +523,10 @@ class Task(models.Model):
                 fields=["project", "status", "position", "id"],
                 condition=live,
                 name="task_project_status_position",
+            ),
+            # A section's column and its manual order (the board of a project with sections).
+            models.Index(
+                fields=["section", "position", "id"], condition=live, name="task_section_position"
             ),
             models.Index(
                 fields=["deleted_at"], condition=Q(deleted_at__isnull=False), name="task_deleted"

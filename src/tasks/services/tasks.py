@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from .. import kanban, recurrence
 from ..filters import BoardView
-from ..models import Edit, Project, RepeatFrom, Status, Task, Toggle, ordering, today
+from ..models import Edit, Project, RepeatFrom, Section, Status, Task, Toggle, ordering, today
 from ..models.access import access_for
 from ..tagging import set_task_tags
 from ..text import clean_line
@@ -87,9 +87,11 @@ def create_task(
     project_name: str | None = None,
     tag_names: Iterable[str] | None = None,
     idempotency_key: str | None = None,
+    section_name: str | None = None,
 ) -> Task:
     """Add `task` (unsaved, its fields set) for `actor`: into `project_name` (found or created),
-    else the project it names, else the person's Inbox; with these tags. A second submit of
+    else the project it names, else the person's Inbox; with these tags; in the project's
+    section called `section_name` (NotFound when it has none by that name). A second submit of
     the same form (`idempotency_key`) answers with the task the first one created."""
     task.title = clean_line(task.title)  # every writer's title is one line (tasks.text)
     if project_name is not None:
@@ -101,6 +103,12 @@ def create_task(
         project = _inbox(actor)
     task.project = project
     task.user_id = project.user_id
+    if section_name is not None:
+        task.section = (
+            Section.objects.filter(project=project, name__iexact=section_name).live().first()
+        )
+        if task.section is None:
+            raise NotFound(f"{project.name} has no section called “{section_name}”.")
     fresh = task
     task = task.save_once(idempotency_key or None)
     names = tuple(tag_names or ())
@@ -400,31 +408,66 @@ def move_task(
     after: int | None = None,
     before: int | None = None,
     direction: str | None = None,
+    section=ordering.KEEP,
+    at: str | None = None,
 ) -> Moved:
     """Move a task in manual order: next to a card (`after`/`before`), to the top of a column
-    (`status`), or one place up or down (`direction`) in the list `view` shows. Raises
-    ordering.AnchorMoved when the neighbour it was aimed at left that column meanwhile."""
+    (`status`, or `section` on a project's board of sections: a section id, None for no
+    section; with `at` "bottom", to its end), or one place up or down (`direction`) in the list
+    `view` shows. In a project's list grouped by section, a task dropped next to another joins
+    that one's section. Raises
+    ordering.AnchorMoved when the neighbour it was aimed at left that column meanwhile (or the
+    task left the project whose sections are on screen)."""
     access = access_for(actor)
     line = Task.objects.visible_to(actor)
     ordering.lock_moves(access.projects)
     # Read under the lock, with what its card shows (project, tags): the move and the answer
     # both use this row.
     task = editable_task(actor, pk, kanban.card_tasks(actor))
+    sections = kanban.board_sections(view)
+    by_section = sections is not None
+    if by_section:
+        if task.project_id != view.project:
+            raise ordering.AnchorMoved
+        if section is ordering.KEEP:
+            section = task.section_id
+        elif section is not None and section not in {s.pk for s in sections}:
+            raise NotFound("No such section in this project.")
+    else:
+        section = ordering.KEEP
     # The list (Manual sort) mixes statuses: a move there reorders and keeps the status.
-    target = status if view.is_kanban and status else task.status
+    target = status if view.is_kanban and status and not by_section else task.status
+    if by_section and not view.is_kanban and (after or before):
+        # The list grouped by section: dropped next to a task, it joins that task's section.
+        near = list(line.filter(pk=after or before).values_list("section_id", flat=True)[:1])
+        if near:
+            section = near[0]
+
+    def in_column(qs, status_value, section_value):
+        if not by_section:
+            return qs.filter(status=status_value)
+        if section_value is None:
+            return qs.filter(section__isnull=True)
+        return qs.filter(section_id=section_value)
+
     anchor = {"after": after, "before": before}
     if direction:
         shown = line.filtered(view)
-        if view.is_kanban:
-            shown = shown.filter(status=task.status)
+        if view.is_kanban or by_section:
+            shown = in_column(shown, task.status, task.section_id)
         anchor = ordering.step(shown, task, -1 if direction == "up" else 1)
         target = task.status
+        section = ordering.KEEP if not by_section else task.section_id
         if anchor is None:
             return Moved(task, moved=False, edge="top" if direction == "up" else "bottom")
     column = None  # the target column is read only for a move to its top (no anchor)
     if anchor.get("after") is None and anchor.get("before") is None:
-        column = line.filtered(view).filter(status=target)
-    changed_column = target != task.status
+        column = in_column(line.filtered(view), target, section)
+        if at == "bottom":
+            last = column.exclude(pk=task.pk).order_by("-position", "-id").only("id").first()
+            if last is not None:
+                anchor = {"after": last.pk, "before": None}
+    changed_column = target != task.status or (by_section and section != task.section_id)
     was = (task.version, task.updated_at)
     whence = {"from_status": task.status, "from_position": task.position}
     try:
@@ -436,6 +479,7 @@ def move_task(
             after=anchor.get("after"),
             before=anchor.get("before"),
             anchor_in_column=view.is_kanban,
+            section=section,
         )
     except Task.DoesNotExist:
         raise NotFound("That task is gone.") from None

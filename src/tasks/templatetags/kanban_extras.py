@@ -5,7 +5,7 @@ from django import template
 
 from tasks.models import task as models
 
-from .tasks_extras import ROW_CACHE_SECONDS, _digest, row_cache, source_version
+from .tasks_extras import ROW_CACHE_SECONDS, ROW_INCLUDES, _digest, row_cache, source_version
 
 register = template.Library()
 
@@ -28,7 +28,10 @@ class KanbanCardCacheNode(template.Node):
         day = context.get("today") or models.today()
         tags = task.tag_key
         project = f"{getattr(task, 'project_name', '')}\x1f{getattr(task, 'project_colour', '')}"
-        rest = f"{day}:{int(manual)}:{_digest(project)}:{_digest(tags)}"
+        # The project's name shows except in its own view (task_meta.html), and the Move… menu
+        # names the columns of the board it is on: the view's project is part of the key.
+        own = getattr(context.get("filters"), "project", None) == task.project_id
+        rest = f"{day}:{int(manual)}:{int(own)}:{_digest(project)}:{_digest(tags)}"
         key = self.key(task.pk, task.version, task.updated_at, rest)
         cards = row_cache()
         html = cards.get(key)
@@ -62,7 +65,7 @@ def kanbancardcache(parser, token):
     bits = token.split_contents()
     if len(bits) != 3:
         raise template.TemplateSyntaxError("usage: {% kanbancardcache task manual %}")
-    version = source_version(parser)
+    version = source_version(parser, ROW_INCLUDES)
     nodelist = parser.parse(("endkanbancardcache",))
     parser.delete_first_token()
     return KanbanCardCacheNode(

@@ -6,10 +6,12 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.http import QueryDict
+from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.text import Truncator
 
+from tasks import dates
 from tasks.listing import scoped_counts
 from tasks.models import task as models
 from tasks.recurrence import words_for
@@ -59,6 +61,21 @@ def undo_project_id(message) -> int | None:
     return None
 
 
+@register.filter
+def undo_section_id(message) -> int | None:
+    """The section a "Deleted the section" message can bring back (tagged `undo-section-<id>`)."""
+    for tag in str(getattr(message, "extra_tags", "") or "").split():
+        if tag.startswith("undo-section-") and tag[13:].isdigit():
+            return int(tag[13:])
+    return None
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key], or None (a form's errors by object id)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
 @register.simple_tag
 def query(params: dict, **extra) -> str:
     """`?a=1&b=2` from the current filters plus/minus extras (None removes a key)."""
@@ -83,8 +100,14 @@ def page_cache():
     return _cache("pages")
 
 
-def source_version(parser) -> str:
-    """A short hash of the template being compiled, for keys of HTML rendered from it.
+# The templates a cached row or card includes: their markup is part of the cached HTML, so their
+# source is in the keys too (source_version(..., ROW_INCLUDES)).
+ROW_INCLUDES = ("tasks/task_meta.html", "tasks/project_chip.html", "tasks/tag_chips.html")
+
+
+def source_version(parser, includes: tuple[str, ...] = ()) -> str:
+    """A short hash of the template being compiled (and of the templates named in `includes`),
+    for keys of HTML rendered from it.
 
     A cache shared by several servers outlives a deploy: keyed by the markup's own hash, a row
     rendered by the old template is never served by the new one (nor the other way round while
@@ -95,6 +118,8 @@ def source_version(parser) -> str:
         source = origin.loader.get_contents(origin)
     except AttributeError:  # a template built from a string has no loader to reread
         source = "".join(getattr(token, "contents", "") for token in parser.tokens)
+    for name in includes:
+        source += get_template(name).template.source
     return hashlib.blake2b(source.encode(), digest_size=6).hexdigest()
 
 
@@ -167,7 +192,7 @@ def taskrowcache(parser, token):
     bits = token.split_contents()
     if len(bits) != 2:
         raise template.TemplateSyntaxError("usage: {% taskrowcache task %}")
-    version = source_version(parser)
+    version = source_version(parser, ROW_INCLUDES)
     nodelist = parser.parse(("endtaskrowcache",))
     parser.delete_first_token()
     return TaskRowCacheNode(nodelist, parser.compile_filter(bits[1]), version)
@@ -286,3 +311,47 @@ def idurl(parser, token):
         raise template.TemplateSyntaxError("idurl: the route name must be a quoted string")
     asvar = bits[4] if len(bits) == 5 else None
     return IdURLNode(name[1:-1], parser.compile_filter(bits[2]), asvar)
+
+
+@register.filter
+def due_text(task) -> str:
+    """The task's due date and time as the app writes them ("Today 17:00", "Fri 11 Dec")."""
+    if not task.due_date:
+        return ""
+    return dates.when_text(task.due_date, task.due_time, models.today())
+
+
+@register.filter
+def day_text(day) -> str:
+    """A day as the app writes it ("Today", "Tomorrow", "Fri 11 Dec", a year when not this)."""
+    return dates.day_text(day, models.today()) if day else ""
+
+
+@register.filter
+def moment_text(moment) -> str:
+    """A moment as the app writes it ("Today 17:00", "Fri 11 Dec 09:30")."""
+    return dates.moment_text(moment, models.today()) if moment else ""
+
+
+@register.simple_tag
+def filter_chips(view) -> list[dict]:
+    """The Filter menu's active choices as chips: each names one and links to the view without
+    it (the search box shows its own words, so the search is not a chip)."""
+    if view is None:
+        return []
+    params = view.as_params()
+    labels = {
+        "status": ("Status", dict(models.Status.choices) | {"open": "Open"}),
+        "priority": ("Priority", dict(models.Priority.choices)),
+        "due": ("Due", dict(models.Due.choices)),
+        "sort": ("Sort", dict(models.Sort.choices)),
+    }
+    chips = []
+    for key, (name, choices) in labels.items():
+        value = params.get(key)
+        if value:
+            label = f"{name}: {choices.get(value, value)}"
+            chips.append({"label": label, "query": query(params, **{key: None})})
+    if params.get("hide"):
+        chips.append({"label": "Hide completed", "query": query(params, hide=None)})
+    return chips

@@ -24,6 +24,13 @@ from .saved_views import (
     saved_views,
     search_syntax,
 )
+from .sections import (
+    section_delete,
+    section_list,
+    section_move,
+    section_rename,
+    section_restore,
+)
 from .tags import tag_delete, tag_list, tag_merge, tag_rename, tag_suggest
 from .task import task_create, task_delete, task_detail, task_edit, task_toggle
 from .trash import task_restore, trash, trash_purge, trash_restore, trash_undo
@@ -49,6 +56,11 @@ __all__ = [
     "saved_view_rename",
     "saved_views",
     "search_syntax",
+    "section_delete",
+    "section_list",
+    "section_move",
+    "section_rename",
+    "section_restore",
     "tag_delete",
     "tag_list",
     "tag_merge",

@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django_htmx.http import reswap, retarget
 
 from .. import kanban
-from ..filters import BoardView, read_path, safe_next
+from ..filters import BoardView, Scope, read_path, safe_next
 from ..forms import TaskForm
 from ..http import HtmxRequest, page_location
-from ..listing import list_extras, status_counts
+from ..listing import list_extras, section_groups, status_counts
 from ..models import Navigation, Sort, Task, TaskCount
 from ..models.access import access_for
-from ..pagination import paginate
+from ..pagination import TaskPage, paginate
 
 BOARD = "tasks/board.html"
 TRASH = "tasks/trash.html"
@@ -61,6 +61,14 @@ def board_context(request: HtmxRequest, view: BoardView, query=None, nav=None) -
     if view.is_kanban:
         return kanban_context(request, view, query)
     query = request.GET if query is None else query
+    groups = section_groups(request.user, view, settings.TASKS_PAGE_SIZE)
+    if groups is not None:
+        # A project with sections: a heading per section, each with its first tasks.
+        tasks = [task for group in groups for task in group.tasks]
+        page = TaskPage(tasks=tasks, next_cursor=None, prev_cursor=None)
+        context = {"filters": view, "page": page, "params": view.as_params()}
+        context |= list_extras(request, view, page, query, nav)
+        return context | {"section_groups": groups}
     # The project and the tag names in the same query: each row shows its chips (no query
     # per row).
     tasks = (
@@ -85,13 +93,22 @@ def kanban_context(request: HtmxRequest, view: BoardView, query=None, task_count
     query = request.GET if query is None else query
     task_counts = counts(request) if task_counts is None else task_counts
     column = query.get("column")
-    cols = kanban.columns(request.user, view, task_counts, column, query.get("after"))
+    sections = kanban.board_sections(view)
+    cols = kanban.columns(
+        request.user, view, task_counts, column, query.get("after"), sections=sections
+    )
     cards = [task for col in cols for task in col.tasks]
     # list-summary and view-title read a page; the board's is every card on screen.
     page = SimpleNamespace(
         tasks=cards, has_other_pages=any(c.next_cursor for c in cols), prev_cursor=None
     )
-    return {"filters": view, "params": view.as_params(), "columns": cols, "page": page}
+    return {
+        "filters": view,
+        "params": view.as_params(),
+        "columns": cols,
+        "page": page,
+        "by_section": sections is not None,
+    }
 
 
 def back_to_board(request: HtmxRequest):
@@ -145,8 +162,11 @@ def answer_write(
         }
     if not listed and not view.by_day:
         return render(request, f"{BOARD}#row-removed", context)
-    newest_first = view.sort == Sort.NEWEST and not (
-        on_screen.get("after") or on_screen.get("before")
+    # A project's list may be grouped by section: a new task goes under its section's heading.
+    newest_first = (
+        view.sort == Sort.NEWEST
+        and not (on_screen.get("after") or on_screen.get("before"))
+        and view.scope != Scope.PROJECT
     )
     # Under day headings a task whose due date changed belongs under another heading (and one
     # that left may leave an empty heading): re-render the list. On the kanban board a new or

@@ -54,9 +54,11 @@ def task_create(request: HtmxRequest):
         return render(request, template, context | {"form": form})
     # The quick-add field says so (`quick`): its words set the date, priority, tags, project.
     quick = "quick" in request.POST
+    on_screen = BoardView.on_screen(request)
+    here = on_screen.project if on_screen.scope == Scope.PROJECT else None
     if quick:
         order = dateformats.of_request(request)
-        form = QuickAddForm(request.POST, user=request.user, date_order=order)
+        form = QuickAddForm(request.POST, user=request.user, date_order=order, project_id=here)
     else:
         form = TaskForm(request.POST, submit_label="Add task", user=request.user)
     if not form.is_valid():
@@ -69,11 +71,10 @@ def task_create(request: HtmxRequest):
             return reswap(retarget(response, "#quick-add"), "outerHTML")
         return render(request, template, context | {"form": form}, status=UNPROCESSABLE)
     task = form.save(commit=False)  # the unsaved task with the form's fields
-    on_screen = BoardView.on_screen(request)
     # Added on a project's page, a task goes into that project (unless its words say +Other).
     named = form.project_name if quick else None
-    if task.project_id is None and named is None and on_screen.scope == Scope.PROJECT:
-        task.project_id = on_screen.project
+    if task.project_id is None and named is None and here is not None:
+        task.project_id = here
     # Added in Today or Upcoming without a date of its own, it is due today, so it lands in
     # the list it was added to (if the list's other filters let it: else the toast says so).
     if quick and task.due_date is None and on_screen.scope in DATED_SCOPES:
@@ -85,6 +86,7 @@ def task_create(request: HtmxRequest):
         project_name=named,
         tag_names=form.tag_names if quick else form.cleaned_data.get("tag_names"),
         idempotency_key=form.cleaned_data.get("idempotency_key"),
+        section_name=form.section_name if quick else None,
     )
     return answer_write(request, task, "Task added", created=True, sidebar=sidebar)
 

@@ -165,7 +165,12 @@ SENTENCES = (
     "Measure twice, order once.",
 )
 STATUS_WEIGHTS = ((Status.PENDING, 45), (Status.IN_PROGRESS, 20), (Status.COMPLETED, 35))
-PRIORITY_WEIGHTS = ((Priority.LOW, 30), (Priority.MEDIUM, 50), (Priority.HIGH, 20))
+PRIORITY_WEIGHTS = (
+    (Priority.NONE, 40),
+    (Priority.LOW, 15),
+    (Priority.MEDIUM, 30),
+    (Priority.HIGH, 15),
+)
 HISTORY_DAYS = 730
 
 
