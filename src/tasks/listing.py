@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.dateformat import format as format_date
 
 from .filters import BoardView, Scope
+from .kanban import COUNT_CAP, capped_counts
 from .models import Priority, Project, SavedView, Status, Task, today
 from .pagination import TaskPage, decode_cursor
 
@@ -195,8 +196,6 @@ def view_counts(user, view: BoardView) -> dict[str, int | str]:
     """The status counts of the list `view` shows, each counted under its filters (whatever
     status is chosen: they link to each), capped like the kanban columns' (500+), in one
     query."""
-    from .kanban import COUNT_CAP, capped_counts
-
     totals = capped_counts(user, replace(view, status="", completed="show"))
     shown: dict[str, int | str] = {}
     for status in Status.values:

@@ -17,6 +17,7 @@ from .access import access_for
 from .choices import Due, Priority, RepeatFrom, Sort, Status
 from .ordering import new_position
 from .organize import Project, Tag, TaskTag
+from .searchword import SearchWord
 
 
 class View(Protocol):
@@ -215,8 +216,6 @@ class TaskQuerySet(models.QuerySet):
         task holds (a typo) ends the search there instead of walking every task to test it.
         Only for plain ASCII words, which PostgreSQL's parser reads as one token just as
         query.prefix_terms does; any other word is searched as before."""
-        from .searchword import SearchWord
-
         if not self._owner_ids:
             return []
         held = []

@@ -22,7 +22,6 @@ from .common import (
     answer_write,
     atomic_post,
     counts,
-    is_listed,
     undo_tag,
 )
 
@@ -299,9 +298,7 @@ def task_set_project(request: HtmxRequest, pk: int):
     target = task.project
     # Undo moves it back, while nobody changed it since (set_task_project's compare-and-swap).
     back = undo_tag(task.pk, "project", version=task.version, project=task.moved_from)
-    if is_listed(request, BoardView.on_screen(request), task):
-        return answer_write(request, task, f"Moved “{task.title}” to {target.name}", tags=back)
-    return answer_write(request, task, f"Moved to {target.name}", tags=back)  # + the title
+    return answer_write(request, task, f"Moved “{task.title}” to {target.name}", tags=back)
 
 
 def _move_refused(request: HtmxRequest, task: Task, status: int):
