@@ -115,7 +115,7 @@ def test_writes_follow_the_search_field_too(alice_client, alice, make_task):
 def test_more_fields_carries_the_view_and_the_full_form_returns_there(alice_client):
     board = alice_client.get("/?status=pending&sort=due").content.decode()
 
-    link = re.search(r'<a href="([^"]*)">More fields…</a>', board)[1]
+    link = re.search(r'<a [^>]*href="([^"]*)" title="More fields">', board)[1]
     assert link == "/task/new/?next=/%3Fstatus%3Dpending%26sort%3Ddue"
     form = alice_client.get(link.replace("&amp;", "&")).content.decode()
     assert '<input type="hidden" name="next" value="/?status=pending&amp;sort=due">' in form

@@ -8,8 +8,9 @@ files do not repeat them.
 
 import pytest
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
-from tasks.models import Project, SavedView, Status, Tag, Task, TaskTag
+from tasks.models import Project, SavedView, Section, Status, Tag, Task, TaskTag
 from tests.conftest import HTMX, htmx_on
 from tests.urlmap import routes
 
@@ -56,9 +57,10 @@ def _url(route, pk: int) -> str:
 
 
 def _snapshot() -> list[dict]:
-    """Every field of every task, project, tag, tag link and saved view, deleted ones too."""
+    """Every field of every task, project, section, tag, tag link and saved view, deleted ones
+    too."""
     rows = []
-    for model in (Task, Project, Tag, TaskTag, SavedView):
+    for model in (Task, Project, Section, Tag, TaskTag, SavedView):
         fields = [f.name for f in model._meta.concrete_fields]
         rows += [
             {"model": model.__name__}
@@ -80,7 +82,17 @@ def victims(alice, make_task):
     tag = Tag.objects.create(user=alice, name="alices-tag")
     TaskTag.objects.create(task=live, tag=tag)
     view = SavedView.objects.create(user=alice, name="Alice's view", url="/?q=plan")
-    return {"task": [live, gone], "project": [project], "tag": [tag], "view": [view]}
+    section = Section.objects.create(project=project, name="Alice's section")
+    gone_section = Section.objects.create(
+        project=project, name="Alice's old section", deleted_at=timezone.now()
+    )
+    return {
+        "task": [live, gone],
+        "project": [project],
+        "section": [section, gone_section],
+        "tag": [tag],
+        "view": [view],
+    }
 
 
 def _request(client, method: str, url: str, htmx: bool):
@@ -122,7 +134,12 @@ def test_it_returns_404_to_another_user_for_each_method_the_route_accepts(
             accepted.append(method)
     assert accepted, f"{route.name} never reached the ownership check"
     client.force_login(alice)
-    in_trash = ("tasks:restore", "tasks:trash_restore", "tasks:trash_purge")
+    in_trash = (
+        "tasks:restore",
+        "tasks:trash_restore",
+        "tasks:trash_purge",
+        "tasks:section_restore",
+    )
     target = mine[-1] if route.name in in_trash else mine[0]
     owner = _request(client, accepted[0], _url(route, target.pk), False)
     assert owner.status_code in (200, 302, 422)

@@ -42,6 +42,12 @@ CONTRACT = {
     ("tasks", "0013_counts_and_versions_per_project", "DeleteModel listversion"): (
         "issue 23's one stop-the-world release: list versions per project, not per person"
     ),
+    # A generated column cannot be altered: priority_rank is dropped and added again with the
+    # "none" priority's rank in the same migration (one transaction on PostgreSQL, whose lock
+    # holds the previous release's readers until the column is back).
+    ("tasks", "0016_sections_and_no_priority", "RemoveField task.priority_rank"): (
+        "re-added by the same migration: the previous release's code always finds the column"
+    ),
 }
 
 

@@ -250,7 +250,7 @@ def test_cards_and_rows_carry_the_urls_their_scripts_post_to(client, alice, make
             assert form is None  # the list is reordered in the Manual sort only
         else:
             fields = {e["name"] for e in form.find_all("input")}
-            assert fields == {"status", "after", "before", "dir"}, url
+            assert fields == {"status", "section", "after", "before", "dir"}, url
 
 
 def test_the_tags_field_names_its_suggestions_url(client, alice, make_task):

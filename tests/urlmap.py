@@ -19,7 +19,7 @@ _PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
 # The kind of object a route's `pk` names, by the route's first path segment ("task" when not
 # listed). Add a prefix here with a new kind of object, and a victim for it in
 # tests/test_isolation.py's `victims`.
-OBJECT_KINDS = {"projects": "project", "tags": "tag", "views": "view"}
+OBJECT_KINDS = {"projects": "project", "sections": "section", "tags": "tag", "views": "view"}
 
 
 @dataclass(frozen=True)

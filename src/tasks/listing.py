@@ -10,10 +10,11 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
 
-from . import dates
+from . import dates, kanban
 from .filters import BoardView, Scope
 from .kanban import COUNT_CAP, capped_counts
 from .models import Priority, Project, SavedView, Status, Task, today
+from .models.access import access_for
 from .pagination import TaskPage, decode_cursor
 
 
@@ -78,8 +79,6 @@ def section_groups(user, view: BoardView, size: int) -> list[SectionGroup] | Non
     first, when it has tasks), each section's first `size` in the view's sort, in one query (as
     the board's columns). None when the view is not such a list (another scope, no sections,
     or a search that names a section: that list is one flat, paged list)."""
-    from . import kanban
-
     if view.is_kanban or any(name == "section" for name, _ in view.search.terms):
         return None
     sections = kanban.board_sections(view)
@@ -188,8 +187,6 @@ def list_extras(request, view: BoardView, page: TaskPage, query, nav=None) -> di
     """The list's extras for the template: `day_groups`, `not_understood`, `conflicts`, and
     `try_lines` for a person without any task yet (the section groups come with the page
     itself: see views.common.board_context)."""
-    from .models.access import access_for
-
     first_time = not page.tasks and not access_for(request.user).counts.get("all")
     return {
         "try_lines": TRY_LINES if first_time and not view.filtered else (),

@@ -58,6 +58,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from . import recurrence
+from .dates import day_text
 from .models import Navigation, Priority
 from .tagging import TAG_MAX, TAG_PATTERN
 
@@ -296,8 +297,6 @@ SANE_YEARS = 100
 
 
 def due_label(day: dt.date, today: dt.date) -> str:
-    from .dates import day_text
-
     return f"Due {day_text(day, today)}"
 
 

@@ -15,9 +15,12 @@ from django.db.models import Q, Value
 from django.db.models.functions import Cast, Coalesce, Lower
 from django.utils import timezone
 
+from sharing.models import Membership
+
 from ..prepared import Prepared
 from .access import Access, access_for
 from .choices import Status
+from .section import Section
 
 PROJECT_NAME_MAX = 80
 TAG_NAME_MAX = 40
@@ -332,10 +335,6 @@ def _tags_and_views(user_id: int):
         .order_by()
         .values_list(Value("v"), "id", "name", "url", "position")
     )
-    from sharing.models import Membership
-
-    from .section import Section
-
     # The sections of the projects the person sees (quick add's `/Section`), with their project.
     shared = Membership.objects.filter(user_id=user_id).values("project_id")
     sections = (

@@ -20,7 +20,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from tasks import services
+from reminders.models import Kind, Reminder
+from tasks import recurrence, services
 from tasks.models import Colour, Priority, Project, SavedView, Section, Status, Tag, Task
 from tasks.tagging import set_task_tags
 
@@ -108,8 +109,6 @@ def add_tasks(user, demo: Demo) -> None:
 
 
 def add_repeating_task(user, demo: Demo) -> None:
-    from tasks import recurrence
-
     title, project, rule = REPEATING
     first = recurrence.first_on_or_after(rule, timezone.localdate())
     task = Task.objects.create(
@@ -123,8 +122,6 @@ def add_repeating_task(user, demo: Demo) -> None:
 
 
 def add_reminder(user, demo: Demo) -> None:
-    from reminders.models import Kind, Reminder
-
     task = demo.tasks[REMINDER_TASK]
     when = timezone.now() + dt.timedelta(minutes=REMINDER_MINUTES)
     Reminder.objects.create(task=task, user=user, kind=Kind.AT, remind_at=when, fire_at=when)
