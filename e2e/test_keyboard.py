@@ -175,3 +175,31 @@ def test_it_opens_the_shortcuts_dialog_with_question_mark(board, tasks):
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_be_hidden()
     assert_no_reload(board)
+
+
+def test_a_prefix_waits_for_its_own_second_key_whatever_came_before(board, tasks):
+    """`* a`, then `* n` a moment later: the first `*`'s 1.5 s expiry must not cancel the second.
+    A stale expiry did (issue 22 item 20, a loaded CI): Playwright's clock puts the second key
+    deterministically where the first prefix's expiry lands, between `*` and `n`."""
+    board.clock.install()
+    open_board(board)
+    board.clock.pause_at(board.evaluate("Date.now()") + 1000)
+    live = board.locator("#bulk-live")
+
+    board.keyboard.press("*")
+    board.keyboard.press("a")
+    expect(live).to_have_text("3 selected")
+    board.clock.run_for(1400)
+    board.keyboard.press("*")
+    board.clock.run_for(200)  # 1.6 s after the first `*`, 0.2 s after this one
+    board.keyboard.press("n")
+
+    expect(live).to_have_text("Selection cleared")
+    expect(board.get_by_role("textbox", name="New task")).not_to_be_focused()
+
+    # A prefix alone still expires: 1.5 s later, `n` is the quick-add key again.
+    board.keyboard.press("*")
+    board.clock.run_for(1600)
+    board.keyboard.press("n")
+    expect(board.get_by_role("textbox", name="New task")).to_be_focused()
+    assert_no_reload(board)
