@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e.support import assert_no_reload, open_board, row, task_rows
+from e2e.support import assert_no_reload, keys_work, open_board, row, task_rows
 from tasks.models import Status, Task
 
 
@@ -203,3 +203,23 @@ def test_a_prefix_waits_for_its_own_second_key_whatever_came_before(board, tasks
     board.keyboard.press("n")
     expect(board.get_by_role("textbox", name="New task")).to_be_focused()
     assert_no_reload(board)
+
+
+def test_the_shortcuts_button_shows_only_once_the_keys_work(board, tasks):
+    """Keys pressed before the page has run its scripts do nothing (no listener yet); the page
+    says when they work by showing the "Keyboard shortcuts" button, which is what a person sees
+    and what e2e/support.py's keys_work waits for. board.js is held back here to open that gap
+    on purpose."""
+    held = []
+    board.route("**/js/board.js", lambda route: held.append(route))
+    with board.expect_request("**/js/board.js"):
+        board.goto("/", wait_until="commit")
+    expect(board.get_by_role("heading", level=1, name="All tasks")).to_be_visible()
+    expect(board.get_by_role("button", name="Keyboard shortcuts")).to_be_hidden()
+    board.keyboard.press("j")
+    expect(row(board, tasks["done"])).not_to_be_focused()
+
+    held.pop().continue_()
+    keys_work(board)
+    board.keyboard.press("j")
+    expect(row(board, tasks["done"])).to_be_focused()
