@@ -17,11 +17,18 @@ def open_board(page: Page, path: str = "/") -> Page:
     expect(page.get_by_role("textbox", name="New task")).to_be_visible()
     # Our stylesheet and script really loaded (a CSP or static-files slip would show here).
     expect(page.locator("#toasts")).to_have_css("position", "fixed")
-    page.wait_for_function(
-        "() => window.taskmanager && window.taskmanager.ready && window.htmx !== undefined"
-    )
+    keys_work(page)
     page.evaluate("window.__noReload = 1")
     return page
+
+
+def keys_work(page: Page) -> None:
+    """Wait until the page's keys work, as a person sees it: the header's "Keyboard shortcuts"
+    button shows once board.js has set up the keyboard map, after htmx and every feature
+    script (deferred, run in order before it) have registered. Keys pressed before a page has
+    run its scripts do nothing, so after any full page load (page.goto, a key or link that
+    navigates) wait for this before pressing keys."""
+    expect(page.get_by_role("button", name="Keyboard shortcuts")).to_be_visible()
 
 
 def assert_no_reload(page: Page) -> None:

@@ -23,8 +23,9 @@ def test_it_opens_the_full_page_in_a_new_tab_on_a_modified_click(board, user, ma
         row(board, task).get_by_role("link", name="Open me elsewhere").click(**click)
 
     new_tab = opened.value
-    expect(new_tab).to_have_url(re.compile(rf"/task/{task.pk}/edit/$"))
-    expect(new_tab.get_by_role("heading", name="Edit task")).to_be_visible()
+    # The title opens the task's page (issue 22 item 19; the pencil opens the editor).
+    expect(new_tab).to_have_url(re.compile(rf"/task/{task.pk}/$"))
+    expect(new_tab.get_by_role("heading", name="Open me elsewhere")).to_be_visible()
     # The board itself did not open the inline editor.
     expect(board.get_by_role("form", name="Edit task")).to_have_count(0)
     assert_no_reload(board)

@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from e2e.support import open_board, open_filters, row
+from e2e.support import keys_work, open_board, open_filters, row
 from tasks.models import SavedView
 
 axe = Axe()
@@ -49,11 +49,13 @@ def test_it_moves_between_views_by_key_and_back_forward_reload_reproduce_them(bo
     expect(page).to_have_url(re.compile(r"/today/$"))
     expect(heading(page, "Today")).to_be_visible()
     expect(page).to_have_title("Today · taskmanager")
+    keys_work(page)  # a new page: its keyboard map is set up when it says so
 
     page.keyboard.press("g")
     page.keyboard.press("u")
     expect(page).to_have_url(re.compile(r"/upcoming/$"))
     expect(heading(page, "Upcoming")).to_be_visible()
+    keys_work(page)
 
     page.keyboard.press("g")
     page.keyboard.press("i")
@@ -71,7 +73,7 @@ def test_it_moves_between_views_by_key_and_back_forward_reload_reproduce_them(bo
     expect(heading(page, "Upcoming")).to_be_visible()
     expect(row(page, week["later"])).to_be_visible()
 
-    page.wait_for_function("() => window.taskmanager && window.taskmanager.ready")
+    keys_work(page)
     page.keyboard.press("g")
     page.keyboard.press("a")
     expect(heading(page, "All tasks")).to_be_visible()
@@ -121,7 +123,7 @@ def test_it_saves_renames_reorders_deletes_a_view_and_g_1_opens_it(board, user, 
     expect(page.get_by_role("status")).to_contain_text("Saved the view “No plumbing”")
 
     page.goto("/")
-    page.wait_for_function("() => window.taskmanager && window.taskmanager.ready")
+    keys_work(page)
     page.keyboard.press("g")
     page.keyboard.press("2")
     expect(page).to_have_url(re.compile(r"/upcoming/\?q=-plumber$"))
@@ -141,7 +143,7 @@ def test_it_saves_renames_reorders_deletes_a_view_and_g_1_opens_it(board, user, 
     assert list(SavedView.objects.filter(user=user).values_list("name", flat=True)) == ["Dry work"]
 
     page.goto("/")
-    page.wait_for_function("() => window.taskmanager && window.taskmanager.ready")
+    keys_work(page)
     page.keyboard.press("g")
     page.keyboard.press("1")
     expect(page).to_have_url(re.compile(r"/upcoming/\?q=-plumber$"))

@@ -126,7 +126,11 @@
   // window.taskmanager.sequences.g, run when the second key follows the first within 1.5 s.
   window.taskmanager = { keys: KEYS, sequences: {}, currentTask, focusTask, tasks };
 
+  // The prefix key waiting for its second key, and when it was pressed. The age is checked when
+  // the next key comes, not by a timer: an earlier prefix's timer would cancel a later one.
   let pendingPrefix = null;
+  let prefixPressedAt = 0;
+  const PREFIX_WAIT = 1500;
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey) return;
     // Shift and Alt with an arrow are keys of their own ("Shift+ArrowUp", "Alt+ArrowUp": moves,
@@ -147,16 +151,18 @@
     }
     if (isTextField(target)) return;
     const sequences = window.taskmanager.sequences;
-    if (pendingPrefix) {
-      const run = sequences[pendingPrefix][event.key];
-      pendingPrefix = null;
+    const prefix = pendingPrefix;
+    pendingPrefix = null;
+    // Past the wait, the key is a key of its own again.
+    if (prefix && event.timeStamp - prefixPressedAt <= PREFIX_WAIT) {
+      const run = sequences[prefix][event.key];
       if (run && run(currentTask()) !== false) event.preventDefault();
       return;
     }
     // Shift types a symbol prefix ("*") on most layouts; a Shift+letter is a key of its own ("J").
     if (sequences[event.key] && !(event.shiftKey && /^[a-z]$/i.test(event.key))) {
       pendingPrefix = event.key;
-      setTimeout(() => { pendingPrefix = null; }, 1500);
+      prefixPressedAt = event.timeStamp;
       event.preventDefault();
       return;
     }
@@ -252,8 +258,9 @@
     // The task form page starts in its first field with an error, else in the title.
     const field = $("[data-focus-first] .is-invalid") || $("[data-focus-first] input[name='title']");
     if (field) field.focus();
+    // From here the keys work (every feature script has registered its own): the shortcuts
+    // button showing is the sign of it a person sees, and the one e2e/support.py waits for.
     if ($("#shortcuts")) for (const el of $$("[data-shortcuts-open]")) el.hidden = false;
-    window.taskmanager.ready = true; // e2e/support.py waits for this
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
