@@ -78,7 +78,7 @@ def test_it_cancels_an_inline_edit_with_escape_and_changes_nothing(board, three_
     before_html = row_html(board, second)
     before = row_ids(board)
 
-    row(board, second).get_by_role("link", name="Second").click()
+    row(board, second).get_by_role("button", name="Edit").click()  # the title opens its page
     title = board.get_by_role("form", name="Edit task").get_by_role("textbox", name="Title")
     expect(title).to_be_focused()
     title.fill("Something else entirely")
@@ -119,7 +119,7 @@ def test_it_keeps_only_one_task_in_edit_mode(board, three_tasks):
     row(board, first).get_by_role("button", name="Edit").click()
     expect(row(board, first).get_by_role("form", name="Edit task")).to_be_visible()
     row(board, first).get_by_role("textbox", name="Title").fill("Abandoned change")
-    row(board, third).get_by_role("link", name="Third").click()
+    row(board, third).get_by_role("button", name="Edit").click()
 
     expect(row(board, third).get_by_role("textbox", name="Title")).to_be_focused()
     expect(board.get_by_role("form", name="Edit task")).to_have_count(1)
