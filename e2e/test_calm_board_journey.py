@@ -138,6 +138,8 @@ def test_a_card_moves_between_sections_with_shift_arrows_and_is_announced(board,
     task.refresh_from_db()
     assert task.section.name == "This week"
     page.keyboard.press("Shift+ArrowLeft")
+    expect(page.get_by_role("status")).to_contain_text("Moved “Plan” to Backlog")
+    expect(page.locator(f"#task-{task.pk}")).to_be_focused()
     page.keyboard.press("Shift+ArrowLeft")
     expect(page.get_by_role("status")).to_contain_text("Moved “Plan” to No section")
     task.refresh_from_db()

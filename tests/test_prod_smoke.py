@@ -189,7 +189,7 @@ def test_it_sets_a_secure_httponly_session_cookie(login):
 def test_it_serves_the_board_to_a_logged_in_user(server, session):
     response = server.get("/", headers=cookie_header(session))
     assert response.status == 200
-    assert b"Renew passport" in response.body  # a seeded demo task
+    assert b"Finish the Q3 report" in response.body  # a seeded demo task (seed_demo)
     assert_security_headers(response)
     assert "'nonce-" in response.header("Content-Security-Policy")
     htmx = cookie_header(session) | {"HX-Request": "true"}
