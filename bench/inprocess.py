@@ -45,6 +45,20 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
+def batch_figures(batches: list[list[float]], cpu: list[float]) -> dict:
+    """The figures of timed requests: wall-clock times in three batches (ms), CPU times (ms)."""
+    wall = [t for batch in batches for t in batch]
+    return {
+        "n": len(wall),
+        "p50": statistics.median(wall),
+        "p95": percentile(wall, 95),
+        "p99": percentile(wall, 99),
+        "best_batch_p95": min(percentile(batch, 95) for batch in batches if batch),
+        "cpu_p50": statistics.median(cpu),
+        "cpu_p95": percentile(cpu, 95),
+    }
+
+
 def cpu_yardstick() -> float:
     """CPU milliseconds (this thread's, median of 15) of a fixed pure-Python loop: how fast the
     machine runs Python right now. On the shared 2-core machines it took 17-18 ms in a quiet
@@ -213,16 +227,7 @@ class InProcess:
                 cpu.append((time.thread_time() - started_cpu) * 1000)
                 batches[index * 3 // rounds].append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200, (path, response.status_code)
-        wall = [t for batch in batches for t in batch]
-        return {
-            "n": len(wall),
-            "p50": statistics.median(wall),
-            "p95": percentile(wall, 95),
-            "p99": percentile(wall, 99),
-            "best_batch_p95": min(percentile(batch, 95) for batch in batches if batch),
-            "cpu_p50": statistics.median(cpu),
-            "cpu_p95": percentile(cpu, 95),
-        }
+        return batch_figures(batches, cpu)
 
     def timed_distinct(self, user: str, paths: list[str], htmx: bool) -> dict:
         """As timed(), each path requested once and none of them before: every request is the
@@ -237,16 +242,7 @@ class InProcess:
             cpu.append((time.thread_time() - started_cpu) * 1000)
             batches[index * 3 // len(paths)].append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, (path, response.status_code)
-        wall = [t for batch in batches for t in batch]
-        return {
-            "n": len(wall),
-            "p50": statistics.median(wall),
-            "p95": percentile(wall, 95),
-            "p99": percentile(wall, 99),
-            "best_batch_p95": min(percentile(batch, 95) for batch in batches if batch),
-            "cpu_p50": statistics.median(cpu),
-            "cpu_p95": percentile(cpu, 95),
-        }
+        return batch_figures(batches, cpu)
 
     def timed_moves(self, user: str, rounds: int, across: bool = False) -> dict:
         """A kanban move's server time, concurrency 1. Within a column (`across` False): two
@@ -294,16 +290,7 @@ class InProcess:
                 cpu.append((time.thread_time() - started_cpu) * 1000)
                 batches[(n - 2) * 3 // rounds].append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.status_code
-        wall = [t for batch in batches for t in batch]
-        return {
-            "n": len(wall),
-            "p50": statistics.median(wall),
-            "p95": percentile(wall, 95),
-            "p99": percentile(wall, 99),
-            "best_batch_p95": min(percentile(batch, 95) for batch in batches if batch),
-            "cpu_p50": statistics.median(cpu),
-            "cpu_p95": percentile(cpu, 95),
-        }
+        return batch_figures(batches, cpu)
 
     def explain(self, sql: str) -> str:
         from django.db import connection
